@@ -1,0 +1,114 @@
+package io.tenantry;
+
+import io.tenantry.config.Config;
+import io.tenantry.config.ConfigException;
+import io.tenantry.config.ConfigLoader;
+import io.tenantry.db.DatabaseBootstrap;
+import io.tenantry.server.TenantryServer;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar tenantry.jar [serve|migrate|help] [--config FILE] [--profile dev] [--key=value ...]}.
+ * Exit codes: 0 done, 1 failed at run time, 2 bad command line or configuration.
+ */
+public final class Main {
+  private static final String USAGE = """
+    usage: java -jar tenantry.jar [serve|migrate|help] [--config FILE] [--profile dev|prod] [--key=value ...]
+      serve    prepare the database if needed, then serve HTTP (default)
+      migrate  create the database and roles if needed and migrate the platform schema, then exit
+    Keys are those of conf/tenantry.yaml (e.g. --http.port=9090); TENANTRY_* environment variables work too.""";
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (ConfigException e) {
+      System.err.println(e.oneLine());
+      System.exit(2);
+    } catch (UsageException e) {
+      System.err.println(e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+    }
+  }
+
+  private static void run(String[] args) {
+    Deque<String> rest = new ArrayDeque<>(List.of(args));
+    String command = !rest.isEmpty() && !rest.peekFirst().startsWith("-") ? rest.removeFirst() : "serve";
+    Path file = Files.exists(Path.of("conf/tenantry.yaml")) ? Path.of("conf/tenantry.yaml") : null;
+    Map<String, String> flags = new LinkedHashMap<>();
+    while (!rest.isEmpty()) {
+      String arg = rest.removeFirst();
+      if (arg.equals("--config")) {
+        file = Path.of(next(rest, arg));
+      } else if (arg.equals("--profile")) {
+        flags.put("profile", next(rest, arg));
+      } else if (arg.startsWith("--") && arg.contains("=")) {
+        flags.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+      } else {
+        throw new UsageException("unknown argument: " + arg);
+      }
+    }
+    switch (command) {
+      case "serve" -> serve(ConfigLoader.load(file, System.getenv(), flags));
+      case "migrate" -> new DatabaseBootstrap(ConfigLoader.load(file, System.getenv(), flags)).run();
+      case "help" -> System.out.println(USAGE);
+      default -> throw new UsageException("unknown command: " + command);
+    }
+  }
+
+  private static void serve(Config config) {
+    Logger log = LoggerFactory.getLogger(Main.class);
+    Vertx vertx = Vertx.vertx();
+    try {
+      TenantryServer server = TenantryServer.start(vertx, config).await(5, TimeUnit.MINUTES);
+      log.info("Tenantry listening on {}:{} (profile {})", config.httpHost(), config.httpPort(), config.profile());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        log.info("shutting down");
+        try {
+          server.stop().eventually(vertx::close).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          log.warn("unclean shutdown: {}", e.toString());
+        }
+      }, "tenantry-shutdown"));
+    } catch (ConfigException e) {
+      vertx.close();
+      throw e;
+    } catch (Exception e) {
+      Throwable cause = e.getCause() instanceof ConfigException ce ? ce : e;
+      if (cause instanceof ConfigException ce) {
+        vertx.close();
+        throw ce;
+      }
+      System.err.println("startup failed: " + cause.getMessage());
+      vertx.close();
+      System.exit(1);
+    }
+  }
+
+  private static String next(Deque<String> rest, String flag) {
+    if (rest.isEmpty()) {
+      throw new UsageException(flag + " needs a value");
+    }
+    return rest.removeFirst();
+  }
+
+  private static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

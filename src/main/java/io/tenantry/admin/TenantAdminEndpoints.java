@@ -1,0 +1,165 @@
+package io.tenantry.admin;
+
+import io.tenantry.auth.Access;
+import io.tenantry.auth.Caller;
+import io.tenantry.auth.Passwords;
+import io.tenantry.http.Paging;
+import io.tenantry.http.Problem;
+import io.tenantry.http.Responses;
+import io.tenantry.http.Uuids;
+import io.tenantry.tenant.Tenant;
+import io.tenantry.tenant.TenantRegistry;
+import io.tenantry.tenant.TenantStore;
+import io.tenantry.users.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The control plane's tenant routes under /admin/v1/tenants. */
+public final class TenantAdminEndpoints {
+  private static final String CURSOR_SCOPE = "tenants";
+
+  private final Vertx vertx;
+  private final TenantStore store;
+  private final TenantRegistry registry;
+  private final UserStore users;
+  private final Passwords passwords;
+
+  public TenantAdminEndpoints(Vertx vertx, TenantStore store, TenantRegistry registry, UserStore users, Passwords passwords) {
+    this.vertx = vertx;
+    this.store = store;
+    this.registry = registry;
+    this.users = users;
+    this.passwords = passwords;
+  }
+
+  public void create(RoutingContext ctx) {
+    JsonObject body = ctx.body().asJsonObject();
+    String slug = body.getString("slug");
+    if (!Tenant.SLUG.matcher(slug).matches()) {
+      ctx.fail(Problem.badRequest("slug must match " + Tenant.SLUG.pattern()));
+      return;
+    }
+    store.create(Uuids.v7(), slug, body.getString("name").strip())
+      .onSuccess(tenant -> {
+        ctx.response().putHeader("Location", "/admin/v1/tenants/" + tenant.slug());
+        Responses.json(ctx, 201, tenant.toJson());
+      })
+      .onFailure(ctx::fail);
+  }
+
+  public void list(RoutingContext ctx) {
+    int limit = Paging.limit(ctx);
+    UUID after = Paging.after(ctx, CURSOR_SCOPE);
+    store.list(after, limit + 1)
+      .onSuccess(tenants -> {
+        List<Tenant> page = tenants.subList(0, Math.min(limit, tenants.size()));
+        JsonArray items = new JsonArray();
+        page.forEach(t -> items.add(t.toJson()));
+        JsonObject body = new JsonObject().put("items", items);
+        body.put("next_cursor", tenants.size() > limit ? Paging.cursor(CURSOR_SCOPE, page.get(page.size() - 1).id()) : null);
+        Responses.json(ctx, 200, body);
+      })
+      .onFailure(ctx::fail);
+  }
+
+  public void get(RoutingContext ctx) {
+    administered(ctx)
+      .onSuccess(tenant -> Responses.json(ctx, 200, tenant.toJson()))
+      .onFailure(ctx::fail);
+  }
+
+  public void suspend(RoutingContext ctx) {
+    setStatus(ctx, Tenant.Status.SUSPENDED);
+  }
+
+  public void resume(RoutingContext ctx) {
+    setStatus(ctx, Tenant.Status.ACTIVE);
+  }
+
+  public void addUser(RoutingContext ctx) {
+    JsonObject body = ctx.body().asJsonObject();
+    String email = body.getString("email").strip();
+    String password = body.getString("password");
+    String role = body.getString("role");
+    if (!Caller.TENANT_ROLES.contains(role)) {
+      ctx.fail(Problem.badRequest("role must be one of tenant_admin, member, read_only"));
+      return;
+    }
+    administered(ctx)
+      .compose(tenant -> hash(password).compose(hash -> addMember(tenant, email, hash, role))
+        .map(userId -> new JsonObject()
+          .put("user_id", userId.toString())
+          .put("email", email)
+          .put("tenant_id", tenant.id().toString())
+          .put("role", role)))
+      .onSuccess(json -> Responses.json(ctx, 201, json))
+      .onFailure(ctx::fail);
+  }
+
+  private Future<Optional<String>> hash(String password) {
+    if (password == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    if (password.length() < 12) {
+      return Future.failedFuture(Problem.badRequest("password must have at least 12 characters"));
+    }
+    return vertx.executeBlocking(() -> Optional.of(passwords.hash(password)), false);
+  }
+
+  /** New users are created with the password; existing users keep theirs and only gain the membership. */
+  private Future<UUID> addMember(Tenant tenant, String email, Optional<String> hash, String role) {
+    return users.pool().withTransaction(tx -> users.byEmail(tx, email).compose(existing -> {
+      if (existing.isPresent()) {
+        return Future.succeededFuture(existing.get().id());
+      }
+      if (hash.isEmpty()) {
+        return Future.failedFuture(Problem.badRequest("password is required for a new user"));
+      }
+      UUID id = Uuids.v7();
+      return users.insert(tx, id, email, hash.get(), false)
+        .compose(created -> created ? Future.succeededFuture(id)
+          : Future.failedFuture(Problem.conflict("the user was created concurrently; retry")));
+    }).compose(userId -> users.addMembership(tx, userId, tenant.id(), role)
+      .compose(added -> added ? Future.succeededFuture(userId)
+        : Future.failedFuture(Problem.conflict("the user is already a member of this tenant")))));
+  }
+
+  private void setStatus(RoutingContext ctx, Tenant.Status status) {
+    store.setStatus(ctx.pathParam("slug"), status)
+      .compose(updated -> updated.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(Problem.notFound("unknown tenant"))))
+      .onSuccess(tenant -> {
+        registry.changed(tenant);
+        Responses.json(ctx, 200, tenant.toJson());
+      })
+      .onFailure(ctx::fail);
+  }
+
+  /** The tenant named in the path, if the caller may administer it (super-admin or its tenant_admin). */
+  private Future<Tenant> administered(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    if (caller == null) {
+      return Future.failedFuture(Problem.unauthorized("authentication is required"));
+    }
+    String slug = ctx.pathParam("slug");
+    Future<Optional<Tenant>> found = Tenant.SLUG.matcher(slug).matches()
+      ? store.bySlug(slug) : Future.succeededFuture(Optional.empty());
+    return found.compose(tenant -> {
+      if (tenant.isEmpty()) {
+        return Future.failedFuture(caller.superAdmin() ? Problem.notFound("unknown tenant")
+          : Problem.forbidden("you cannot administer this tenant"));
+      }
+      if (!Access.canAdminister(caller, tenant.get())) {
+        return Future.failedFuture(Problem.forbidden("you cannot administer this tenant"));
+      }
+      return Future.succeededFuture(tenant.get());
+    });
+  }
+}

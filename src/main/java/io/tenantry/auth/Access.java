@@ -1,0 +1,57 @@
+package io.tenantry.auth;
+
+import io.tenantry.http.Problem;
+import io.tenantry.tenant.Tenant;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Set;
+
+/** Route guards: who may call what. Each ends the request with a problem or calls {@code ctx.next()}. */
+public final class Access {
+  private static final Set<String> READERS = Caller.TENANT_ROLES;
+  private static final Set<String> WRITERS = Set.of(Caller.TENANT_ADMIN, Caller.MEMBER);
+
+  private Access() {
+  }
+
+  public static void superAdmin(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    if (caller == null) {
+      ctx.fail(Problem.unauthorized("authentication is required"));
+    } else if (!caller.superAdmin()) {
+      ctx.fail(Problem.forbidden("this operation needs a super-admin"));
+    } else {
+      ctx.next();
+    }
+  }
+
+  public static void tenantReader(RoutingContext ctx) {
+    requireTenantRole(ctx, READERS);
+  }
+
+  public static void tenantWriter(RoutingContext ctx) {
+    requireTenantRole(ctx, WRITERS);
+  }
+
+  /** True when the caller may administer the tenant (super-admin, or its tenant_admin by token). */
+  public static boolean canAdminister(Caller caller, Tenant tenant) {
+    return caller.superAdmin()
+      || (tenant.id().equals(caller.tenantId()) && caller.roles().contains(Caller.TENANT_ADMIN));
+  }
+
+  private static void requireTenantRole(RoutingContext ctx, Set<String> allowed) {
+    Caller caller = Caller.of(ctx);
+    Tenant tenant = Tenant.of(ctx);
+    if (caller == null) {
+      ctx.fail(Problem.unauthorized("authentication is required"));
+    } else if (caller.superAdmin() && caller.tenantId() == null) {
+      ctx.next();
+    } else if (!tenant.id().equals(caller.tenantId())) {
+      ctx.fail(Problem.forbidden("the token is not valid for this tenant"));
+    } else if (caller.roles().stream().noneMatch(allowed::contains) && !caller.superAdmin()) {
+      ctx.fail(Problem.forbidden("your role in this tenant does not allow this operation"));
+    } else {
+      ctx.next();
+    }
+  }
+}

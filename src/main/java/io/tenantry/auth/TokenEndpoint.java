@@ -1,0 +1,88 @@
+package io.tenantry.auth;
+
+import io.tenantry.http.Problem;
+import io.tenantry.http.Responses;
+import io.tenantry.tenant.Tenant;
+import io.tenantry.tenant.TenantRegistry;
+import io.tenantry.users.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * POST /auth/token: email + password (+ tenant) for an access token. A wrong password, an unknown email, an
+ * unknown or suspended tenant and a non-member all get the same 401 after the same work — one user lookup,
+ * one membership lookup when a tenant is asked for, one password hash — so none can be told apart.
+ */
+public final class TokenEndpoint {
+  private static final Problem REFUSED = Problem.unauthorized("invalid credentials");
+
+  private final Vertx vertx;
+  private final UserStore users;
+  private final TenantRegistry tenants;
+  private final Passwords passwords;
+  private final Tokens tokens;
+
+  public TokenEndpoint(Vertx vertx, UserStore users, TenantRegistry tenants, Passwords passwords, Tokens tokens) {
+    this.vertx = vertx;
+    this.users = users;
+    this.tenants = tenants;
+    this.passwords = passwords;
+    this.tokens = tokens;
+  }
+
+  public void handle(RoutingContext ctx) {
+    JsonObject body = ctx.body().asJsonObject();
+    String email = body.getString("email");
+    String password = body.getString("password");
+    String tenantName = body.getString("tenant");
+    Future<Optional<UserStore.User>> user = users.byEmail(users.pool(), email);
+    Future<Optional<Tenant>> tenant = tenantName == null ? Future.succeededFuture(Optional.empty()) : lookup(tenantName);
+    Future.all(user, tenant)
+      .compose(found -> decide(user.result().orElse(null), tenantName != null, tenant.result().orElse(null), password))
+      .onSuccess(token -> {
+        ctx.response().putHeader("Cache-Control", "no-store");
+        Responses.json(ctx, 200, new JsonObject()
+          .put("access_token", token)
+          .put("token_type", "Bearer")
+          .put("expires_in", tokens.ttlSeconds()));
+      })
+      .onFailure(ctx::fail);
+  }
+
+  private Future<Optional<Tenant>> lookup(String name) {
+    try {
+      return tenants.byId(UUID.fromString(name));
+    } catch (IllegalArgumentException notAnId) {
+      return Tenant.SLUG.matcher(name).matches() ? tenants.bySlug(name) : Future.succeededFuture(Optional.empty());
+    }
+  }
+
+  private Future<String> decide(UserStore.User user, boolean tenantAsked, Tenant tenant, String password) {
+    // Same queries whether or not the user and tenant exist: random ids stand in for missing ones.
+    Future<Optional<String>> role = tenantAsked
+      ? users.role(user == null ? UUID.randomUUID() : user.id(), tenant == null ? UUID.randomUUID() : tenant.id())
+      : Future.succeededFuture(Optional.empty());
+    Future<Boolean> verified = vertx.executeBlocking(() -> passwords.verify(password, user == null ? null : user.passwordHash()), false);
+    return Future.all(role, verified).compose(done -> {
+      if (!verified.result()) {
+        return Future.failedFuture(REFUSED);
+      }
+      List<String> roles = new ArrayList<>(2);
+      role.result().ifPresent(roles::add);
+      if (user.superAdmin()) {
+        roles.add(Caller.SUPER_ADMIN);
+      }
+      if (tenantAsked && (tenant == null || !tenant.active() || roles.isEmpty())) {
+        return Future.failedFuture(REFUSED);
+      }
+      return Future.succeededFuture(tokens.issue(user.id(), tenantAsked ? tenant.id() : null, roles));
+    });
+  }
+}

@@ -1,0 +1,149 @@
+package io.tenantry.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/** Validated, typed configuration. Built only by {@link ConfigLoader}; every failure names its key. */
+public record Config(
+  Profile profile,
+  String httpHost,
+  int httpPort,
+  int httpInstances,
+  long bodyLimit,
+  boolean accessLog,
+  String dbHost,
+  int dbPort,
+  String dbName,
+  PgUrl dbAdminUrl,
+  String dbAppPassword,
+  int dbPoolSize,
+  int dbConnectTimeoutMs,
+  String redisUrl,
+  String redisKeyPrefix,
+  Path dataDir,
+  String baseDomain,
+  int tenantCacheTtlSeconds,
+  String jwtIssuer,
+  int tokenTtlSeconds,
+  int passwordIterations,
+  String jwtPrivateKeyFile,
+  String jwtPublicKeyFile,
+  String adminEmail,
+  String adminPassword) {
+
+  public enum Profile { DEV, PROD, TEST }
+
+  /** Leaves room for the "_owner" suffix and later per-tenant database names within 63 bytes. */
+  private static final Pattern DB_NAME = Pattern.compile("[a-z][a-z0-9_]{0,30}");
+  private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+
+  public String ownerRole() {
+    return dbName + "_owner";
+  }
+
+  public String appRole() {
+    return dbName + "_app";
+  }
+
+  static Config from(JsonNode tree) {
+    Reader r = new Reader(tree);
+    Profile profile = switch (r.text("profile")) {
+      case "dev" -> Profile.DEV;
+      case "prod" -> Profile.PROD;
+      case "test" -> Profile.TEST;
+      default -> throw new ConfigException("profile", "must be dev or prod");
+    };
+    String dbName = r.text("db.name");
+    if (!DB_NAME.matcher(dbName).matches()) {
+      throw new ConfigException("db.name", "must match " + DB_NAME.pattern());
+    }
+    String baseDomain = r.text("base-domain").toLowerCase(java.util.Locale.ROOT);
+    if (!DOMAIN.matcher(baseDomain).matches()) {
+      throw new ConfigException("base-domain", "must be a DNS name such as api.example.com");
+    }
+    int iterations = r.integer("auth.password-iterations", 1, 10_000_000);
+    if (profile != Profile.TEST && iterations < 10_000) {
+      throw new ConfigException("auth.password-iterations", "must be at least 10000");
+    }
+    return new Config(
+      profile,
+      r.text("http.host"),
+      r.integer("http.port", 0, 65535),
+      r.integer("http.instances", 0, 256),
+      r.integer("http.body-limit", 1024, Integer.MAX_VALUE),
+      r.bool("http.access-log"),
+      r.text("db.host"),
+      r.integer("db.port", 1, 65535),
+      dbName,
+      PgUrl.parse("db.admin-url", r.text("db.admin-url")),
+      r.optionalText("db.app-password"),
+      r.integer("db.pool-size", 1, 1000),
+      r.integer("db.connect-timeout-ms", 1, 600_000),
+      r.redisUrl("redis.url"),
+      r.optionalText("redis.key-prefix"),
+      Path.of(r.text("data-dir")),
+      baseDomain,
+      r.integer("tenancy.cache-ttl-seconds", 1, 86_400),
+      r.text("auth.issuer"),
+      r.integer("auth.token-ttl-seconds", 1, 86_400),
+      iterations,
+      r.optionalText("auth.jwt-private-key-file"),
+      r.optionalText("auth.jwt-public-key-file"),
+      r.optionalText("admin.email"),
+      r.optionalText("admin.password"));
+  }
+
+  private record Reader(JsonNode tree) {
+    JsonNode node(String key) {
+      JsonNode node = tree;
+      for (String part : key.split("\\.")) {
+        node = node.path(part);
+      }
+      return node;
+    }
+
+    String optionalText(String key) {
+      JsonNode node = node(key);
+      return node.isMissingNode() || node.isNull() ? "" : node.asText().trim();
+    }
+
+    String text(String key) {
+      String value = optionalText(key);
+      if (value.isEmpty()) {
+        throw new ConfigException(key, "is required");
+      }
+      return value;
+    }
+
+    int integer(String key, int min, int max) {
+      String value = text(key);
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed < min || parsed > max) {
+          throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + value);
+        }
+        return parsed;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key, "must be a whole number, got '" + value + "'");
+      }
+    }
+
+    boolean bool(String key) {
+      return switch (text(key)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new ConfigException(key, "must be true or false");
+      };
+    }
+
+    String redisUrl(String key) {
+      String value = text(key);
+      if (!value.startsWith("redis://") && !value.startsWith("rediss://")) {
+        throw new ConfigException(key, "must be a redis:// or rediss:// URL");
+      }
+      return value;
+    }
+  }
+}

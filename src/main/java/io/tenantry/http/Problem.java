@@ -1,0 +1,82 @@
+package io.tenantry.http;
+
+import java.util.Map;
+
+/**
+ * A failure that becomes an RFC 9457 application/problem+json response. Carried as the cause of a failed
+ * Future or RoutingContext; {@link ProblemHandler} renders it. No stack trace: it is an expected outcome.
+ */
+public final class Problem extends RuntimeException {
+  private final int status;
+  private final String type;
+  private final String title;
+  private final Map<String, String> headers;
+
+  private Problem(int status, String type, String title, String detail, Map<String, String> headers) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.type = type;
+    this.title = title;
+    this.headers = headers;
+  }
+
+  public static Problem of(int status, String type, String title, String detail) {
+    return new Problem(status, type, title, detail, Map.of());
+  }
+
+  public Problem withHeader(String name, String value) {
+    Map<String, String> copy = new java.util.HashMap<>(headers);
+    copy.put(name, value);
+    return new Problem(status, type, title, getMessage(), Map.copyOf(copy));
+  }
+
+  public static Problem badRequest(String detail) {
+    return of(400, "bad-request", "Bad request", detail);
+  }
+
+  public static Problem unauthorized(String detail) {
+    return of(401, "unauthorized", "Unauthorized", detail)
+      .withHeader("WWW-Authenticate", "Bearer realm=\"tenantry\"");
+  }
+
+  public static Problem forbidden(String detail) {
+    return of(403, "forbidden", "Forbidden", detail);
+  }
+
+  public static Problem notFound(String detail) {
+    return of(404, "not-found", "Not found", detail);
+  }
+
+  public static Problem conflict(String detail) {
+    return of(409, "conflict", "Conflict", detail);
+  }
+
+  public static Problem preconditionFailed(String detail) {
+    return of(412, "precondition-failed", "Precondition failed", detail);
+  }
+
+  public static Problem unavailable(String detail, int retryAfterSeconds) {
+    return of(503, "unavailable", "Service unavailable", detail)
+      .withHeader("Retry-After", Integer.toString(retryAfterSeconds));
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public String detail() {
+    return getMessage();
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+}

@@ -1,0 +1,37 @@
+package io.tenantry.server;
+
+import io.tenantry.auth.Caller;
+import io.tenantry.http.RequestIds;
+import io.tenantry.tenant.Tenant;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One structured log line per request, written when the response ends, with tenant, user and request id. */
+final class AccessLog {
+  private static final Logger LOG = LoggerFactory.getLogger("io.tenantry.access");
+
+  private AccessLog() {
+  }
+
+  static void handle(RoutingContext ctx) {
+    if (ctx.get("accessLogged") == null) {
+      ctx.put("accessLogged", Boolean.TRUE);
+      long start = System.nanoTime();
+      ctx.addBodyEndHandler(v -> {
+        Tenant tenant = Tenant.of(ctx);
+        Caller caller = Caller.of(ctx);
+        LOG.atInfo()
+          .addKeyValue("requestId", RequestIds.of(ctx))
+          .addKeyValue("method", ctx.request().method().name())
+          .addKeyValue("path", ctx.request().path())
+          .addKeyValue("status", ctx.response().getStatusCode())
+          .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000.0)
+          .addKeyValue("tenantId", tenant == null ? null : tenant.id())
+          .addKeyValue("userId", caller == null ? null : caller.userId())
+          .log("request");
+      });
+    }
+    ctx.next();
+  }
+}

@@ -1,0 +1,105 @@
+package io.tenantry.server;
+
+import io.tenantry.auth.Access;
+import io.tenantry.http.ProblemHandler;
+import io.tenantry.http.RequestIds;
+import io.tenantry.tenant.TenantResolution;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+
+import java.util.List;
+
+/**
+ * One per event loop. Routes come from the OpenAPI document (which also validates requests), so a route the
+ * document does not describe cannot exist. Order of the root handlers: path prefix, request id, access log,
+ * body (bounded), authentication, tenant resolution for /api/.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private final Platform platform;
+
+  public HttpVerticle(Platform platform) {
+    this.platform = platform;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = router();
+    return vertx.createHttpServer(new HttpServerOptions()
+        .setHost(platform.config().httpHost())
+        .setPort(platform.config().httpPort())
+        .setCompressionSupported(false)
+        .setIdleTimeout(120))
+      .requestHandler(router)
+      .listen();
+  }
+
+  Router router() {
+    RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
+    builder
+      // Platform handlers: vertx-web requires them before the body handler.
+      .rootHandler((PlatformHandler) TenantResolution::pathPrefix)
+      .rootHandler((PlatformHandler) RequestIds::handle)
+      .rootHandler(platform.config().accessLog() ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
+      .rootHandler(BodyHandler.create(false).setBodyLimit(platform.config().bodyLimit()))
+      .rootHandler(platform.authenticator()::handle)
+      .rootHandler(this::resolveTenantForDataPlane);
+
+    on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    on(builder, "getReady", HealthCheckHandler.createWithHealthChecks(platform.readiness()));
+    on(builder, "getOpenApi", ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(platform.openApiDocument()));
+    on(builder, "issueToken", platform.tokens()::handle);
+
+    var admin = platform.tenantAdmin();
+    on(builder, "createTenant", Access::superAdmin, admin::create);
+    on(builder, "listTenants", Access::superAdmin, admin::list);
+    on(builder, "getTenant", admin::get);
+    on(builder, "addTenantUser", admin::addUser);
+    on(builder, "suspendTenant", Access::superAdmin, admin::suspend);
+    on(builder, "resumeTenant", Access::superAdmin, admin::resume);
+
+    var records = platform.records();
+    on(builder, "createRecord", Access::tenantWriter, records::create);
+    on(builder, "listRecords", Access::tenantReader, records::list);
+    on(builder, "getRecord", Access::tenantReader, records::get);
+    on(builder, "replaceRecord", Access::tenantWriter, records::replace);
+    on(builder, "patchRecord", Access::tenantWriter, records::patch)
+      .setDoValidation(false); // takes application/merge-patch+json, which vertx-openapi cannot validate
+    on(builder, "deleteRecord", Access::tenantWriter, records::delete);
+
+    Router router = builder.createRouter();
+    router.route().failureHandler(ProblemHandler::handle);
+    router.errorHandler(404, ProblemHandler::handle);
+    router.errorHandler(405, ProblemHandler::handle);
+    return router;
+  }
+
+  private void resolveTenantForDataPlane(RoutingContext ctx) {
+    if (ctx.request().path().startsWith("/api/")) {
+      platform.tenantResolution().handle(ctx);
+    } else {
+      ctx.next();
+    }
+  }
+
+  @SafeVarargs
+  private static OpenAPIRoute on(RouterBuilder builder, String operationId, Handler<RoutingContext>... handlers) {
+    OpenAPIRoute route = builder.getRoute(operationId);
+    if (route == null) {
+      throw new IllegalStateException("openapi.yaml has no operation " + operationId);
+    }
+    route.setDoSecurity(false); // authentication is the Authenticator's job, before validation
+    List.of(handlers).forEach(route::addHandler);
+    return route;
+  }
+}

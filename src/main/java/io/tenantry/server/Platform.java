@@ -1,0 +1,26 @@
+package io.tenantry.server;
+
+import io.tenantry.admin.TenantAdminEndpoints;
+import io.tenantry.auth.Authenticator;
+import io.tenantry.auth.TokenEndpoint;
+import io.tenantry.config.Config;
+import io.tenantry.records.RecordEndpoints;
+import io.tenantry.tenant.TenantResolution;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.openapi.contract.OpenAPIContract;
+
+/**
+ * The services every HTTP verticle shares, created once at boot and handed in — never looked up via statics.
+ */
+public record Platform(
+  Config config,
+  OpenAPIContract contract,
+  Buffer openApiDocument,
+  HealthChecks readiness,
+  Authenticator authenticator,
+  TenantResolution tenantResolution,
+  TokenEndpoint tokens,
+  TenantAdminEndpoints tenantAdmin,
+  RecordEndpoints records) {
+}

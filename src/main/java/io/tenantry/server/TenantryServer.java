@@ -1,0 +1,123 @@
+package io.tenantry.server;
+
+import io.tenantry.admin.TenantAdminEndpoints;
+import io.tenantry.auth.Authenticator;
+import io.tenantry.auth.JwtKeys;
+import io.tenantry.auth.Passwords;
+import io.tenantry.auth.TokenEndpoint;
+import io.tenantry.auth.Tokens;
+import io.tenantry.config.Config;
+import io.tenantry.db.DatabaseBootstrap;
+import io.tenantry.health.Readiness;
+import io.tenantry.records.RecordEndpoints;
+import io.tenantry.records.RecordStore;
+import io.tenantry.tenant.TenantDb;
+import io.tenantry.tenant.TenantRegistry;
+import io.tenantry.tenant.TenantResolution;
+import io.tenantry.tenant.TenantSources;
+import io.tenantry.tenant.TenantStore;
+import io.tenantry.users.BootstrapAdmin;
+import io.tenantry.users.UserStore;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * Boots a node: prepares the database (worker thread), creates the shared services once, deploys one
+ * HttpVerticle per event loop, and closes everything in reverse on stop.
+ */
+public final class TenantryServer {
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Redis redis;
+  private final String deploymentId;
+
+  private TenantryServer(Vertx vertx, Pool pool, Redis redis, String deploymentId) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.redis = redis;
+    this.deploymentId = deploymentId;
+  }
+
+  public static Future<TenantryServer> start(Vertx vertx, Config config) {
+    return vertx.executeBlocking(() -> {
+      new DatabaseBootstrap(config).run();
+      return JwtKeys.load(config);
+    }).compose(keys -> wire(vertx, config, keys));
+  }
+
+  private static Future<TenantryServer> wire(Vertx vertx, Config config, JwtKeys keys) {
+    Pool pool = runtimePool(vertx, config);
+    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolSize(8));
+    RedisAPI redisApi = RedisAPI.api(redis);
+
+    Passwords passwords = new Passwords(config.passwordIterations());
+    Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.tokenTtlSeconds());
+    TenantStore tenantStore = new TenantStore(pool);
+    TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
+    UserStore users = new UserStore(pool);
+
+    Future<ApiContract.Loaded> api = ApiContract.load(vertx);
+    Future<Void> admin = new BootstrapAdmin(vertx, config, users, passwords).ensure();
+    Future<Void> listening = registry.listen(vertx.eventBus());
+
+    return Future.all(api, admin, listening)
+      .map(ready -> new Platform(
+        config,
+        api.result().contract(),
+        api.result().document(),
+        Readiness.create(vertx, pool, redisApi),
+        new Authenticator(tokens),
+        new TenantResolution(new TenantSources(config.baseDomain()), registry),
+        new TokenEndpoint(vertx, users, registry, passwords, tokens),
+        new TenantAdminEndpoints(vertx, tenantStore, registry, users, passwords),
+        new RecordEndpoints(new TenantDb(pool), new RecordStore())))
+      .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
+        new DeploymentOptions().setInstances(instances(config))))
+      .map(id -> new TenantryServer(vertx, pool, redis, id))
+      .onFailure(e -> {
+        pool.close();
+        redis.close();
+      });
+  }
+
+  private static Pool runtimePool(Vertx vertx, Config config) {
+    PgConnectOptions connect = new PgConnectOptions()
+      .setHost(config.dbHost())
+      .setPort(config.dbPort())
+      .setDatabase(config.dbName())
+      .setUser(config.appRole())
+      .setCachePreparedStatements(true)
+      .setPipeliningLimit(256)
+      .addProperty("application_name", "tenantry");
+    if (!config.dbAppPassword().isEmpty()) {
+      connect.setPassword(config.dbAppPassword());
+    }
+    PoolOptions pool = new PoolOptions()
+      .setMaxSize(config.dbPoolSize())
+      .setConnectionTimeout(config.dbConnectTimeoutMs())
+      .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+      .setShared(false);
+    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  private static int instances(Config config) {
+    return config.httpInstances() > 0 ? config.httpInstances() : Runtime.getRuntime().availableProcessors();
+  }
+
+  public Future<Void> stop() {
+    return vertx.undeploy(deploymentId)
+      .eventually(pool::close)
+      .eventually(() -> {
+        redis.close();
+        return Future.succeededFuture();
+      });
+  }
+}

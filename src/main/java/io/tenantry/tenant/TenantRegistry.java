@@ -1,0 +1,108 @@
+package io.tenantry.tenant;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.DeliveryOptions;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Resolved tenants, cached in memory by id and by slug. Concurrent misses for one key share one query. A change
+ * made through {@link #changed(Tenant)} evicts at once on this node and is published on the event bus (with the
+ * tenant id in a header) so other nodes evict too; the TTL is only a safety net. Unknown tenants are not
+ * cached, so random slugs cannot fill memory.
+ */
+public final class TenantRegistry {
+  public static final String CHANGED_ADDRESS = "tenantry.tenant.changed";
+  public static final String TENANT_HEADER = "tenant-id";
+
+  private record Entry(Future<Optional<Tenant>> tenant, long expiresAt) {
+  }
+
+  private final TenantStore store;
+  private final long ttlNanos;
+  private final Map<UUID, Entry> byId = new ConcurrentHashMap<>();
+  private final Map<String, Entry> bySlug = new ConcurrentHashMap<>();
+  /** Bumped by every eviction; a load that raced with one is not cached. */
+  private final AtomicLong generation = new AtomicLong();
+  private EventBus eventBus;
+
+  public TenantRegistry(TenantStore store, int ttlSeconds) {
+    this.store = store;
+    this.ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
+  }
+
+  /** Starts evicting on change notices from any node. */
+  public Future<Void> listen(EventBus eventBus) {
+    this.eventBus = eventBus;
+    MessageConsumer<String> consumer = eventBus.consumer(CHANGED_ADDRESS, message -> {
+      String id = message.headers().get(TENANT_HEADER);
+      if (id != null) {
+        evict(UUID.fromString(id));
+      }
+    });
+    return consumer.completion();
+  }
+
+  public Future<Optional<Tenant>> byId(UUID id) {
+    return cached(byId, id, () -> store.byId(id));
+  }
+
+  public Future<Optional<Tenant>> bySlug(String slug) {
+    return cached(bySlug, slug, () -> store.bySlug(slug));
+  }
+
+  /** Call after changing a tenant: evicts it here and tells the other nodes. */
+  public void changed(Tenant tenant) {
+    evict(tenant.id());
+    bySlug.remove(tenant.slug());
+    if (eventBus != null) {
+      eventBus.publish(CHANGED_ADDRESS, "changed", new DeliveryOptions().addHeader(TENANT_HEADER, tenant.id().toString()));
+    }
+  }
+
+  public int size() {
+    return byId.size();
+  }
+
+  private void evict(UUID id) {
+    generation.incrementAndGet();
+    Entry entry = byId.remove(id);
+    bySlug.values().removeIf(e -> e == entry || matches(e, id));
+  }
+
+  private static boolean matches(Entry entry, UUID id) {
+    Future<Optional<Tenant>> f = entry.tenant();
+    return f.succeeded() && f.result().map(t -> t.id().equals(id)).orElse(false);
+  }
+
+  private <K> Future<Optional<Tenant>> cached(Map<K, Entry> index, K key,
+                                               java.util.function.Supplier<Future<Optional<Tenant>>> load) {
+    long now = System.nanoTime();
+    Entry entry = index.get(key);
+    if (entry != null && entry.expiresAt() - now > 0 && !entry.tenant().failed()) {
+      return entry.tenant();
+    }
+    long startGeneration = generation.get();
+    Future<Optional<Tenant>> loading = load.get();
+    Entry fresh = new Entry(loading, now + ttlNanos);
+    index.put(key, fresh);
+    loading.onComplete(result -> {
+      if (result.failed() || result.result().isEmpty() || generation.get() != startGeneration) {
+        // Not cached: unknown, failed, or possibly stale because a change was evicted while loading.
+        index.remove(key, fresh);
+      } else {
+        Tenant tenant = result.result().get();
+        byId.putIfAbsent(tenant.id(), fresh);
+        bySlug.putIfAbsent(tenant.slug(), fresh);
+      }
+    });
+    return loading;
+  }
+}

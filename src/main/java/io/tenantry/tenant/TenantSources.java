@@ -1,0 +1,79 @@
+package io.tenantry.tenant;
+
+import io.tenantry.http.Problem;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Pure logic: which tenant references a request carries, in order of trust — the verified token's tenant claim,
+ * the X-Tenant-ID header (slug or id), the host's subdomain under a base domain, the /t/{slug}/ path prefix.
+ * Nothing here touches the database; {@link TenantResolution} looks the references up and checks they agree.
+ */
+public final class TenantSources {
+  private static final Pattern UUID_TEXT =
+    Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private final List<String> baseDomains;
+
+  /** @param baseDomain the configured base domain; "localhost" is always accepted too */
+  public TenantSources(String baseDomain) {
+    this.baseDomains = baseDomain.equals("localhost") ? List.of("localhost") : List.of(baseDomain, "localhost");
+  }
+
+  public List<TenantRef> collect(UUID tokenTenant, String header, String host, String pathSlug) {
+    List<TenantRef> refs = new ArrayList<>(4);
+    if (tokenTenant != null) {
+      refs.add(TenantRef.ofId(TenantRef.Source.TOKEN, tokenTenant));
+    }
+    if (header != null) {
+      refs.add(fromHeader(header.trim()));
+    }
+    String hostSlug = hostSlug(host);
+    if (hostSlug != null) {
+      refs.add(TenantRef.ofSlug(TenantRef.Source.HOST, hostSlug));
+    }
+    if (pathSlug != null) {
+      refs.add(TenantRef.ofSlug(TenantRef.Source.PATH, pathSlug));
+    }
+    return refs;
+  }
+
+  private static TenantRef fromHeader(String value) {
+    if (value.isEmpty()) {
+      throw Problem.badRequest("X-Tenant-ID is empty");
+    }
+    if (UUID_TEXT.matcher(value).matches()) {
+      return TenantRef.ofId(TenantRef.Source.HEADER, UUID.fromString(value));
+    }
+    return TenantRef.ofSlug(TenantRef.Source.HEADER, value);
+  }
+
+  /** The tenant label of {@code slug.base-domain[:port]}, or null when the host names no tenant. */
+  String hostSlug(String host) {
+    if (host == null || host.isEmpty() || host.startsWith("[")) {
+      return null;
+    }
+    String name = host.toLowerCase(Locale.ROOT);
+    int colon = name.lastIndexOf(':');
+    if (colon >= 0) {
+      name = name.substring(0, colon);
+    }
+    if (name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    for (String base : baseDomains) {
+      if (name.endsWith("." + base)) {
+        String label = name.substring(0, name.length() - base.length() - 1);
+        if (label.isEmpty() || label.contains(".")) {
+          throw Problem.badRequest("the host " + host + " does not name a single tenant");
+        }
+        return label;
+      }
+    }
+    return null;
+  }
+}

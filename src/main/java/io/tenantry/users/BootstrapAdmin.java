@@ -1,0 +1,60 @@
+package io.tenantry.users;
+
+import io.tenantry.auth.Passwords;
+import io.tenantry.config.Config;
+import io.tenantry.config.ConfigException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * Creates the first super-admin at first start. In prod its email and password must be configured; the dev
+ * profile falls back to a documented development account and says so once, when it creates it.
+ */
+public final class BootstrapAdmin {
+  public static final String DEV_EMAIL = "admin@tenantry.local";
+  public static final String DEV_PASSWORD = "tenantry-dev-password";
+  private static final Logger LOG = LoggerFactory.getLogger(BootstrapAdmin.class);
+
+  private final Vertx vertx;
+  private final Config config;
+  private final UserStore users;
+  private final Passwords passwords;
+
+  public BootstrapAdmin(Vertx vertx, Config config, UserStore users, Passwords passwords) {
+    this.vertx = vertx;
+    this.config = config;
+    this.users = users;
+    this.passwords = passwords;
+  }
+
+  public Future<Void> ensure() {
+    return users.anySuperAdmin().compose(exists -> exists ? Future.succeededFuture() : create());
+  }
+
+  private Future<Void> create() {
+    boolean dev = config.profile() != Config.Profile.PROD;
+    String email = config.adminEmail().isEmpty() && dev ? DEV_EMAIL : config.adminEmail();
+    String password = config.adminPassword().isEmpty() && dev ? DEV_PASSWORD : config.adminPassword();
+    if (email.isEmpty() || !email.contains("@")) {
+      return Future.failedFuture(new ConfigException("admin.email", "a valid email is required to create the first super-admin"));
+    }
+    if (password.length() < 12) {
+      return Future.failedFuture(new ConfigException("admin.password", "at least 12 characters are required to create the first super-admin"));
+    }
+    return vertx.executeBlocking(() -> passwords.hash(password))
+      .compose(hash -> users.insert(users.pool(), UUID.randomUUID(), email, hash, true))
+      .compose(created -> created ? Future.succeededFuture() : users.makeSuperAdmin(email))
+      .onSuccess(v -> {
+        if (password.equals(DEV_PASSWORD)) {
+          LOG.warn("dev profile: created super-admin {} with the development password '{}' - never use this in production",
+            email, DEV_PASSWORD);
+        } else {
+          LOG.info("created super-admin {}", email);
+        }
+      });
+  }
+}
