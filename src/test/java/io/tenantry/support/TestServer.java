@@ -1,0 +1,157 @@
+package io.tenantry.support;
+
+import io.tenantry.config.Config;
+import io.tenantry.config.ConfigLoader;
+import io.tenantry.server.TenantryServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Tenantry server for one test class: its own freshly created database (and roles), its own Redis key
+ * prefix and data directory, on a free port, against the machine's PostgreSQL and Redis. {@link #close()} stops
+ * it and drops the database and roles.
+ */
+public final class TestServer implements AutoCloseable {
+  public static final String ADMIN_EMAIL = "root@tenantry.test";
+  public static final String ADMIN_PASSWORD = "root-password-for-tests";
+
+  public final Config config;
+  public final Vertx vertx;
+  public final WebClient http;
+  public final Api api;
+  private TenantryServer server;
+
+  private TestServer(Config config) {
+    this.config = config;
+    this.vertx = Vertx.vertx();
+    this.http = WebClient.create(vertx,
+      new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(config.httpPort()),
+      new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+    this.api = new Api(http);
+  }
+
+  public static TestServer start() {
+    return start(Map.of());
+  }
+
+  /** @param overrides configuration keys (as in conf/tenantry.yaml) to set for this server */
+  public static TestServer start(Map<String, String> overrides) {
+    TestServer ts = new TestServer(config(overrides));
+    ts.boot();
+    return ts;
+  }
+
+  public static Config config(Map<String, String> overrides) {
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    Map<String, String> flags = new HashMap<>();
+    flags.put("profile", "test");
+    flags.put("db.name", "tenantry_t" + suffix);
+    flags.put("db.admin-url", TestEnv.adminUrl());
+    flags.put("db.host", TestEnv.pgHost());
+    flags.put("db.port", Integer.toString(TestEnv.pgPort()));
+    flags.put("db.pool-size", "4");
+    flags.put("redis.url", TestEnv.redisUrl());
+    flags.put("redis.key-prefix", "tenantry-test:" + suffix + ":");
+    flags.put("http.port", Integer.toString(freePort()));
+    flags.put("http.host", "127.0.0.1");
+    flags.put("http.instances", "2");
+    flags.put("http.access-log", "false");
+    flags.put("data-dir", tempDir(suffix).toString());
+    flags.put("auth.password-iterations", "1000");
+    flags.put("admin.email", ADMIN_EMAIL);
+    flags.put("admin.password", ADMIN_PASSWORD);
+    flags.putAll(overrides);
+    return ConfigLoader.load(null, Map.of(), flags);
+  }
+
+  private void boot() {
+    server = Await.result(TenantryServer.start(vertx, config), 120);
+  }
+
+  /** Stops the HTTP server and its pools but keeps the database, so a second start can be tested. */
+  public void stopServer() {
+    if (server != null) {
+      Await.result(server.stop(), 30);
+      server = null;
+    }
+  }
+
+  public void restart() {
+    stopServer();
+    boot();
+  }
+
+  public TenantryServer server() {
+    return server;
+  }
+
+  /** A super-admin token (no tenant). */
+  public String adminToken() {
+    return api.token(ADMIN_EMAIL, ADMIN_PASSWORD, null);
+  }
+
+  /** Creates a tenant and a user in it with the given role; returns the tenant's JSON. */
+  public JsonObject createTenant(String adminToken, String slug) {
+    HttpResponse<Buffer> r = api.post("/admin/v1/tenants", adminToken, new JsonObject().put("slug", slug).put("name", "Tenant " + slug));
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("creating tenant " + slug + ": " + r.statusCode() + " " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject();
+  }
+
+  public void addUser(String adminToken, String slug, String email, String role) {
+    HttpResponse<Buffer> r = api.post("/admin/v1/tenants/" + slug + "/users", adminToken,
+      new JsonObject().put("email", email).put("password", "password-of-" + email).put("role", role));
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("adding " + email + ": " + r.statusCode() + " " + r.bodyAsString());
+    }
+  }
+
+  /** Creates a tenant with one user of the role and returns a token for that user in that tenant. */
+  public String tenantWithUser(String adminToken, String slug, String role) {
+    createTenant(adminToken, slug);
+    String email = role + "@" + slug + ".test";
+    addUser(adminToken, slug, email, role);
+    return api.token(email, "password-of-" + email, slug);
+  }
+
+  @Override
+  public void close() {
+    try {
+      stopServer();
+    } finally {
+      http.close();
+      Await.result(vertx.close(), 30);
+      TestEnv.dropDatabase(config.dbName(), config.ownerRole(), config.appRole());
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path tempDir(String suffix) {
+    try {
+      return Files.createTempDirectory("tenantry-test-" + suffix);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
