@@ -75,6 +75,13 @@ public final class ProblemHandler {
         return mapped;
       }
     }
+    if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      // vertx-web's own refusals, e.g. fail(400, "For HTTP/1.x requests, the 'Host' header is required").
+      Problem generic = forStatus(ctx.statusCode());
+      return failure instanceof io.vertx.core.VertxException && failure.getMessage() != null
+        ? Problem.of(generic.status(), generic.type(), generic.title(), failure.getMessage())
+        : generic;
+    }
     if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
       return Problem.unavailable("the database is busy; try again", 1);
     }

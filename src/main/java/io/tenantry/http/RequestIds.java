@@ -15,17 +15,19 @@ public final class RequestIds {
   }
 
   public static void handle(RoutingContext ctx) {
-    if (ctx.get(KEY) == null) {
-      String given = ctx.request().getHeader(HEADER);
-      String id = given != null && SAFE.matcher(given).matches() ? given : UUID.randomUUID().toString();
-      ctx.put(KEY, id);
-      ctx.response().putHeader(HEADER, id);
-    }
+    of(ctx);
     ctx.next();
   }
 
+  /** The request's id, assigned on first use (a request refused before routing still gets one). */
   public static String of(RoutingContext ctx) {
     String id = ctx.get(KEY);
-    return id == null ? "" : id;
+    if (id == null) {
+      String given = ctx.request().getHeader(HEADER);
+      id = given != null && SAFE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+      ctx.put(KEY, id);
+      ctx.response().putHeader(HEADER, id);
+    }
+    return id;
   }
 }
