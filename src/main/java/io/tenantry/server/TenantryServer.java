@@ -37,13 +37,20 @@ public final class TenantryServer {
   private final Vertx vertx;
   private final Pool pool;
   private final Redis redis;
+  private final Platform platform;
   private final String deploymentId;
 
-  private TenantryServer(Vertx vertx, Pool pool, Redis redis, String deploymentId) {
+  private TenantryServer(Vertx vertx, Pool pool, Redis redis, Platform platform, String deploymentId) {
     this.vertx = vertx;
     this.pool = pool;
     this.redis = redis;
+    this.platform = platform;
     this.deploymentId = deploymentId;
+  }
+
+  /** The shared services, for tests that build a router of their own. */
+  Platform platform() {
+    return platform;
   }
 
   public static Future<TenantryServer> start(Vertx vertx, Config config) {
@@ -80,8 +87,8 @@ public final class TenantryServer {
         new TenantAdminEndpoints(vertx, tenantStore, registry, users, passwords),
         new RecordEndpoints(new TenantDb(pool), new RecordStore())))
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
-        new DeploymentOptions().setInstances(instances(config))))
-      .map(id -> new TenantryServer(vertx, pool, redis, id))
+          new DeploymentOptions().setInstances(instances(config)))
+        .map(id -> new TenantryServer(vertx, pool, redis, platform, id)))
       .onFailure(e -> {
         pool.close();
         redis.close();

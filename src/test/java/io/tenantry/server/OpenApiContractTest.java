@@ -1,0 +1,77 @@
+package io.tenantry.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tenantry.support.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The served router and openapi.yaml describe exactly the same routes. */
+class OpenApiContractTest {
+  private static TestServer ts;
+
+  @BeforeAll
+  static void start() {
+    ts = TestServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    ts.close();
+  }
+
+  @Test
+  void everyRouteIsDescribedAndEveryDescribedOperationIsRouted() throws Exception {
+    HttpVerticle verticle = new HttpVerticle(ts.server().platform());
+    verticle.init(ts.vertx, ts.vertx.getOrCreateContext());
+    Router router = verticle.router();
+
+    Set<String> routed = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      if (route.getPath() == null) {
+        // Only the global root/failure routes have no path; they must not answer any method of their own.
+        assertThat(route.methods()).as("a route without a path").isNullOrEmpty();
+        continue;
+      }
+      assertThat(route.methods()).as("methods of %s", route.getPath()).isNotEmpty();
+      for (HttpMethod method : route.methods()) {
+        routed.add(method.name() + " " + route.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}"));
+      }
+    }
+
+    Set<String> described = new TreeSet<>();
+    HttpResponse<Buffer> served = ts.api.get("/openapi.yaml", null);
+    assertThat(served.statusCode()).isEqualTo(200);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> doc = new ObjectMapper(new YAMLFactory()).readValue(served.body().getBytes(), Map.class);
+    JsonObject paths = new JsonObject(doc).getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      for (String key : paths.getJsonObject(path).fieldNames()) {
+        if (Set.of("get", "put", "post", "patch", "delete", "head", "options").contains(key)) {
+          described.add(key.toUpperCase() + " " + path);
+        }
+      }
+    }
+    assertThat(routed).isEqualTo(described);
+  }
+
+  @Test
+  void theDocumentIsServedAsWrittenAndIsOpenApi31() throws Exception {
+    HttpResponse<Buffer> served = ts.api.get("/openapi.yaml", null);
+    assertThat(served.getHeader("Content-Type")).isEqualTo("application/yaml");
+    assertThat(served.bodyAsString()).startsWith("openapi: 3.1.0").contains("application/problem+json");
+  }
+}
