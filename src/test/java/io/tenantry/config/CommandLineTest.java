@@ -1,0 +1,79 @@
+package io.tenantry.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad or missing configuration: one line naming the key on stderr, exit code 2, no stack trace. */
+class CommandLineTest {
+
+  private record Outcome(int exitCode, String stderr) {
+  }
+
+  private static Outcome run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(
+      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-cp", System.getProperty("java.class.path"), "io.tenantry.Main"));
+    command.addAll(List.of(args));
+    Path dir = Files.createTempDirectory("tenantry-cli");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+      .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().keySet().removeIf(key -> key.startsWith("TENANTRY_"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Outcome(process.exitValue(), stderr);
+  }
+
+  private static void assertConfigError(Outcome outcome, String key) {
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.stderr().strip().lines().count()).as(outcome.stderr()).isEqualTo(1);
+    assertThat(outcome.stderr()).contains(key).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aBadPortFlagNamesTheKey() throws Exception {
+    assertConfigError(run(Map.of(), "serve", "--http.port=eighty"), "http.port");
+  }
+
+  @Test
+  void aBadEnvironmentVariableNamesTheKeyAndTheVariable() throws Exception {
+    Outcome outcome = run(Map.of("TENANTRY_DB_NAME", "Bad-Name"), "serve");
+    assertConfigError(outcome, "db.name");
+    assertThat(outcome.stderr()).contains("TENANTRY_DB_NAME");
+  }
+
+  @Test
+  void anUnknownKeyIsRefused() throws Exception {
+    assertConfigError(run(Map.of(), "serve", "--http.prot=8080"), "http.prot");
+  }
+
+  @Test
+  void anUnreadableConfigFileIsRefused() throws Exception {
+    assertConfigError(run(Map.of(), "serve", "--config", File.separator + "no" + File.separator + "such.yaml"), "config");
+  }
+
+  @Test
+  void anUnreachableAdminConnectionNamesTheKey() throws Exception {
+    assertConfigError(run(Map.of("TENANTRY_DB_ADMIN_URL", "postgresql://postgres@127.0.0.1:1/postgres",
+      "TENANTRY_DB_NAME", "tenantry_cli_unreachable"), "migrate"), "db.admin-url");
+  }
+
+  @Test
+  void anUnknownCommandIsAUsageError() throws Exception {
+    Outcome outcome = run(Map.of(), "launch");
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.stderr()).contains("unknown command: launch").contains("usage:");
+  }
+}

@@ -1,0 +1,93 @@
+package io.tenantry.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+  @Test
+  void defaultsComeFromTheShippedYaml() {
+    Config config = ConfigLoader.load(null, Map.of(), Map.of());
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.dbName()).isEqualTo("tenantry");
+    assertThat(config.ownerRole()).isEqualTo("tenantry_owner");
+    assertThat(config.appRole()).isEqualTo("tenantry_app");
+    assertThat(config.profile()).isEqualTo(Config.Profile.PROD);
+    assertThat(config.bodyLimit()).isEqualTo(1024 * 1024);
+  }
+
+  @Test
+  void environmentOverridesFileAndFlagsOverrideEnvironment() throws Exception {
+    Path file = Files.createTempFile("tenantry", ".yaml");
+    Files.writeString(file, "http:\n  port: 7000\ndb:\n  name: fromfile\n");
+    Config fileOnly = ConfigLoader.load(file, Map.of(), Map.of());
+    assertThat(fileOnly.httpPort()).isEqualTo(7000);
+    assertThat(fileOnly.dbName()).isEqualTo("fromfile");
+    Config env = ConfigLoader.load(file, Map.of("TENANTRY_HTTP_PORT", "7100", "TENANTRY_DB_NAME", "fromenv"), Map.of());
+    assertThat(env.httpPort()).isEqualTo(7100);
+    assertThat(env.dbName()).isEqualTo("fromenv");
+    Config flag = ConfigLoader.load(file, Map.of("TENANTRY_HTTP_PORT", "7100"), Map.of("http.port", "7200"));
+    assertThat(flag.httpPort()).isEqualTo(7200);
+  }
+
+  @Test
+  void theDocumentedEnvironmentVariablesAllWork() {
+    Config c = ConfigLoader.load(null, Map.of(
+      "TENANTRY_HTTP_PORT", "9001",
+      "TENANTRY_DB_HOST", "db.internal",
+      "TENANTRY_DB_PORT", "6543",
+      "TENANTRY_DB_NAME", "staging",
+      "TENANTRY_DB_ADMIN_URL", "postgresql://boss:s%40cret@db.internal:6543/template1",
+      "TENANTRY_REDIS_URL", "redis://cache:6380",
+      "TENANTRY_DATA_DIR", "/var/lib/tenantry",
+      "TENANTRY_BASE_DOMAIN", "api.example.com",
+      "TENANTRY_ADMIN_EMAIL", "ops@example.com",
+      "TENANTRY_ADMIN_PASSWORD", "a-long-password"), Map.of());
+    assertThat(c.httpPort()).isEqualTo(9001);
+    assertThat(c.dbHost()).isEqualTo("db.internal");
+    assertThat(c.dbPort()).isEqualTo(6543);
+    assertThat(c.dbName()).isEqualTo("staging");
+    assertThat(c.dbAdminUrl()).isEqualTo(new PgUrl("db.internal", 6543, "template1", "boss", "s@cret"));
+    assertThat(c.redisUrl()).isEqualTo("redis://cache:6380");
+    assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/tenantry"));
+    assertThat(c.baseDomain()).isEqualTo("api.example.com");
+    assertThat(c.adminEmail()).isEqualTo("ops@example.com");
+    assertThat(c.adminPassword()).isEqualTo("a-long-password");
+  }
+
+  @Test
+  void errorsNameTheKey() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("TENANTRY_HTTP_PORT", "99999"), Map.of()))
+      .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("http.port");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("db.name", "x;drop")))
+      .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("db.name");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("redis.url", "http://x")))
+      .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("redis.url");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("db.admin-url", "mysql://x")))
+      .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("db.admin-url");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("profile", "staging")))
+      .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("profile");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("auth.password-iterations", "100")))
+      .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("auth.password-iterations");
+  }
+
+  @Test
+  void unknownKeysInTheFileAreRefused() throws Exception {
+    Path file = Files.createTempFile("tenantry", ".yaml");
+    Files.writeString(file, "http:\n  prot: 1\n");
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+      .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("http.prot");
+  }
+
+  @Test
+  void theOneLineMessageNamesKeyAndVariable() {
+    ConfigException e = new ConfigException("db.admin-url", "is required");
+    assertThat(e.oneLine()).isEqualTo("configuration error: db.admin-url (TENANTRY_DB_ADMIN_URL): is required");
+  }
+}
