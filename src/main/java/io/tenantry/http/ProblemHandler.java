@@ -82,6 +82,9 @@ public final class ProblemHandler {
         ? Problem.of(generic.status(), generic.type(), generic.title(), failure.getMessage())
         : generic;
     }
+    if (failure instanceof io.vertx.sqlclient.ClosedConnectionException) {
+      return Problem.unavailable("the database connection was lost; retry", 1);
+    }
     if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
       return Problem.unavailable("the database is busy; try again", 1);
     }
