@@ -31,9 +31,15 @@ public record Config(
   String jwtPrivateKeyFile,
   String jwtPublicKeyFile,
   String adminEmail,
-  String adminPassword) {
+  String adminPassword,
+  RateLimitSettings rateLimit) {
 
   public enum Profile { DEV, PROD, TEST }
+
+  /** The ratelimit.* keys. Times in milliseconds. */
+  public record RateLimitSettings(int nodes, int leaseMax, int leaseTtlMs, int redisTimeoutMs, int breakerMaxFailures,
+                                  int breakerResetMs, int refreshMs) {
+  }
 
   /** Leaves room for the "_owner" suffix and later per-tenant database names within 63 bytes. */
   private static final Pattern DB_NAME = Pattern.compile("[a-z][a-z0-9_]{0,30}");
@@ -82,7 +88,7 @@ public record Config(
       r.integer("db.pool-size", 1, 1000),
       r.integer("db.connect-timeout-ms", 1, 600_000),
       r.redisUrl("redis.url"),
-      r.optionalText("redis.key-prefix"),
+      redisKeyPrefix(r),
       Path.of(r.text("data-dir")),
       baseDomain,
       r.integer("tenancy.cache-ttl-seconds", 1, 86_400),
@@ -92,7 +98,28 @@ public record Config(
       r.optionalText("auth.jwt-private-key-file"),
       r.optionalText("auth.jwt-public-key-file"),
       r.optionalText("admin.email"),
-      r.optionalText("admin.password"));
+      r.optionalText("admin.password"),
+      rateLimit(r));
+  }
+
+  private static RateLimitSettings rateLimit(Reader r) {
+    return new RateLimitSettings(
+      r.integer("ratelimit.nodes", 1, 1000),
+      r.integer("ratelimit.lease-max", 1, 1000),
+      r.integer("ratelimit.lease-ttl-ms", 10, 60_000),
+      r.integer("ratelimit.redis-timeout-ms", 1, 10_000),
+      r.integer("ratelimit.breaker-max-failures", 1, 1000),
+      r.integer("ratelimit.breaker-reset-ms", 10, 600_000),
+      r.integer("ratelimit.refresh-ms", 50, 60_000));
+  }
+
+  /** Rate-limit keys carry a {t:<tenant id>} hash tag; a brace in the prefix would become the hash tag instead. */
+  private static String redisKeyPrefix(Reader r) {
+    String prefix = r.optionalText("redis.key-prefix");
+    if (prefix.contains("{") || prefix.contains("}")) {
+      throw new ConfigException("redis.key-prefix", "must not contain { or } (keys are hash-tagged per tenant for Redis Cluster)");
+    }
+    return prefix;
   }
 
   private record Reader(JsonNode tree) {

@@ -23,7 +23,8 @@ import java.util.List;
 /**
  * One per event loop. Routes come from the OpenAPI document (which also validates requests), so a route the
  * document does not describe cannot exist. Order of the root handlers: path prefix, request id, access log,
- * body (bounded), authentication, tenant resolution for /api/.
+ * body (bounded), authentication, tenant resolution for /api/, then the tenant's rate limit — before validation
+ * and handlers, so a refused request costs next to nothing.
  */
 public final class HttpVerticle extends VerticleBase {
   private final Platform platform;
@@ -53,7 +54,8 @@ public final class HttpVerticle extends VerticleBase {
       .rootHandler(platform.config().accessLog() ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
       .rootHandler(BodyHandler.create(false).setBodyLimit(platform.config().bodyLimit()))
       .rootHandler(platform.authenticator()::handle)
-      .rootHandler(this::resolveTenantForDataPlane);
+      .rootHandler(this::resolveTenantForDataPlane)
+      .rootHandler(this::rateLimitDataPlane);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
     on(builder, "getReady", HealthCheckHandler.createWithHealthChecks(platform.readiness()));
@@ -67,6 +69,12 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "addTenantUser", admin::addUser);
     on(builder, "suspendTenant", Access::superAdmin, admin::suspend);
     on(builder, "resumeTenant", Access::superAdmin, admin::resume);
+
+    var limits = platform.rateLimiting();
+    on(builder, "getTenantLimits", Access::superAdmin, limits.tenantLimits()::get);
+    on(builder, "putTenantLimits", Access::superAdmin, limits.tenantLimits()::put);
+    on(builder, "listPlans", Access::superAdmin, limits.plans()::list);
+    on(builder, "putPlan", Access::superAdmin, limits.plans()::put);
 
     var records = platform.records();
     on(builder, "createRecord", Access::tenantWriter, records::create);
@@ -87,6 +95,14 @@ public final class HttpVerticle extends VerticleBase {
   private void resolveTenantForDataPlane(RoutingContext ctx) {
     if (ctx.request().path().startsWith("/api/")) {
       platform.tenantResolution().handle(ctx);
+    } else {
+      ctx.next();
+    }
+  }
+
+  private void rateLimitDataPlane(RoutingContext ctx) {
+    if (ctx.request().path().startsWith("/api/")) {
+      platform.rateLimiting().handler().handle(ctx);
     } else {
       ctx.next();
     }

@@ -4,6 +4,7 @@ import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.config.Config;
+import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.records.RecordEndpoints;
 import io.tenantry.tenant.TenantResolution;
 import io.vertx.core.buffer.Buffer;
@@ -20,6 +21,7 @@ public record Platform(
   HealthChecks readiness,
   Authenticator authenticator,
   TenantResolution tenantResolution,
+  RateLimiting rateLimiting,
   TokenEndpoint tokens,
   TenantAdminEndpoints tenantAdmin,
   RecordEndpoints records) {

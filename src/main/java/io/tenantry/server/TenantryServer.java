@@ -9,6 +9,8 @@ import io.tenantry.auth.Tokens;
 import io.tenantry.config.Config;
 import io.tenantry.db.DatabaseBootstrap;
 import io.tenantry.health.Readiness;
+import io.tenantry.ratelimit.LiveNodes;
+import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.records.RecordEndpoints;
 import io.tenantry.records.RecordStore;
 import io.tenantry.tenant.TenantDb;
@@ -37,6 +39,7 @@ public final class TenantryServer {
   private final Vertx vertx;
   private final Pool pool;
   private final Redis redis;
+  private final RateLimiting rateLimiting;
   private final Platform platform;
   private final String deploymentId;
 
@@ -44,6 +47,7 @@ public final class TenantryServer {
     this.vertx = vertx;
     this.pool = pool;
     this.redis = redis;
+    this.rateLimiting = platform.rateLimiting();
     this.platform = platform;
     this.deploymentId = deploymentId;
   }
@@ -74,8 +78,11 @@ public final class TenantryServer {
     Future<ApiContract.Loaded> api = ApiContract.load(vertx);
     Future<Void> admin = new BootstrapAdmin(vertx, config, users, passwords).ensure();
     Future<Void> listening = registry.listen(vertx.eventBus());
+    // Unclustered, the node count comes from configuration; clustering can pass its live member count instead.
+    Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore,
+      LiveNodes.fixed(config.rateLimit().nodes()));
 
-    return Future.all(api, admin, listening)
+    return Future.all(api, admin, listening, rateLimiting)
       .map(ready -> new Platform(
         config,
         api.result().contract(),
@@ -83,6 +90,7 @@ public final class TenantryServer {
         Readiness.create(vertx, pool, redisApi),
         new Authenticator(tokens),
         new TenantResolution(new TenantSources(config.baseDomain()), registry),
+        rateLimiting.result(),
         new TokenEndpoint(vertx, users, registry, passwords, tokens),
         new TenantAdminEndpoints(vertx, tenantStore, registry, users, passwords),
         new RecordEndpoints(new TenantDb(pool), new RecordStore())))
@@ -90,6 +98,9 @@ public final class TenantryServer {
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(vertx, pool, redis, platform, id)))
       .onFailure(e -> {
+        if (rateLimiting.succeeded()) {
+          rateLimiting.result().close();
+        }
         pool.close();
         redis.close();
       });
@@ -121,6 +132,7 @@ public final class TenantryServer {
 
   public Future<Void> stop() {
     return vertx.undeploy(deploymentId)
+      .eventually(rateLimiting::close)
       .eventually(pool::close)
       .eventually(() -> {
         redis.close();

@@ -54,7 +54,7 @@ class DatabaseBootstrapTest {
     ts.createTenant(token, "survivor");
     ts.restart();
     try (Connection c = admin(); Statement st = c.createStatement()) {
-      assertThat(one(st, "SELECT count(*) FROM platform.flyway_schema_history WHERE success AND type = 'SQL'")).isEqualTo("1");
+      assertThat(one(st, "SELECT count(*) FROM platform.flyway_schema_history WHERE success AND type = 'SQL'")).isEqualTo("2");
       assertThat(one(st, "SELECT count(*) FROM platform.users WHERE super_admin")).isEqualTo("1");
     }
     assertThat(ts.api.get("/admin/v1/tenants/survivor", ts.adminToken()).statusCode()).isEqualTo(200);

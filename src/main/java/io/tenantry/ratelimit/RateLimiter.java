@@ -1,0 +1,127 @@
+package io.tenantry.ratelimit;
+
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Decides whether a tenant's request may pass. Each node leases small batches of a tenant's budget from Redis
+ * (one atomic GCRA script call) and spends them locally, so most requests cost no Redis round trip; only one
+ * lease per tenant is in flight at a time and the others wait for it. Every Redis call goes through a circuit
+ * breaker: when Redis fails, is slow or the breaker is open, the request is decided locally on this node's share
+ * of the budget (limit / live nodes) — never failed, and never delayed beyond the breaker's timeout.
+ */
+public final class RateLimiter {
+  /** How often a request waits for another's lease before leasing for itself. */
+  private static final int MAX_WAITS = 4;
+  /** Safety bound on retries under extreme contention; past it the request is decided locally. */
+  private static final int MAX_ROUNDS = 16;
+  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  private final String keyPrefix;
+  private final BudgetStore store;
+  private final CircuitBreaker breaker;
+  private final LiveNodes nodes;
+  private final int leaseMax;
+  private final LongSupplier clock;
+  private final RateLimitCounters counters;
+  private final Map<UUID, TenantBudget> budgets = new ConcurrentHashMap<>();
+
+  /** @param clock monotonic nanoseconds ({@code System::nanoTime} outside tests) */
+  public RateLimiter(String keyPrefix, BudgetStore store, CircuitBreaker breaker, LiveNodes nodes, int leaseMax,
+                     LongSupplier clock, RateLimitCounters counters) {
+    this.keyPrefix = keyPrefix;
+    this.store = store;
+    this.breaker = breaker;
+    this.nodes = nodes;
+    this.leaseMax = leaseMax;
+    this.clock = clock;
+    this.counters = counters;
+  }
+
+  /**
+   * @param userId the caller, for the per-user sub-limit (null: none)
+   * @param write  writes cost {@code limits.writeCost()} requests, reads 1
+   */
+  public Future<Decision> decide(UUID tenantId, UUID userId, boolean write, Limits limits) {
+    int cost = write ? limits.writeCost() : 1;
+    TenantBudget budget = budgets.compute(tenantId, (id, current) ->
+      current != null && current.limits().equals(limits) ? current : new TenantBudget(keyPrefix, id, limits, clock.getAsLong()));
+    return attempt(budget, userId, cost, 0).onSuccess(counters::decided);
+  }
+
+  private Future<Decision> attempt(TenantBudget budget, UUID userId, int cost, int round) {
+    if (round > MAX_ROUNDS) {
+      return Future.succeededFuture(local(budget, userId, cost));
+    }
+    TenantBudget.Step step = budget.next(userId, cost, clock.getAsLong(), round, MAX_WAITS, this::leaseSize);
+    if (step instanceof TenantBudget.Done done) {
+      return Future.succeededFuture(done.decision());
+    }
+    if (step instanceof TenantBudget.Wait wait) {
+      return wait.refill().compose(answered -> answered
+        ? attempt(budget, userId, cost, round + 1)
+        : Future.succeededFuture(local(budget, userId, cost)));
+    }
+    return refill(budget, (TenantBudget.Refill) step, userId, cost, round);
+  }
+
+  private Future<Decision> refill(TenantBudget budget, TenantBudget.Refill refill, UUID userId, int cost, int round) {
+    return breaker.<List<Grant>>executeWithFallback(() -> store.lease(refill.asks()), this::unavailable)
+      .compose(grants -> {
+        if (grants == null) {
+          budget.ended(refill);
+          refill.done().complete(false);
+          return Future.succeededFuture(local(budget, userId, cost));
+        }
+        Decision decision = budget.settle(refill, grants, userId, cost, clock.getAsLong());
+        refill.done().complete(true);
+        return decision != null ? Future.succeededFuture(decision) : attempt(budget, userId, cost, round + 1);
+      });
+  }
+
+  /** The breaker's fallback: no grants, so the caller decides locally. */
+  private List<Grant> unavailable(Throwable failure) {
+    if (!(failure instanceof OpenCircuitException)) {
+      counters.redisFailure();
+    }
+    return null;
+  }
+
+  private Decision local(TenantBudget budget, UUID userId, int cost) {
+    counters.localFallback();
+    return budget.local(userId, cost, clock.getAsLong(), Math.max(1, nodes.count()));
+  }
+
+  private int leaseSize(int burst) {
+    return LeaseSize.of(burst, nodes.count(), leaseMax);
+  }
+
+  /**
+   * Gives leases held longer than {@code ttlNanos} back to Redis (so budget does not sit unused on a quiet node
+   * while others are refused) and forgets idle tenants. Run periodically.
+   */
+  public void sweep(long ttlNanos) {
+    long now = clock.getAsLong();
+    budgets.values().removeIf(budget -> budget.sweep(now, ttlNanos, IDLE_NANOS, this::giveBack));
+  }
+
+  private void giveBack(Bucket bucket, int count) {
+    breaker.<Void>executeWithFallback(() -> store.giveBack(bucket, count), failure -> {
+      unavailable(failure);
+      return null; // lost: those requests stay spent, which errs on the safe side
+    });
+  }
+
+  /** Tenants this node holds state for. */
+  public int tenants() {
+    return budgets.size();
+  }
+}

@@ -1,0 +1,124 @@
+package io.tenantry.ratelimit;
+
+import io.tenantry.config.Config;
+import io.tenantry.tenant.TenantStore;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The rate-limiting capability, wired once per node: limits cache, Redis link and scripts, circuit breaker,
+ * limiter, the data-plane handler and the admin endpoints, and the timers that refresh limits and give back
+ * expired leases. {@link #close()} undoes it.
+ */
+public final class RateLimiting {
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimiting.class);
+
+  private final Vertx vertx;
+  private final RedisLink redis;
+  private final CircuitBreaker breaker;
+  private final LimitsCache cache;
+  private final RateLimiter limiter;
+  private final RateLimitCounters counters;
+  private final RateLimitHandler handler;
+  private final TenantLimitsEndpoints tenantLimits;
+  private final PlanEndpoints plans;
+  private final long sweepTimer;
+
+  private RateLimiting(Vertx vertx, Config.RateLimitSettings settings, RedisLink redis, CircuitBreaker breaker,
+                       LimitsCache cache, LimitsStore store, TenantStore tenants, RateLimiter limiter,
+                       RateLimitCounters counters) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.breaker = breaker;
+    this.cache = cache;
+    this.limiter = limiter;
+    this.counters = counters;
+    this.handler = new RateLimitHandler(cache, limiter);
+    this.tenantLimits = new TenantLimitsEndpoints(tenants, store, cache);
+    this.plans = new PlanEndpoints(store, cache);
+    long ttl = TimeUnit.MILLISECONDS.toNanos(settings.leaseTtlMs());
+    this.sweepTimer = vertx.setPeriodic(Math.max(10, settings.leaseTtlMs() / 2), id -> limiter.sweep(ttl));
+  }
+
+  /** @param nodes how many nodes share the limits (the configured count, or the cluster's members) */
+  public static Future<RateLimiting> start(Vertx vertx, Config config, Pool pool, TenantStore tenants, LiveNodes nodes) {
+    Config.RateLimitSettings settings = config.rateLimit();
+    RateLimitCounters counters = new RateLimitCounters();
+    RedisLink redis = new RedisLink(vertx, new RedisOptions()
+      .setConnectionString(config.redisUrl())
+      .setMaxPoolSize(8)
+      .setMaxPoolWaiting(1024));
+    CircuitBreaker breaker = breaker(vertx, settings, redis);
+    LimitsStore store = new LimitsStore(pool);
+    LimitsCache cache = new LimitsCache(store);
+    Future<RedisScript> lease = RedisScript.load(vertx, "ratelimit/lease.lua");
+    Future<RedisScript> giveBack = RedisScript.load(vertx, "ratelimit/give-back.lua");
+    return Future.all(lease, giveBack, cache.start(vertx, settings.refreshMs()))
+      .map(loaded -> {
+        BudgetStore budgets = new RedisBudgetStore(redis, lease.result(), giveBack.result(), counters);
+        RateLimiter limiter = new RateLimiter(config.redisKeyPrefix(), budgets, breaker, nodes, settings.leaseMax(),
+          System::nanoTime, counters);
+        return new RateLimiting(vertx, settings, redis, breaker, cache, store, tenants, limiter, counters);
+      })
+      .onFailure(e -> {
+        cache.stop(vertx);
+        redis.close();
+      });
+  }
+
+  /** One breaker for Redis. It reconnects every time it opens, so its half-open probe runs on fresh connections. */
+  private static CircuitBreaker breaker(Vertx vertx, Config.RateLimitSettings settings, RedisLink redis) {
+    CircuitBreaker breaker = CircuitBreaker.create("ratelimit-redis", vertx, new CircuitBreakerOptions()
+      .setTimeout(settings.redisTimeoutMs())
+      .setMaxFailures(settings.breakerMaxFailures())
+      .setResetTimeout(settings.breakerResetMs())
+      .setFallbackOnFailure(true) // a failed or timed-out call, not only an open circuit, is decided locally
+      .setNotificationAddress(null)); // no periodic event-bus traffic (which would cross a cluster)
+    breaker.openHandler(v -> {
+      LOG.warn("rate limiter: Redis unavailable, enforcing limits locally (limit / live nodes)");
+      redis.reconnect();
+    });
+    breaker.closeHandler(v -> LOG.info("rate limiter: Redis is back, global limits resume"));
+    return breaker;
+  }
+
+  public RateLimitHandler handler() {
+    return handler;
+  }
+
+  public TenantLimitsEndpoints tenantLimits() {
+    return tenantLimits;
+  }
+
+  public PlanEndpoints plans() {
+    return plans;
+  }
+
+  /** For the metrics endpoint. */
+  public RateLimitCounters counters() {
+    return counters;
+  }
+
+  public RateLimiter limiter() {
+    return limiter;
+  }
+
+  public CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  public Future<Void> close() {
+    vertx.cancelTimer(sweepTimer);
+    cache.stop(vertx);
+    breaker.close();
+    return redis.close();
+  }
+}
