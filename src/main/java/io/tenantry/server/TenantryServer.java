@@ -57,6 +57,11 @@ public final class TenantryServer {
     return platform;
   }
 
+  /** The node's rate limiting, for its counters and breaker (tests, and the metrics endpoint to come). */
+  public RateLimiting rateLimiting() {
+    return rateLimiting;
+  }
+
   public static Future<TenantryServer> start(Vertx vertx, Config config) {
     return vertx.executeBlocking(() -> {
       new DatabaseBootstrap(config).run();

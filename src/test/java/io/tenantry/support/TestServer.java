@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Tenantry server for one test class: its own freshly created database (and roles), its own Redis key
  * prefix and data directory, on a free port, against the machine's PostgreSQL and Redis. {@link #close()} stops
- * it and drops the database and roles.
+ * it and drops the database and roles. {@link #peer()} starts a second node of the same deployment (same
+ * database, Redis prefix and JWT keys, its own Vert.x and port); a peer leaves the database to its first node.
  */
 public final class TestServer implements AutoCloseable {
   public static final String ADMIN_EMAIL = "root@tenantry.test";
@@ -32,10 +33,12 @@ public final class TestServer implements AutoCloseable {
   public final Vertx vertx;
   public final WebClient http;
   public final Api api;
+  private final boolean ownsDatabase;
   private TenantryServer server;
 
-  private TestServer(Config config) {
+  private TestServer(Config config, boolean ownsDatabase) {
     this.config = config;
+    this.ownsDatabase = ownsDatabase;
     this.vertx = Vertx.vertx();
     this.http = WebClient.create(vertx,
       new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(config.httpPort()),
@@ -49,9 +52,55 @@ public final class TestServer implements AutoCloseable {
 
   /** @param overrides configuration keys (as in conf/tenantry.yaml) to set for this server */
   public static TestServer start(Map<String, String> overrides) {
-    TestServer ts = new TestServer(config(overrides));
+    TestServer ts = new TestServer(config(overrides), true);
     ts.boot();
     return ts;
+  }
+
+  /**
+   * Another node of this deployment: same configuration (database, Redis URL and prefix, data directory and so
+   * JWT keys) but its own port and Vert.x instance — nodes that share no event bus, as unclustered nodes do.
+   * Close it before this one.
+   */
+  public TestServer peer() {
+    return peer(Map.of());
+  }
+
+  public TestServer peer(Map<String, String> overrides) {
+    Map<String, String> flags = new HashMap<>(sameDeployment(config));
+    flags.put("http.port", Integer.toString(freePort()));
+    flags.putAll(overrides);
+    TestServer peer = new TestServer(ConfigLoader.load(null, Map.of(), flags), false);
+    peer.boot();
+    return peer;
+  }
+
+  private static Map<String, String> sameDeployment(Config c) {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("profile", "test");
+    flags.put("db.name", c.dbName());
+    flags.put("db.admin-url", TestEnv.adminUrl());
+    flags.put("db.host", c.dbHost());
+    flags.put("db.port", Integer.toString(c.dbPort()));
+    flags.put("db.pool-size", Integer.toString(c.dbPoolSize()));
+    flags.put("redis.url", c.redisUrl());
+    flags.put("redis.key-prefix", c.redisKeyPrefix());
+    flags.put("http.host", c.httpHost());
+    flags.put("http.instances", Integer.toString(c.httpInstances()));
+    flags.put("http.access-log", Boolean.toString(c.accessLog()));
+    flags.put("data-dir", c.dataDir().toString());
+    flags.put("auth.password-iterations", Integer.toString(c.passwordIterations()));
+    flags.put("admin.email", ADMIN_EMAIL);
+    flags.put("admin.password", ADMIN_PASSWORD);
+    Config.RateLimitSettings rl = c.rateLimit();
+    flags.put("ratelimit.nodes", Integer.toString(rl.nodes()));
+    flags.put("ratelimit.lease-max", Integer.toString(rl.leaseMax()));
+    flags.put("ratelimit.lease-ttl-ms", Integer.toString(rl.leaseTtlMs()));
+    flags.put("ratelimit.redis-timeout-ms", Integer.toString(rl.redisTimeoutMs()));
+    flags.put("ratelimit.breaker-max-failures", Integer.toString(rl.breakerMaxFailures()));
+    flags.put("ratelimit.breaker-reset-ms", Integer.toString(rl.breakerResetMs()));
+    flags.put("ratelimit.refresh-ms", Integer.toString(rl.refreshMs()));
+    return flags;
   }
 
   public static Config config(Map<String, String> overrides) {
@@ -135,11 +184,13 @@ public final class TestServer implements AutoCloseable {
     } finally {
       http.close();
       Await.result(vertx.close(), 30);
-      TestEnv.dropDatabase(config.dbName(), config.ownerRole(), config.appRole());
+      if (ownsDatabase) {
+        TestEnv.dropDatabase(config.dbName(), config.ownerRole(), config.appRole());
+      }
     }
   }
 
-  private static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
