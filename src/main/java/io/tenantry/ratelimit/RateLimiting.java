@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The rate-limiting capability, wired once per node: limits cache, Redis link and scripts, circuit breaker,
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RateLimiting {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiting.class);
+  private static final long PRELOAD_TIMEOUT_MS = 2000;
 
   private final Vertx vertx;
   private final RedisLink redis;
@@ -62,15 +64,25 @@ public final class RateLimiting {
     Future<RedisScript> lease = RedisScript.load(vertx, "ratelimit/lease.lua");
     Future<RedisScript> giveBack = RedisScript.load(vertx, "ratelimit/give-back.lua");
     return Future.all(lease, giveBack, cache.start(vertx, settings.refreshMs()))
-      .map(loaded -> {
-        BudgetStore budgets = new RedisBudgetStore(redis, lease.result(), giveBack.result(), counters);
+      .compose(loaded -> {
+        RedisBudgetStore budgets = new RedisBudgetStore(redis, lease.result(), giveBack.result(), counters);
         RateLimiter limiter = new RateLimiter(config.redisKeyPrefix(), budgets, breaker, nodes, settings.leaseMax(),
           System::nanoTime, counters);
-        return new RateLimiting(vertx, settings, redis, breaker, cache, store, tenants, limiter, counters);
+        return preload(budgets).map(v -> new RateLimiting(vertx, settings, redis, breaker, cache, store, tenants, limiter, counters));
       })
       .onFailure(e -> {
         cache.stop(vertx);
         redis.close();
+      });
+  }
+
+  /** A node starts whether or not Redis is up: without it, limits are enforced locally until it answers. */
+  private static Future<Void> preload(RedisBudgetStore budgets) {
+    return budgets.preload()
+      .timeout(PRELOAD_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+      .recover(e -> {
+        LOG.warn("rate limiter: Redis did not answer at start ({}); limits are enforced locally until it does", e.toString());
+        return Future.succeededFuture();
       });
   }
 
@@ -82,11 +94,18 @@ public final class RateLimiting {
       .setResetTimeout(settings.breakerResetMs())
       .setFallbackOnFailure(true) // a failed or timed-out call, not only an open circuit, is decided locally
       .setNotificationAddress(null)); // no periodic event-bus traffic (which would cross a cluster)
+    AtomicBoolean degraded = new AtomicBoolean();
     breaker.openHandler(v -> {
-      LOG.warn("rate limiter: Redis unavailable, enforcing limits locally (limit / live nodes)");
+      // Opens again after every failed half-open probe: say it once per outage.
+      if (degraded.compareAndSet(false, true)) {
+        LOG.warn("rate limiter: Redis unavailable, enforcing limits locally (limit / live nodes)");
+      }
       redis.reconnect();
     });
-    breaker.closeHandler(v -> LOG.info("rate limiter: Redis is back, global limits resume"));
+    breaker.closeHandler(v -> {
+      degraded.set(false);
+      LOG.info("rate limiter: Redis is back, global limits resume");
+    });
     return breaker;
   }
 

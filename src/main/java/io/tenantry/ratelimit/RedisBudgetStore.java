@@ -20,6 +20,15 @@ public final class RedisBudgetStore implements BudgetStore {
     this.counters = counters;
   }
 
+  /**
+   * Opens a connection and loads both scripts, so that the first requests do not pay for a connection and a
+   * NOSCRIPT round trip — which on a busy machine could exceed the breaker's timeout and open it for nothing.
+   */
+  public Future<Void> preload() {
+    return Future.all(lease.preload(redis.api(), counters::redisCall), giveBack.preload(redis.api(), counters::redisCall))
+      .mapEmpty();
+  }
+
   @Override
   public Future<List<Grant>> lease(List<Ask> asks) {
     List<String> keys = new ArrayList<>(asks.size());

@@ -39,7 +39,7 @@ public final class RedisLink {
     client = Redis.createClient(vertx, options);
     api = RedisAPI.api(client);
     old.close().onFailure(e -> LOG.debug("closing the previous Redis client failed", e));
-    LOG.info("rate limiter: new Redis connections");
+    LOG.debug("rate limiter: new Redis client");
   }
 
   public Future<Void> close() {

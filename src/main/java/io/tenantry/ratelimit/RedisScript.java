@@ -35,6 +35,12 @@ public final class RedisScript {
     return sha;
   }
 
+  /** Loads the script into Redis ahead of the first call (which also opens a connection). */
+  public Future<Void> preload(RedisAPI redis, Runnable calls) {
+    calls.run();
+    return redis.script(List.of("LOAD", source)).mapEmpty();
+  }
+
   /** @param calls counts every command sent to Redis */
   public Future<Response> run(RedisAPI redis, List<String> keys, List<String> args, Runnable calls) {
     List<String> command = new ArrayList<>(2 + keys.size() + args.size());
