@@ -1,6 +1,7 @@
 package io.tenantry.ratelimit;
 
 import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 
@@ -74,6 +75,12 @@ public final class RateLimiter {
   }
 
   private Future<Decision> refill(TenantBudget budget, TenantBudget.Refill refill, UUID userId, int cost, int round) {
+    if (breaker.state() == CircuitBreakerState.OPEN) {
+      // Decided on the spot, without the breaker's promise and its hop to another context.
+      budget.ended(refill);
+      refill.done().complete(false);
+      return Future.succeededFuture(local(budget, userId, cost));
+    }
     return breaker.<List<Grant>>executeWithFallback(() -> store.lease(refill.asks()), this::unavailable)
       .compose(grants -> {
         if (grants == null) {
