@@ -34,9 +34,8 @@ public final class RateLimiting {
   private final PlanEndpoints plans;
   private final long sweepTimer;
 
-  private RateLimiting(Vertx vertx, Config.RateLimitSettings settings, RedisLink redis, CircuitBreaker breaker,
-                       LimitsCache cache, LimitsStore store, TenantStore tenants, RateLimiter limiter,
-                       RateLimitCounters counters) {
+  private RateLimiting(Vertx vertx, RedisLink redis, CircuitBreaker breaker, LimitsCache cache, LimitsStore store,
+                       TenantStore tenants, RateLimiter limiter, RateLimitCounters counters, long sweepTimer) {
     this.vertx = vertx;
     this.redis = redis;
     this.breaker = breaker;
@@ -46,8 +45,7 @@ public final class RateLimiting {
     this.handler = new RateLimitHandler(cache, limiter);
     this.tenantLimits = new TenantLimitsEndpoints(tenants, store, cache);
     this.plans = new PlanEndpoints(store, cache);
-    long ttl = TimeUnit.MILLISECONDS.toNanos(settings.leaseTtlMs());
-    this.sweepTimer = vertx.setPeriodic(Math.max(10, settings.leaseTtlMs() / 2), id -> limiter.sweep(ttl));
+    this.sweepTimer = sweepTimer;
   }
 
   /** @param nodes how many nodes share the limits (the configured count, or the cluster's members) */
@@ -68,12 +66,19 @@ public final class RateLimiting {
         RedisBudgetStore budgets = new RedisBudgetStore(redis, lease.result(), giveBack.result(), counters);
         RateLimiter limiter = new RateLimiter(config.redisKeyPrefix(), budgets, breaker, nodes, settings.leaseMax(),
           System::nanoTime, counters);
-        return preload(budgets).map(v -> new RateLimiting(vertx, settings, redis, breaker, cache, store, tenants, limiter, counters));
+        return preload(budgets).map(v -> new RateLimiting(vertx, redis, breaker, cache, store, tenants, limiter, counters,
+          sweepEvery(vertx, settings, limiter)));
       })
       .onFailure(e -> {
         cache.stop(vertx);
         redis.close();
       });
+  }
+
+  /** Gives back leases older than the lease TTL, checking twice per TTL. */
+  private static long sweepEvery(Vertx vertx, Config.RateLimitSettings settings, RateLimiter limiter) {
+    long ttl = TimeUnit.MILLISECONDS.toNanos(settings.leaseTtlMs());
+    return vertx.setPeriodic(Math.max(10, settings.leaseTtlMs() / 2), id -> limiter.sweep(ttl));
   }
 
   /** A node starts whether or not Redis is up: without it, limits are enforced locally until it answers. */

@@ -86,6 +86,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rateLimitKeysHaveDefaultsTakeOverridesAndNameTheKeyWhenWrong() {
+    Config c = ConfigLoader.load(null, Map.of("TENANTRY_RATELIMIT_NODES", "3"), Map.of("ratelimit.lease-max", "5"));
+    assertThat(c.rateLimit()).isEqualTo(new Config.RateLimitSettings(3, 5, 1000, 100, 3, 1000, 500));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("ratelimit.nodes", "0")))
+      .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("ratelimit.nodes");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("ratelimit.refresh-ms", "soon")))
+      .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("ratelimit.refresh-ms");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("redis.key-prefix", "app:{x}:")))
+      .as("a brace would become the hash tag of every key")
+      .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("redis.key-prefix");
+  }
+
+  @Test
   void theOneLineMessageNamesKeyAndVariable() {
     ConfigException e = new ConfigException("db.admin-url", "is required");
     assertThat(e.oneLine()).isEqualTo("configuration error: db.admin-url (TENANTRY_DB_ADMIN_URL): is required");

@@ -9,7 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A redis-server of a test's own, on its own port, that the test may stop, restart and stall without touching
@@ -46,9 +50,12 @@ public final class RedisProcess implements AutoCloseable {
   /** Starts the server (again, on the same port) and waits until it answers PING. */
   public void startAgain() {
     try {
-      process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "local",
-        "--dir", dir.toString())
+      List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString()));
+      if (majorVersion() >= 7) {
+        command.addAll(List.of("--enable-debug-command", "local")); // DEBUG is off by default from Redis 7 on
+      }
+      process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("redis.log").toFile())
         .start();
@@ -61,6 +68,22 @@ public final class RedisProcess implements AutoCloseable {
         throw new IllegalStateException("redis-server on port " + port + " did not come up");
       }
       Thread.onSpinWait();
+    }
+  }
+
+  /** "Redis server v=7.0.15 sha=..." -> 7. */
+  private static int majorVersion() {
+    try {
+      Process version = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
+      String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      version.waitFor(10, TimeUnit.SECONDS);
+      Matcher m = Pattern.compile("v=(\\d+)\\.").matcher(text);
+      return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run redis-server (is it on the PATH?)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
     }
   }
 
