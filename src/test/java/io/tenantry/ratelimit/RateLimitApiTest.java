@@ -54,20 +54,28 @@ class RateLimitApiTest {
   @Test
   void aBurstIsAdmittedExactlyWithHeadersCountingDownThenRefusedWithACorrectRetryAfter() {
     String token = tenant("burst", limits(1, 10));
-    for (int i = 1; i <= 10; i++) {
-      HttpResponse<Buffer> r = list(token);
-      assertThat(r.statusCode()).as("request %d", i).isEqualTo(200);
+    long start = System.nanoTime();
+    int admitted = 0;
+    HttpResponse<Buffer> r = list(token);
+    while (r.statusCode() == 200 && admitted < 20) {
+      admitted++;
+      // At 1 request per second one more comes back per second elapsed: none while the machine keeps up.
+      int refilled = (int) ((System.nanoTime() - start) / 1_000_000_000L);
       assertThat(header(r, "RateLimit-Limit")).isEqualTo(10);
-      assertThat(header(r, "RateLimit-Remaining")).as("after request %d", i).isEqualTo(10 - i);
-      assertThat(header(r, "RateLimit-Reset")).as("seconds until %d requests are back at 1/s", i).isEqualTo(i);
+      assertThat(header(r, "RateLimit-Remaining")).as("after request %d", admitted).isBetween(10 - admitted, 10 - admitted + refilled);
+      assertThat(header(r, "RateLimit-Reset")).as("seconds until %d requests are back at 1/s", admitted)
+        .isBetween(admitted - refilled, admitted);
+      r = list(token);
     }
-    HttpResponse<Buffer> refused = list(token);
-    JsonObject problem = assertProblem(refused, 429);
+    int refilled = (int) ((System.nanoTime() - start) / 1_000_000_000L);
+    assertThat(admitted).as("the burst, plus one per second elapsed (%d)", refilled).isBetween(10, 10 + refilled);
+
+    JsonObject problem = assertProblem(r, 429);
     assertThat(problem.getString("type")).endsWith("too-many-requests");
     assertThat(problem.getString("detail")).contains("tenant's rate limit");
-    assertThat(header(refused, "Retry-After")).isEqualTo(1);
-    assertThat(header(refused, "RateLimit-Remaining")).isZero();
-    assertThat(header(refused, "RateLimit-Limit")).isEqualTo(10);
+    assertThat(header(r, "Retry-After")).isEqualTo(1);
+    assertThat(header(r, "RateLimit-Remaining")).isZero();
+    assertThat(header(r, "RateLimit-Limit")).isEqualTo(10);
 
     // Retry-After is truthful: the next request passes within it (and, at 1/s, only one does).
     Duration waited = Eventually.within(Duration.ofSeconds(3), "admitted again", () -> list(token).statusCode() == 200);
@@ -77,7 +85,7 @@ class RateLimitApiTest {
 
   @Test
   void afterTheBurstTheSteadyRateIsAdmitted() {
-    String token = tenant("steady", limits(5, 1));
+    String token = tenant("steady", limits(5, 3)); // a burst of 3 absorbs gaps of up to 0.6 s on a busy machine
     long start = System.nanoTime();
     int admitted = 0;
     while (System.nanoTime() - start < 2_000_000_000L) { // a bounded loop: 2 s of back-to-back requests
@@ -85,7 +93,7 @@ class RateLimitApiTest {
       assertThat(status).isIn(200, 429);
       admitted += status == 200 ? 1 : 0;
     }
-    assertThat(admitted).as("burst 1, then 5 per second for 2 s").isBetween(10, 12);
+    assertThat(admitted).as("burst 3, then 5 per second for 2 s").isBetween(12, 14);
   }
 
   @Test

@@ -54,13 +54,14 @@ class RateLimitRedisFaultTest {
     }
   }
 
-  private record Outcome(int admitted, long slowestMs) {
+  private record Outcome(int admitted, long slowestMs, double seconds) {
   }
 
   /** Sends {@code count} requests one after another; none may be a 5xx. */
   private static Outcome send(String token, int count) {
     int admitted = 0;
     long slowest = 0;
+    long begin = System.nanoTime();
     for (int i = 0; i < count; i++) {
       long start = System.nanoTime();
       HttpResponse<Buffer> r = ts.api.get(NOTES, token);
@@ -68,7 +69,7 @@ class RateLimitRedisFaultTest {
       assertThat(r.statusCode()).as("request %d: %s", i + 1, r.bodyAsString()).isIn(200, 429);
       admitted += r.statusCode() == 200 ? 1 : 0;
     }
-    return new Outcome(admitted, slowest);
+    return new Outcome(admitted, slowest, (System.nanoTime() - begin) / 1e9);
   }
 
   private static String tenant(String slug, int rate, int burst) {
@@ -95,7 +96,8 @@ class RateLimitRedisFaultTest {
     redis.stop();
     long fallbacksBefore = counters.localFallbacks();
     Outcome outage = send(during, 30);
-    assertThat(outage.admitted()).as("this node's share: burst 20 over 2 nodes").isBetween(10, 11);
+    assertThat(outage.admitted()).as("this node's share: burst 20 and 1/s over 2 nodes")
+      .isBetween(10, 10 + (int) Math.ceil(outage.seconds() / 2));
     assertThat(outage.slowestMs()).isLessThan(TIMEOUT_MS + 750);
     assertThat(counters.localFallbacks() - fallbacksBefore).isEqualTo(30);
     assertThat(breaker.state()).isNotEqualTo(CircuitBreakerState.CLOSED);
@@ -104,7 +106,8 @@ class RateLimitRedisFaultTest {
     awaitGlobalLimiting(probe);
     long callsBefore = counters.redisCalls();
     Outcome recovered = send(after, 30);
-    assertThat(recovered.admitted()).as("the whole burst again, from Redis").isEqualTo(20);
+    assertThat(recovered.admitted()).as("the whole burst again, from Redis")
+      .isBetween(20, 20 + (int) Math.floor(recovered.seconds()));
     assertThat(counters.redisCalls()).isGreaterThan(callsBefore);
     String id = ts.api.get("/admin/v1/tenants/after-outage", admin).bodyAsJsonObject().getString("id");
     assertThat(redis.command("EXISTS", Bucket.tenantKey(ts.config.redisKeyPrefix(), java.util.UUID.fromString(id))))
@@ -117,13 +120,18 @@ class RateLimitRedisFaultTest {
     String token = tenant("stalled", 1000, 8); // lease size 1: every request needs Redis
     assertThat(send(token, 1).admitted()).isEqualTo(1);
 
-    Thread stall = redis.stall(2.0);
+    Thread stall = redis.stall(3.0);
     long failuresBefore = counters.redisFailures();
-    Outcome stalled = send(token, 40);
-    assertThat(stalled.slowestMs()).as("no request waits much beyond the Redis timeout").isLessThan(TIMEOUT_MS + 750);
-    assertThat(stalled.admitted()).isPositive();
+    long[] slowest = {0};
+    Eventually.within(Duration.ofSeconds(3), "the breaker opens", () -> {
+      slowest[0] = Math.max(slowest[0], send(token, 1).slowestMs());
+      return breaker.state() == CircuitBreakerState.OPEN;
+    });
     assertThat(counters.redisFailures() - failuresBefore).isGreaterThanOrEqualTo(3);
-    assertThat(breaker.state()).isNotEqualTo(CircuitBreakerState.CLOSED);
+    Outcome whileOpen = send(token, 20);
+    assertThat(Math.max(slowest[0], whileOpen.slowestMs())).as("no request waits much beyond the Redis timeout")
+      .isLessThan(TIMEOUT_MS + 750);
+    assertThat(whileOpen.admitted()).as("decided locally, on this node's share").isPositive();
 
     Eventually.within(Duration.ofSeconds(10), "the stall ends", () -> !stall.isAlive());
     awaitGlobalLimiting(probe);
