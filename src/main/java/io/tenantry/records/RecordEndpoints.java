@@ -29,7 +29,7 @@ public final class RecordEndpoints {
   }
 
   public void create(RoutingContext ctx) {
-    UUID tenant = Tenant.of(ctx).id();
+    Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     JsonObject data = body(ctx);
     db.withTenant(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), data))
@@ -41,7 +41,7 @@ public final class RecordEndpoints {
   }
 
   public void get(RoutingContext ctx) {
-    UUID tenant = Tenant.of(ctx).id();
+    Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     UUID id = id(ctx);
     db.withTenant(tenant, conn -> store.get(conn, tenant, collection, id))
@@ -51,7 +51,7 @@ public final class RecordEndpoints {
   }
 
   public void list(RoutingContext ctx) {
-    UUID tenant = Tenant.of(ctx).id();
+    Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     int limit = Paging.limit(ctx);
     UUID after = Paging.after(ctx, "records:" + collection);
@@ -77,7 +77,7 @@ public final class RecordEndpoints {
   }
 
   public void delete(RoutingContext ctx) {
-    UUID tenant = Tenant.of(ctx).id();
+    Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     UUID id = id(ctx);
     IfMatch precondition = IfMatch.parse(ctx.request().getHeader("If-Match"));
@@ -92,7 +92,7 @@ public final class RecordEndpoints {
 
   /** Read-check-write under a row lock, so a concurrent writer cannot slip between If-Match and the update. */
   private void modify(RoutingContext ctx, java.util.function.Function<Record, JsonObject> change) {
-    UUID tenant = Tenant.of(ctx).id();
+    Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     UUID id = id(ctx);
     IfMatch precondition = IfMatch.parse(ctx.request().getHeader("If-Match"));
