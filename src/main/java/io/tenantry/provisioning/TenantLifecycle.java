@@ -63,7 +63,11 @@ public final class TenantLifecycle {
   }
 
   private Future<Tenant> undo(Tenant tenant, Throwable failure) {
-    LOG.atError().setCause(failure).addKeyValue("tenantId", tenant.id()).log("provisioning failed; rolling back");
+    if (failure instanceof TenantProvisioner.DatabaseExistsException) {
+      LOG.info("tenant {} not created: {}", tenant.slug(), failure.getMessage());
+    } else {
+      LOG.atError().setCause(failure).addKeyValue("tenantId", tenant.id()).log("provisioning failed; rolling back");
+    }
     Problem problem = failure instanceof TenantProvisioner.DatabaseExistsException exists
       ? Problem.conflict(exists.getMessage() + "; name a new database")
       : Problem.unavailable("the tenant's " + tenant.isolation().sql() + " could not be provisioned; retry", 5);
