@@ -35,7 +35,7 @@ public final class DatabaseBootstrap {
     PgUrl admin = config.dbAdminUrl();
     try (Connection c = AdminJdbc.connect(admin)) {
       // Two nodes starting together must not race on CREATE ROLE/DATABASE.
-      AdminJdbc.advisoryLock(c, "tenantry-bootstrap:" + config.dbName());
+      AdminJdbc.advisoryLock(c, lockName(config));
       Roles.ensure(c, config);
       Roles.ensureDatabase(c, config, config.dbName());
     } catch (SQLException e) {
@@ -43,6 +43,11 @@ public final class DatabaseBootstrap {
         "cannot prepare database " + config.dbName() + " through " + admin + ": " + e.getMessage());
     }
     migrate();
+  }
+
+  /** Serializes role and database DDL of one installation (held on the admin database's connection). */
+  public static String lockName(Config config) {
+    return "tenantry-bootstrap:" + config.dbName();
   }
 
   private void migrate() {

@@ -3,6 +3,7 @@ package io.tenantry.provisioning;
 import io.tenantry.config.Config;
 import io.tenantry.config.PgUrl;
 import io.tenantry.db.AdminJdbc;
+import io.tenantry.db.DatabaseBootstrap;
 import io.tenantry.db.Roles;
 import io.tenantry.tenant.DbTarget;
 import io.tenantry.tenant.Isolation;
@@ -110,7 +111,9 @@ public final class TenantProvisioner {
 
   private void createDatabase(DbTarget database, boolean mustBeNew) {
     try (Connection c = AdminJdbc.connect(serverAdmin(database))) {
-      AdminJdbc.advisoryLock(c, "tenantry-provision:" + database.database());
+      // Role and database DDL touch shared catalogs: concurrent ALTER ROLE/GRANT fail with "tuple concurrently
+      // updated", so one installation does them one at a time (the same lock as the bootstrap's).
+      AdminJdbc.advisoryLock(c, DatabaseBootstrap.lockName(config));
       Roles.ensure(c, config);
       if (mustBeNew && AdminJdbc.exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database.database())) {
         throw new DatabaseExistsException(database.database());
