@@ -1,10 +1,7 @@
 package io.tenantry.isolation;
 
 import io.tenantry.support.TestEnv;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,8 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * of the platform database and of every tenant database, so a future migration that forgets RLS, adds an
  * always-true policy, a SECURITY DEFINER function or a definer-rights view fails the build.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DatabaseGatesTest {
+class DatabaseGatesTest extends AttackSuite {
   /**
    * Control-plane tables that carry tenant_id without RLS, each for a stated reason. Adding a table here is a
    * reviewed decision, not an accident.
@@ -38,22 +34,6 @@ class DatabaseGatesTest {
   private static final Set<String> CONTROL_PLANE = Set.of(
     "platform.memberships" // read at login, before any tenant context can exist
   );
-
-  private AttackWorld world;
-
-  @BeforeAll
-  void world() {
-    world = AttackWorld.create();
-  }
-
-  @AfterAll
-  void close() {
-    world.close();
-  }
-
-  List<Pairing> pairings() {
-    return Pairing.ALL;
-  }
 
   private Connection asRuntimeRole(String database) throws SQLException {
     return TestEnv.connect(database, world.ts.config.appRole());

@@ -5,9 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,8 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SQL through every string that reaches SQL — collection names, ids, cursors, slugs, JSON keys and values, login
  * fields — and attempts to change the tenant context (SET ROLE, RESET, set_config) through any of them.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InjectionAttacksTest {
+class InjectionAttacksTest extends AttackSuite {
   private static final List<String> PAYLOADS = List.of(
     "x' OR '1'='1",
     "x'; DROP TABLE shared.records; --",
@@ -40,22 +36,6 @@ class InjectionAttacksTest {
     "x'; RESET ALL; --",
     "x' UNION SELECT * FROM shared.records --",
     "x\\'; --");
-
-  private AttackWorld world;
-
-  @BeforeAll
-  void world() {
-    world = AttackWorld.create();
-  }
-
-  @AfterAll
-  void close() {
-    world.close();
-  }
-
-  List<Pairing> pairings() {
-    return Pairing.ALL;
-  }
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");

@@ -4,9 +4,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,26 +19,9 @@ import static io.tenantry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Tenant A, with its own valid token, goes after tenant B's records through every records route. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RecordRouteAttacksTest {
+class RecordRouteAttacksTest extends AttackSuite {
   /** Where the mass-assignment attempts write, so their (deliberately hostile) data stays out of the notes. */
   private static final String INTRUSION = "/api/v1/collections/intrusion/records";
-  private AttackWorld world;
-
-  @BeforeAll
-  void world() {
-    world = AttackWorld.create();
-  }
-
-  @AfterAll
-  void close() {
-    world.close();
-  }
-
-  List<Pairing> pairings() {
-    return Pairing.ALL;
-  }
-
   private static String cursor(String text) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }

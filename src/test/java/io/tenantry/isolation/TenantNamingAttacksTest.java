@@ -5,13 +5,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.List;
 import java.util.Locale;
 
 import static io.tenantry.isolation.AttackWorld.NOTES;
@@ -20,24 +16,7 @@ import static io.tenantry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Tenant A names tenant B every way a request can name a tenant; none of them may reach B. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TenantNamingAttacksTest {
-  private AttackWorld world;
-
-  @BeforeAll
-  void world() {
-    world = AttackWorld.create();
-  }
-
-  @AfterAll
-  void close() {
-    world.close();
-  }
-
-  List<Pairing> pairings() {
-    return Pairing.ALL;
-  }
-
+class TenantNamingAttacksTest extends AttackSuite {
   private HttpResponse<Buffer> list(String token, String header, String host, String path) {
     HttpRequest<Buffer> request = world.ts.api.request(HttpMethod.GET, path == null ? NOTES : path, token);
     if (header != null) {
