@@ -8,6 +8,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.Locale;
 
 import static io.tenantry.isolation.AttackWorld.NOTES;
