@@ -47,6 +47,8 @@ public final class TenantLifecycle {
       ? Future.succeededFuture(tenant)
       : vertx.executeBlocking(() -> provisioner.provision(id, isolation, database), false)
         .compose(version -> store.provisioned(id, version))
+        // A request may have cached it while it was still 'provisioning'.
+        .onSuccess(registry::changed)
         .recover(failure -> undo(tenant, failure)));
   }
 
