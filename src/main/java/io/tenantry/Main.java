@@ -4,6 +4,7 @@ import io.tenantry.config.Config;
 import io.tenantry.config.ConfigException;
 import io.tenantry.config.ConfigLoader;
 import io.tenantry.db.DatabaseBootstrap;
+import io.tenantry.provisioning.FleetMigrator;
 import io.tenantry.server.TenantryServer;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -25,8 +26,10 @@ import java.util.concurrent.TimeUnit;
 public final class Main {
   private static final String USAGE = """
     usage: java -jar tenantry.jar [serve|migrate|help] [--config FILE] [--profile dev|prod] [--key=value ...]
-      serve    prepare the database if needed, then serve HTTP (default)
-      migrate  create the database and roles if needed and migrate the platform schema, then exit
+      serve             prepare the database if needed, then serve HTTP (default)
+      migrate           create the database and roles if needed, migrate the platform schema and every
+                        schema- and database-tier tenant (parallel, resumable), then exit (1 if a tenant failed)
+      migrate --status  print each tenant's migration version and last failure
     Keys are those of conf/tenantry.yaml (e.g. --http.port=9090); TENANTRY_* environment variables work too.""";
 
   private Main() {
@@ -50,9 +53,12 @@ public final class Main {
     String command = !rest.isEmpty() && !rest.peekFirst().startsWith("-") ? rest.removeFirst() : "serve";
     Path file = Files.exists(Path.of("conf/tenantry.yaml")) ? Path.of("conf/tenantry.yaml") : null;
     Map<String, String> flags = new LinkedHashMap<>();
+    boolean status = false;
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
-      if (arg.equals("--config")) {
+      if (arg.equals("--status") && command.equals("migrate")) {
+        status = true;
+      } else if (arg.equals("--config")) {
         file = Path.of(next(rest, arg));
       } else if (arg.equals("--profile")) {
         flags.put("profile", next(rest, arg));
@@ -64,7 +70,7 @@ public final class Main {
     }
     switch (command) {
       case "serve" -> serve(ConfigLoader.load(file, System.getenv(), flags));
-      case "migrate" -> new DatabaseBootstrap(ConfigLoader.load(file, System.getenv(), flags)).run();
+      case "migrate" -> migrate(ConfigLoader.load(file, System.getenv(), flags), status);
       case "help" -> System.out.println(USAGE);
       default -> throw new UsageException("unknown command: " + command);
     }
@@ -95,6 +101,24 @@ public final class Main {
       }
       System.err.println("startup failed: " + cause.getMessage());
       vertx.close();
+      System.exit(1);
+    }
+  }
+
+  private static void migrate(Config config, boolean statusOnly) {
+    FleetMigrator fleet = new FleetMigrator(config);
+    if (statusOnly) {
+      fleet.status().forEach(System.out::println);
+      return;
+    }
+    long start = System.nanoTime();
+    new DatabaseBootstrap(config).run();
+    FleetMigrator.Report report = fleet.migrateAll();
+    System.out.printf("tenants: %d, already current: %d, migrated: %d, busy elsewhere: %d, failed: %d (%.1f s)%n",
+      report.total(), report.current(), report.migrated(), report.busy(), report.failed().size(),
+      (System.nanoTime() - start) / 1e9);
+    report.failed().forEach(f -> System.out.println("failed: " + f.slug() + ": " + f.error()));
+    if (!report.failed().isEmpty()) {
       System.exit(1);
     }
   }

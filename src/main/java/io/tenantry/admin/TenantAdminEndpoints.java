@@ -7,6 +7,8 @@ import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
 import io.tenantry.http.Uuids;
+import io.tenantry.provisioning.TenantLifecycle;
+import io.tenantry.tenant.Isolation;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantStore;
@@ -28,25 +30,26 @@ public final class TenantAdminEndpoints {
   private final Vertx vertx;
   private final TenantStore store;
   private final TenantRegistry registry;
+  private final TenantLifecycle lifecycle;
   private final UserStore users;
   private final Passwords passwords;
+  private final Isolation defaultIsolation;
 
-  public TenantAdminEndpoints(Vertx vertx, TenantStore store, TenantRegistry registry, UserStore users, Passwords passwords) {
+  public TenantAdminEndpoints(Vertx vertx, TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
+                              UserStore users, Passwords passwords, Isolation defaultIsolation) {
     this.vertx = vertx;
     this.store = store;
     this.registry = registry;
+    this.lifecycle = lifecycle;
     this.users = users;
     this.passwords = passwords;
+    this.defaultIsolation = defaultIsolation;
   }
 
   public void create(RoutingContext ctx) {
     JsonObject body = ctx.body().asJsonObject();
-    String slug = body.getString("slug");
-    if (!Tenant.SLUG.matcher(slug).matches()) {
-      ctx.fail(Problem.badRequest("slug must match " + Tenant.SLUG.pattern()));
-      return;
-    }
-    store.create(Uuids.v7(), slug, body.getString("name").strip())
+    TenantRequest request = TenantRequest.parse(body, defaultIsolation);
+    lifecycle.create(request.slug(), request.name(), request.isolation(), request.database())
       .onSuccess(tenant -> {
         ctx.response().putHeader("Location", "/admin/v1/tenants/" + tenant.slug());
         Responses.json(ctx, 201, tenant.toJson());
@@ -66,6 +69,13 @@ public final class TenantAdminEndpoints {
         body.put("next_cursor", tenants.size() > limit ? Paging.cursor(CURSOR_SCOPE, page.get(page.size() - 1).id()) : null);
         Responses.json(ctx, 200, body);
       })
+      .onFailure(ctx::fail);
+  }
+
+  public void delete(RoutingContext ctx) {
+    administered(ctx)
+      .compose(lifecycle::delete)
+      .onSuccess(v -> Responses.noContent(ctx))
       .onFailure(ctx::fail);
   }
 
@@ -134,7 +144,7 @@ public final class TenantAdminEndpoints {
   private void setStatus(RoutingContext ctx, Tenant.Status status) {
     store.setStatus(ctx.pathParam("slug"), status)
       .compose(updated -> updated.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(Problem.notFound("unknown tenant"))))
+        .orElseGet(() -> Future.failedFuture(Problem.notFound("unknown tenant (or still being provisioned)"))))
       .onSuccess(tenant -> {
         registry.changed(tenant);
         Responses.json(ctx, 200, tenant.toJson());

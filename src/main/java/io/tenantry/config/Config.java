@@ -20,11 +20,19 @@ public record Config(
   String dbAppPassword,
   int dbPoolSize,
   int dbConnectTimeoutMs,
+  int dbConnectionBudget,
+  int dbStatementCacheSize,
   String redisUrl,
   String redisKeyPrefix,
   Path dataDir,
   String baseDomain,
   int tenantCacheTtlSeconds,
+  String defaultIsolation,
+  int maxConcurrentPerTenant,
+  int queueTimeoutMs,
+  int dedicatedPoolSize,
+  int dedicatedPoolIdleSeconds,
+  int migrateParallelism,
   String jwtIssuer,
   int tokenTtlSeconds,
   int passwordIterations,
@@ -41,8 +49,8 @@ public record Config(
                                   int breakerResetMs, int refreshMs) {
   }
 
-  /** Leaves room for the "_owner" suffix and later per-tenant database names within 63 bytes. */
-  private static final Pattern DB_NAME = Pattern.compile("[a-z][a-z0-9_]{0,30}");
+  /** At most 28 bytes: a database-tier tenant database is named <db.name>_t_<32 hex digits>, within 63 bytes. */
+  private static final Pattern DB_NAME = Pattern.compile("[a-z][a-z0-9_]{0,27}");
   private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
   public String ownerRole() {
@@ -73,6 +81,17 @@ public record Config(
     if (profile != Profile.TEST && iterations < 10_000) {
       throw new ConfigException("auth.password-iterations", "must be at least 10000");
     }
+    int poolSize = r.integer("db.pool-size", 1, 1000);
+    int dedicatedPoolSize = r.integer("tenancy.dedicated-pool-size", 1, 100);
+    int budget = r.integer("db.connection-budget", 2, 100_000);
+    if (budget < poolSize + dedicatedPoolSize) {
+      throw new ConfigException("db.connection-budget", "must hold the platform pool (db.pool-size) and at least one "
+        + "dedicated pool (tenancy.dedicated-pool-size): at least " + (poolSize + dedicatedPoolSize));
+    }
+    String isolation = r.text("tenancy.default-isolation");
+    if (!java.util.Set.of("shared", "schema", "database").contains(isolation)) {
+      throw new ConfigException("tenancy.default-isolation", "must be shared, schema or database");
+    }
     return new Config(
       profile,
       r.text("http.host"),
@@ -85,13 +104,21 @@ public record Config(
       dbName,
       PgUrl.parse("db.admin-url", r.text("db.admin-url")),
       r.optionalText("db.app-password"),
-      r.integer("db.pool-size", 1, 1000),
+      poolSize,
       r.integer("db.connect-timeout-ms", 1, 600_000),
+      budget,
+      r.integer("db.statement-cache-size", 0, 100_000),
       r.redisUrl("redis.url"),
       redisKeyPrefix(r),
       Path.of(r.text("data-dir")),
       baseDomain,
       r.integer("tenancy.cache-ttl-seconds", 1, 86_400),
+      isolation,
+      r.integer("tenancy.max-concurrent-per-tenant", 1, 10_000),
+      r.integer("tenancy.queue-timeout-ms", 0, 600_000),
+      dedicatedPoolSize,
+      r.integer("tenancy.dedicated-pool-idle-seconds", 1, 86_400),
+      r.integer("migrate.parallelism", 1, 256),
       r.text("auth.issuer"),
       r.integer("auth.token-ttl-seconds", 1, 86_400),
       iterations,

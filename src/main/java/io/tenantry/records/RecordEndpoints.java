@@ -11,8 +11,11 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.SqlConnection;
 
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -29,7 +32,7 @@ public final class RecordEndpoints {
   }
 
   public void create(RoutingContext ctx) {
-    UUID tenant = Tenant.of(ctx).id();
+    Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     JsonObject data = body(ctx);
     db.withTenant(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), data))
@@ -41,7 +44,7 @@ public final class RecordEndpoints {
   }
 
   public void get(RoutingContext ctx) {
-    UUID tenant = Tenant.of(ctx).id();
+    Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     UUID id = id(ctx);
     db.withTenant(tenant, conn -> store.get(conn, tenant, collection, id))
@@ -51,7 +54,7 @@ public final class RecordEndpoints {
   }
 
   public void list(RoutingContext ctx) {
-    UUID tenant = Tenant.of(ctx).id();
+    Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     int limit = Paging.limit(ctx);
     UUID after = Paging.after(ctx, "records:" + collection);
@@ -77,32 +80,31 @@ public final class RecordEndpoints {
   }
 
   public void delete(RoutingContext ctx) {
-    UUID tenant = Tenant.of(ctx).id();
-    String collection = collection(ctx);
-    UUID id = id(ctx);
-    IfMatch precondition = IfMatch.parse(ctx.request().getHeader("If-Match"));
-    db.withTenant(tenant, conn -> store.lock(conn, tenant, collection, id).compose(found -> {
-        Record current = found.orElseThrow(RecordEndpoints::notFound);
-        precondition.check(current.version());
-        return store.delete(conn, tenant, collection, id);
-      }))
+    underLock(ctx, (conn, current) -> store.delete(conn, Tenant.of(ctx), current.collection(), current.id()))
       .onSuccess(v -> Responses.noContent(ctx))
       .onFailure(ctx::fail);
   }
 
-  /** Read-check-write under a row lock, so a concurrent writer cannot slip between If-Match and the update. */
-  private void modify(RoutingContext ctx, java.util.function.Function<Record, JsonObject> change) {
-    UUID tenant = Tenant.of(ctx).id();
+  private void modify(RoutingContext ctx, Function<Record, JsonObject> change) {
+    underLock(ctx, (conn, current) -> store.update(conn, Tenant.of(ctx), current.collection(), current.id(), change.apply(current)))
+      .onSuccess(record -> send(ctx, 200, record))
+      .onFailure(ctx::fail);
+  }
+
+  /**
+   * Locks the addressed record (SELECT ... FOR UPDATE), checks If-Match against it and runs the write, all in one
+   * transaction, so a concurrent writer cannot slip between the precondition and the write.
+   */
+  private <T> Future<T> underLock(RoutingContext ctx, BiFunction<SqlConnection, Record, Future<T>> write) {
+    Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     UUID id = id(ctx);
     IfMatch precondition = IfMatch.parse(ctx.request().getHeader("If-Match"));
-    db.withTenant(tenant, conn -> store.lock(conn, tenant, collection, id).compose(found -> {
-        Record current = found.orElseThrow(RecordEndpoints::notFound);
-        precondition.check(current.version());
-        return store.update(conn, tenant, collection, id, change.apply(current));
-      }))
-      .onSuccess(record -> send(ctx, 200, record))
-      .onFailure(ctx::fail);
+    return db.withTenant(tenant, conn -> store.lock(conn, tenant, collection, id).compose(found -> {
+      Record current = found.orElseThrow(RecordEndpoints::notFound);
+      precondition.check(current.version());
+      return write.apply(conn, current);
+    }));
   }
 
   private static Future<Void> send(RoutingContext ctx, int status, Record record) {

@@ -66,6 +66,8 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "createTenant", Access::superAdmin, admin::create);
     on(builder, "listTenants", Access::superAdmin, admin::list);
     on(builder, "getTenant", admin::get);
+    on(builder, "deleteTenant", Access::superAdmin, admin::delete);
+    on(builder, "getPools", Access::superAdmin, platform.pools()::handle);
     on(builder, "addTenantUser", admin::addUser);
     on(builder, "suspendTenant", Access::superAdmin, admin::suspend);
     on(builder, "resumeTenant", Access::superAdmin, admin::resume);

@@ -1,5 +1,6 @@
 package io.tenantry.server;
 
+import io.tenantry.admin.PoolsEndpoint;
 import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.TokenEndpoint;
@@ -24,5 +25,6 @@ public record Platform(
   RateLimiting rateLimiting,
   TokenEndpoint tokens,
   TenantAdminEndpoints tenantAdmin,
+  PoolsEndpoint pools,
   RecordEndpoints records) {
 }

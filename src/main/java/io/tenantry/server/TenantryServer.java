@@ -8,9 +8,17 @@ import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.auth.Tokens;
 import io.tenantry.config.Config;
 import io.tenantry.db.DatabaseBootstrap;
+import io.tenantry.admin.PoolsEndpoint;
 import io.tenantry.health.Readiness;
+import io.tenantry.pool.ConcurrencyCaps;
+import io.tenantry.pool.DedicatedPools;
+import io.tenantry.pool.PoolFactory;
+import io.tenantry.pool.TenantPools;
+import io.tenantry.provisioning.TenantLifecycle;
+import io.tenantry.provisioning.TenantProvisioner;
 import io.tenantry.ratelimit.LiveNodes;
 import io.tenantry.ratelimit.RateLimiting;
+import io.tenantry.tenant.Isolation;
 import io.tenantry.records.RecordEndpoints;
 import io.tenantry.records.RecordStore;
 import io.tenantry.tenant.TenantDb;
@@ -23,13 +31,10 @@ import io.tenantry.users.UserStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 
 /**
  * Boots a node: prepares the database (worker thread), creates the shared services once, deploys one
@@ -38,14 +43,17 @@ import io.vertx.sqlclient.PoolOptions;
 public final class TenantryServer {
   private final Vertx vertx;
   private final Pool pool;
+  private final DedicatedPools dedicated;
   private final Redis redis;
   private final RateLimiting rateLimiting;
   private final Platform platform;
   private final String deploymentId;
 
-  private TenantryServer(Vertx vertx, Pool pool, Redis redis, Platform platform, String deploymentId) {
+  private TenantryServer(Vertx vertx, Pool pool, DedicatedPools dedicated, Redis redis, Platform platform,
+                         String deploymentId) {
     this.vertx = vertx;
     this.pool = pool;
+    this.dedicated = dedicated;
     this.redis = redis;
     this.rateLimiting = platform.rateLimiting();
     this.platform = platform;
@@ -70,7 +78,12 @@ public final class TenantryServer {
   }
 
   private static Future<TenantryServer> wire(Vertx vertx, Config config, JwtKeys keys) {
-    Pool pool = runtimePool(vertx, config);
+    PoolFactory pools = new PoolFactory(vertx, config);
+    Pool pool = pools.platform();
+    DedicatedPools dedicated = new DedicatedPools(vertx, pools,
+      (config.dbConnectionBudget() - config.dbPoolSize()) / config.dedicatedPoolSize(), config.dedicatedPoolIdleSeconds());
+    TenantPools tenantPools = new TenantPools(pool,
+      new ConcurrencyCaps(vertx, config.maxConcurrentPerTenant(), config.queueTimeoutMs()), dedicated);
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolSize(8));
     RedisAPI redisApi = RedisAPI.api(redis);
 
@@ -79,6 +92,7 @@ public final class TenantryServer {
     TenantStore tenantStore = new TenantStore(pool);
     TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
     UserStore users = new UserStore(pool);
+    TenantLifecycle lifecycle = new TenantLifecycle(vertx, tenantStore, registry, new TenantProvisioner(config), dedicated);
 
     Future<ApiContract.Loaded> api = ApiContract.load(vertx);
     Future<Void> admin = new BootstrapAdmin(vertx, config, users, passwords).ensure();
@@ -97,38 +111,21 @@ public final class TenantryServer {
         new TenantResolution(new TenantSources(config.baseDomain()), registry),
         rateLimiting.result(),
         new TokenEndpoint(vertx, users, registry, passwords, tokens),
-        new TenantAdminEndpoints(vertx, tenantStore, registry, users, passwords),
-        new RecordEndpoints(new TenantDb(pool), new RecordStore())))
+        new TenantAdminEndpoints(vertx, tenantStore, registry, lifecycle, users, passwords,
+          Isolation.parse(config.defaultIsolation())),
+        new PoolsEndpoint(tenantPools),
+        new RecordEndpoints(new TenantDb(tenantPools), new RecordStore())))
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
-        .map(id -> new TenantryServer(vertx, pool, redis, platform, id)))
+        .map(id -> new TenantryServer(vertx, pool, dedicated, redis, platform, id)))
       .onFailure(e -> {
         if (rateLimiting.succeeded()) {
           rateLimiting.result().close();
         }
+        dedicated.closeAll();
         pool.close();
         redis.close();
       });
-  }
-
-  private static Pool runtimePool(Vertx vertx, Config config) {
-    PgConnectOptions connect = new PgConnectOptions()
-      .setHost(config.dbHost())
-      .setPort(config.dbPort())
-      .setDatabase(config.dbName())
-      .setUser(config.appRole())
-      .setCachePreparedStatements(true)
-      .setPipeliningLimit(256)
-      .addProperty("application_name", "tenantry");
-    if (!config.dbAppPassword().isEmpty()) {
-      connect.setPassword(config.dbAppPassword());
-    }
-    PoolOptions pool = new PoolOptions()
-      .setMaxSize(config.dbPoolSize())
-      .setConnectionTimeout(config.dbConnectTimeoutMs())
-      .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
-      .setShared(false);
-    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 
   private static int instances(Config config) {
@@ -138,6 +135,7 @@ public final class TenantryServer {
   public Future<Void> stop() {
     return vertx.undeploy(deploymentId)
       .eventually(rateLimiting::close)
+      .eventually(dedicated::closeAll)
       .eventually(pool::close)
       .eventually(() -> {
         redis.close();

@@ -5,40 +5,73 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 
 import java.time.OffsetDateTime;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** A tenant as the platform schema holds it. Immutable; a change produces a new instance. */
-public record Tenant(UUID id, String slug, String name, Status status, String isolation, OffsetDateTime createdAt) {
+/**
+ * A tenant as the platform schema holds it. Immutable; a change produces a new instance.
+ *
+ * @param database where a database-tier tenant's data lives; null for the other tiers
+ * @param schemaVersion the highest tenant migration applied to its schema or database (0 for shared)
+ */
+public record Tenant(UUID id, String slug, String name, Status status, Isolation isolation, DbTarget database,
+                     int schemaVersion, String migrationError, OffsetDateTime createdAt) {
   public static final Pattern SLUG = Pattern.compile("[a-z0-9-]{3,63}");
   private static final String KEY = "tenant";
 
   public enum Status {
-    ACTIVE, SUSPENDED;
+    PROVISIONING, ACTIVE, SUSPENDED;
 
     public String sql() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
+  /** The columns {@link #from(Row)} reads. */
+  public static final String COLUMNS =
+    "id, slug, name, status, isolation, db_host, db_port, db_name, schema_version, migration_error, created_at";
+
   static Tenant from(Row row) {
+    String dbHost = row.getString("db_host");
+    DbTarget database = dbHost == null ? null
+      : new DbTarget(dbHost, row.getInteger("db_port"), row.getString("db_name"));
     return new Tenant(row.getUUID("id"), row.getString("slug"), row.getString("name"),
-      Status.valueOf(row.getString("status").toUpperCase(java.util.Locale.ROOT)),
-      row.getString("isolation"), row.getOffsetDateTime("created_at"));
+      Status.valueOf(row.getString("status").toUpperCase(Locale.ROOT)),
+      Isolation.parse(row.getString("isolation")), database,
+      row.getInteger("schema_version"), row.getString("migration_error"), row.getOffsetDateTime("created_at"));
   }
 
   public boolean active() {
     return status == Status.ACTIVE;
   }
 
+  /** The schema holding this tenant's records table. */
+  public String schema() {
+    return switch (isolation) {
+      case SHARED -> "shared";
+      case SCHEMA -> TenantNames.schema(id);
+      case DATABASE -> TenantNames.DATABASE_TIER_SCHEMA;
+    };
+  }
+
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
       .put("id", id.toString())
       .put("slug", slug)
       .put("name", name)
       .put("status", status.sql())
-      .put("isolation", isolation)
+      .put("isolation", isolation.sql())
+      .put("schema_version", schemaVersion)
       .put("created_at", createdAt.toInstant().toString());
+    if (database != null) {
+      json.put("database", new JsonObject()
+        .put("host", database.host()).put("port", database.port()).put("name", database.database()));
+    }
+    if (migrationError != null) {
+      json.put("migration_error", migrationError);
+    }
+    return json;
   }
 
   public void attachTo(RoutingContext ctx) {

@@ -1,19 +1,19 @@
 package io.tenantry.tenant;
 
+import io.tenantry.pool.TenantPools;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The only way handlers reach tenant data. Runs the work in a transaction on a connection whose tenant context
- * ({@code app.tenant_id}) is set transaction-locally, so it is gone at COMMIT/ROLLBACK and can never follow the
- * pooled connection into another tenant's request. BEGIN, the context statement and the work's first query are
- * pipelined on the held connection instead of awaited one by one.
+ * The only way handlers reach tenant data. Gets a connection from the tenant's pool ({@link TenantPools}) and
+ * runs the work in a transaction whose tenant context ({@code app.tenant_id}) is set transaction-locally, so it
+ * is gone at COMMIT/ROLLBACK and can never follow the pooled connection into another tenant's request. BEGIN,
+ * the context statement and the work's first query are pipelined on the held connection instead of awaited one
+ * by one.
  *
  * <p>Fails closed: if the context statement fails the transaction is aborted and the work's queries fail; if it
  * were skipped, row-level security would show no rows. Queries also carry {@code tenant_id = $1} as a second key.
@@ -21,22 +21,21 @@ import java.util.function.Function;
 public final class TenantDb {
   static final String SET_CONTEXT = "SELECT set_config('app.tenant_id', $1, true)";
 
-  private final Pool pool;
+  private final TenantPools pools;
 
-  public TenantDb(Pool pool) {
-    this.pool = pool;
+  public TenantDb(TenantPools pools) {
+    this.pools = pools;
   }
 
-  public <T> Future<T> withTenant(UUID tenantId, Function<SqlConnection, Future<T>> work) {
-    return pool.getConnection().compose(conn -> {
+  public <T> Future<T> withTenant(Tenant tenant, Function<SqlConnection, Future<T>> work) {
+    return pools.withConnection(tenant, conn -> {
       Future<Transaction> begin = conn.begin();
-      Future<?> context = conn.preparedQuery(SET_CONTEXT).execute(Tuple.of(tenantId.toString()));
+      Future<?> context = conn.preparedQuery(SET_CONTEXT).execute(Tuple.of(tenant.id().toString()));
       Future<T> result = run(work, conn);
       return Future.join(begin, context, result)
         .compose(
           done -> begin.result().commit().map(v -> result.result()),
-          failed -> rollback(begin).compose(v -> Future.<T>failedFuture(firstCause(result, context, begin))))
-        .eventually(conn::close);
+          failed -> rollback(begin).compose(v -> Future.<T>failedFuture(firstCause(result, context, begin))));
     });
   }
 

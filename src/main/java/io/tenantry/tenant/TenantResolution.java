@@ -95,8 +95,11 @@ public final class TenantResolution {
         throw Problem.forbidden("the request names more than one tenant");
       }
     }
-    if (!first.active()) {
+    if (first.status() == Tenant.Status.SUSPENDED) {
       throw Problem.forbidden("the tenant is suspended");
+    }
+    if (!first.active()) {
+      throw Problem.unavailable("the tenant is still being provisioned", 2);
     }
     return first;
   }

@@ -30,7 +30,7 @@ public final class TenantSources {
       refs.add(TenantRef.ofId(TenantRef.Source.TOKEN, tokenTenant));
     }
     if (header != null) {
-      refs.add(fromHeader(header.trim()));
+      refs.add(fromHeader(stripOptionalWhitespace(header)));
     }
     String hostSlug = hostSlug(host);
     if (hostSlug != null) {
@@ -40,6 +40,22 @@ public final class TenantSources {
       refs.add(TenantRef.ofSlug(TenantRef.Source.PATH, pathSlug));
     }
     return refs;
+  }
+
+  /**
+   * Only HTTP's optional whitespace (space, tab): String.trim() would also drop control characters, letting
+   * "slug\u0001" (a mangled "slug\u0301") resolve as "slug".
+   */
+  static String stripOptionalWhitespace(String value) {
+    int start = 0;
+    int end = value.length();
+    while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
+      start++;
+    }
+    while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    return value.substring(start, end);
   }
 
   private static TenantRef fromHeader(String value) {

@@ -13,14 +13,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The one class that knows the SQL of platform.tenants. */
+/** The one class that knows the SQL of platform.tenants (at run time; the migrate command reads it by JDBC). */
 public final class TenantStore {
-  private static final String COLUMNS = "id, slug, name, status, isolation, created_at";
+  private static final String COLUMNS = Tenant.COLUMNS;
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM platform.tenants WHERE id = $1";
   private static final String BY_SLUG = "SELECT " + COLUMNS + " FROM platform.tenants WHERE slug = $1";
-  private static final String INSERT = "INSERT INTO platform.tenants (id, slug, name) VALUES ($1, $2, $3) RETURNING " + COLUMNS;
-  private static final String SET_STATUS =
-    "UPDATE platform.tenants SET status = $2, updated_at = now() WHERE slug = $1 RETURNING " + COLUMNS;
+  private static final String INSERT = "INSERT INTO platform.tenants (id, slug, name, status, isolation, db_host, db_port, db_name) "
+    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING " + COLUMNS;
+  private static final String SET_STATUS = "UPDATE platform.tenants SET status = $2, updated_at = now() "
+    + "WHERE slug = $1 AND status <> 'provisioning' RETURNING " + COLUMNS;
+  private static final String PROVISIONED = "UPDATE platform.tenants SET status = 'active', schema_version = $2, "
+    + "migrated_at = now(), migration_error = NULL, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS;
+  private static final String DELETE = "DELETE FROM platform.tenants WHERE id = $1";
   private static final String LIST_FIRST = "SELECT " + COLUMNS + " FROM platform.tenants ORDER BY id LIMIT $1";
   private static final String LIST_AFTER =
     "SELECT " + COLUMNS + " FROM platform.tenants WHERE id > $1 ORDER BY id LIMIT $2";
@@ -39,16 +43,32 @@ public final class TenantStore {
     return one(pool.preparedQuery(BY_SLUG).execute(Tuple.of(slug)));
   }
 
-  public Future<Tenant> create(UUID id, String slug, String name) {
-    return pool.preparedQuery(INSERT).execute(Tuple.of(id, slug, name))
+  /** Inserts a tenant: active at once in the shared tier, 'provisioning' until its schema or database exists. */
+  public Future<Tenant> create(UUID id, String slug, String name, Isolation isolation, DbTarget database) {
+    Tenant.Status status = isolation == Isolation.SHARED ? Tenant.Status.ACTIVE : Tenant.Status.PROVISIONING;
+    Tuple row = Tuple.of(id, slug, name, status.sql(), isolation.sql())
+      .addValue(database == null ? null : database.host())
+      .addValue(database == null ? null : database.port())
+      .addValue(database == null ? null : database.database());
+    return pool.preparedQuery(INSERT).execute(row)
       .map(rows -> Tenant.from(rows.iterator().next()))
       .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
         ? Future.failedFuture(Problem.conflict("a tenant with slug '" + slug + "' already exists"))
         : Future.failedFuture(e));
   }
 
+  public Future<Tenant> provisioned(UUID id, int schemaVersion) {
+    return pool.preparedQuery(PROVISIONED).execute(Tuple.of(id, schemaVersion)).map(rows -> Tenant.from(rows.iterator().next()));
+  }
+
+  /** Suspends or resumes; a tenant still being provisioned is left alone (empty result). */
   public Future<Optional<Tenant>> setStatus(String slug, Tenant.Status status) {
     return one(pool.preparedQuery(SET_STATUS).execute(Tuple.of(slug, status.sql())));
+  }
+
+  /** Deletes the row; shared-tier records go with it (ON DELETE CASCADE). */
+  public Future<Void> delete(UUID id) {
+    return pool.preparedQuery(DELETE).execute(Tuple.of(id)).mapEmpty();
   }
 
   /** Up to {@code limit} tenants after {@code after} (null: from the start), in id (creation) order. */

@@ -71,6 +71,28 @@ class CommandLineTest {
   }
 
   @Test
+  void migrateCreatesTheDatabaseAndStatusListsTenants() throws Exception {
+    Config config = io.tenantry.support.TestServer.config(Map.of());
+    Map<String, String> env = Map.of("TENANTRY_DB_NAME", config.dbName(),
+      "TENANTRY_DB_ADMIN_URL", io.tenantry.support.TestEnv.adminUrl());
+    try {
+      Outcome migrate = run(env, "migrate");
+      assertThat(migrate.exitCode()).as(migrate.stderr()).isZero();
+      ProcessBuilder status = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.tenantry.Main", "migrate", "--status")
+        .directory(Files.createTempDirectory("tenantry-cli").toFile());
+      status.environment().putAll(env);
+      Process process = status.start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isZero();
+      assertThat(out).contains("TENANT").contains("VERSION").contains("LAST ERROR");
+    } finally {
+      io.tenantry.support.TestEnv.dropDatabase(config.dbName(), config.ownerRole(), config.appRole());
+    }
+  }
+
+  @Test
   void anUnknownCommandIsAUsageError() throws Exception {
     Outcome outcome = run(Map.of(), "launch");
     assertThat(outcome.exitCode()).isEqualTo(2);

@@ -18,7 +18,7 @@ public final class Await {
     try {
       return future.await(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new AssertionError("no result within " + seconds + " s", e);
+      throw new AssertionError(future.isComplete() ? "failed with " + e : "no result within " + seconds + " s", e);
     }
   }
 }

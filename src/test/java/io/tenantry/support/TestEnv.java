@@ -38,9 +38,22 @@ public final class TestEnv {
     return DriverManager.getConnection("jdbc:postgresql://" + pgHost() + ":" + pgPort() + "/" + database, user, "");
   }
 
+  /** Drops the platform database, every database its roles own (database-tier tenants), and the roles. */
   public static void dropDatabase(String database, String... roles) {
     try (Connection c = connect("postgres", adminUser()); Statement st = c.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
+      java.util.List<String> owned = new java.util.ArrayList<>();
+      for (String role : roles) {
+        try (java.sql.ResultSet rs = st.executeQuery("SELECT datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba "
+          + "WHERE r.rolname = '" + role + "'")) {
+          while (rs.next()) {
+            owned.add(rs.getString(1));
+          }
+        }
+      }
+      for (String db : owned) {
+        st.execute("DROP DATABASE IF EXISTS \"" + db + "\" WITH (FORCE)");
+      }
       for (String role : roles) {
         st.execute("DROP ROLE IF EXISTS \"" + role + "\"");
       }

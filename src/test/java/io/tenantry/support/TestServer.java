@@ -83,6 +83,18 @@ public final class TestServer implements AutoCloseable {
     flags.put("db.host", c.dbHost());
     flags.put("db.port", Integer.toString(c.dbPort()));
     flags.put("db.pool-size", Integer.toString(c.dbPoolSize()));
+    flags.put("db.connect-timeout-ms", Integer.toString(c.dbConnectTimeoutMs()));
+    flags.put("db.connection-budget", Integer.toString(c.dbConnectionBudget()));
+    flags.put("db.statement-cache-size", Integer.toString(c.dbStatementCacheSize()));
+    flags.put("http.body-limit", Long.toString(c.bodyLimit()));
+    flags.put("base-domain", c.baseDomain());
+    flags.put("tenancy.cache-ttl-seconds", Integer.toString(c.tenantCacheTtlSeconds()));
+    flags.put("tenancy.default-isolation", c.defaultIsolation());
+    flags.put("tenancy.max-concurrent-per-tenant", Integer.toString(c.maxConcurrentPerTenant()));
+    flags.put("tenancy.queue-timeout-ms", Integer.toString(c.queueTimeoutMs()));
+    flags.put("tenancy.dedicated-pool-size", Integer.toString(c.dedicatedPoolSize()));
+    flags.put("tenancy.dedicated-pool-idle-seconds", Integer.toString(c.dedicatedPoolIdleSeconds()));
+    flags.put("migrate.parallelism", Integer.toString(c.migrateParallelism()));
     flags.put("redis.url", c.redisUrl());
     flags.put("redis.key-prefix", c.redisKeyPrefix());
     flags.put("http.host", c.httpHost());

@@ -30,6 +30,13 @@ class TenantSourcesTest {
   }
 
   @Test
+  void onlyHttpWhitespaceIsStrippedFromTheHeader() {
+    assertThat(sources.collect(null, "\tacme ", null, null).get(0).slug()).isEqualTo("acme");
+    assertThat(sources.collect(null, "acme\u0001", null, null).get(0).slug()).isEqualTo("acme\u0001");
+    assertThat(sources.collect(null, "acme\u000b", null, null).get(0).slug()).isEqualTo("acme\u000b");
+  }
+
+  @Test
   void anEmptyHeaderIsBadRequest() {
     assertThatThrownBy(() -> sources.collect(null, " ", null, null)).isInstanceOf(Problem.class)
       .extracting("status").isEqualTo(400);

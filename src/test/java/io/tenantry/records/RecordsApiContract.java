@@ -9,6 +9,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,30 +18,42 @@ import java.util.Map;
 import static io.tenantry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The records API's behaviour, and bad input answered with the right problem while nothing stored changes. */
-class RecordsApiTest {
+/**
+ * The records API's behaviour, and bad input answered with the right problem while nothing stored changes —
+ * run once per isolation tier (the subclasses), because the API must behave identically in all three.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RecordsApiContract {
   private static final String NOTES = "/api/v1/collections/notes/records";
-  private static TestServer ts;
-  private static String token;
+  private TestServer ts;
+  private String token;
+
+  abstract String isolation();
 
   @BeforeAll
-  static void start() {
+  void start() {
     ts = TestServer.start(Map.of("http.body-limit", "4096"));
-    token = ts.tenantWithUser(ts.adminToken(), "records", "member");
+    String admin = ts.adminToken();
+    HttpResponse<Buffer> created = ts.api.post("/admin/v1/tenants", admin,
+      new JsonObject().put("slug", "records").put("name", "Records").put("isolation", isolation()));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    assertThat(created.bodyAsJsonObject().getString("isolation")).isEqualTo(isolation());
+    ts.addUser(admin, "records", "member@records.test", "member");
+    token = ts.api.token("member@records.test", "password-of-member@records.test", "records");
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     ts.close();
   }
 
-  private static JsonObject create(JsonObject data) {
+  private JsonObject create(JsonObject data) {
     HttpResponse<Buffer> r = ts.api.post(NOTES, token, data);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     return r.bodyAsJsonObject();
   }
 
-  private static JsonObject read(String id) {
+  private JsonObject read(String id) {
     HttpResponse<Buffer> r = ts.api.get(NOTES + "/" + id, token);
     assertThat(r.statusCode()).isEqualTo(200);
     return r.bodyAsJsonObject();

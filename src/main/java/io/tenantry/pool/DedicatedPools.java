@@ -1,0 +1,143 @@
+package io.tenantry.pool;
+
+import io.tenantry.http.Problem;
+import io.tenantry.tenant.Tenant;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The own pools of database-tier tenants: opened on first use, closed after an idle timeout, and never more
+ * than the connection budget allows ((budget - platform pool) / pool size). When the budget is full, the pool
+ * idle longest is closed to make room; if every pool is busy the request gets 503 with Retry-After.
+ */
+public final class DedicatedPools {
+  private static final Logger LOG = LoggerFactory.getLogger(DedicatedPools.class);
+
+  private final PoolFactory factory;
+  private final int maxPools;
+  private final long idleNanos;
+  private final Map<UUID, Entry> pools = new HashMap<>();
+  private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong opened = new AtomicLong();
+  private final long sweeper;
+  private final Vertx vertx;
+
+  private static final class Entry {
+    final Pool pool;
+    int inFlight;
+    long lastUsed;
+
+    Entry(Pool pool) {
+      this.pool = pool;
+    }
+  }
+
+  /** A pool lent to one request; give it back once the request's connection is closed. */
+  public record Lease(Pool pool, Runnable release) {
+  }
+
+  public DedicatedPools(Vertx vertx, PoolFactory factory, int maxPools, int idleSeconds) {
+    this.vertx = vertx;
+    this.factory = factory;
+    this.maxPools = maxPools;
+    this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
+    long period = Math.max(1000, Math.min(60_000, TimeUnit.SECONDS.toMillis(idleSeconds) / 2));
+    this.sweeper = vertx.setPeriodic(period, id -> closeIdle(System.nanoTime()));
+  }
+
+  public Future<Lease> lease(Tenant tenant) {
+    Entry entry;
+    synchronized (this) {
+      entry = pools.get(tenant.id());
+      if (entry == null) {
+        if (pools.size() >= maxPools && !evictLongestIdle()) {
+          rejected.incrementAndGet();
+          return Future.failedFuture(Problem.unavailable("the database connection budget is in use; retry shortly", 1));
+        }
+        entry = new Entry(factory.dedicated(tenant.database()));
+        pools.put(tenant.id(), entry);
+        opened.incrementAndGet();
+      }
+      entry.inFlight++;
+      entry.lastUsed = System.nanoTime();
+    }
+    Entry leased = entry;
+    return Future.succeededFuture(new Lease(leased.pool, () -> {
+      synchronized (this) {
+        leased.inFlight--;
+        leased.lastUsed = System.nanoTime();
+      }
+    }));
+  }
+
+  /** Closes the pool of a tenant that is gone (deleted), if open. */
+  public Future<Void> close(UUID tenantId) {
+    Entry entry;
+    synchronized (this) {
+      entry = pools.remove(tenantId);
+    }
+    return entry == null ? Future.succeededFuture() : entry.pool.close();
+  }
+
+  public synchronized int open() {
+    return pools.size();
+  }
+
+  public int maxPools() {
+    return maxPools;
+  }
+
+  public long rejected() {
+    return rejected.get();
+  }
+
+  public long opened() {
+    return opened.get();
+  }
+
+  synchronized void closeIdle(long now) {
+    pools.entrySet().removeIf(e -> {
+      Entry entry = e.getValue();
+      if (entry.inFlight == 0 && now - entry.lastUsed > idleNanos) {
+        entry.pool.close();
+        LOG.debug("closed the idle pool of tenant {}", e.getKey());
+        return true;
+      }
+      return false;
+    });
+  }
+
+  public Future<Void> closeAll() {
+    vertx.cancelTimer(sweeper);
+    synchronized (this) {
+      Future<?>[] closing = pools.values().stream().map(e -> e.pool.close()).toArray(Future[]::new);
+      pools.clear();
+      return Future.join(java.util.List.of(closing)).mapEmpty();
+    }
+  }
+
+  private boolean evictLongestIdle() {
+    UUID victim = null;
+    long oldest = Long.MAX_VALUE;
+    for (Map.Entry<UUID, Entry> e : pools.entrySet()) {
+      if (e.getValue().inFlight == 0 && e.getValue().lastUsed < oldest) {
+        oldest = e.getValue().lastUsed;
+        victim = e.getKey();
+      }
+    }
+    if (victim == null) {
+      return false;
+    }
+    pools.remove(victim).pool.close();
+    return true;
+  }
+}

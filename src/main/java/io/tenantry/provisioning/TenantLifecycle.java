@@ -1,0 +1,88 @@
+package io.tenantry.provisioning;
+
+import io.tenantry.http.Problem;
+import io.tenantry.http.Uuids;
+import io.tenantry.pool.DedicatedPools;
+import io.tenantry.tenant.DbTarget;
+import io.tenantry.tenant.Isolation;
+import io.tenantry.tenant.Tenant;
+import io.tenantry.tenant.TenantRegistry;
+import io.tenantry.tenant.TenantStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * Creating and deleting tenants with their schema or database. The blocking part (DDL, Flyway) runs on worker
+ * threads; a tenant is served only once its home is ready ('provisioning' until then), and a creation that fails
+ * is rolled back so no half-made tenant remains.
+ */
+public final class TenantLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(TenantLifecycle.class);
+
+  private final Vertx vertx;
+  private final TenantStore store;
+  private final TenantRegistry registry;
+  private final TenantProvisioner provisioner;
+  private final DedicatedPools dedicatedPools;
+
+  public TenantLifecycle(Vertx vertx, TenantStore store, TenantRegistry registry, TenantProvisioner provisioner,
+                         DedicatedPools dedicatedPools) {
+    this.vertx = vertx;
+    this.store = store;
+    this.registry = registry;
+    this.provisioner = provisioner;
+    this.dedicatedPools = dedicatedPools;
+  }
+
+  /** @param requested where a database-tier tenant's database goes; null for the default (platform server) */
+  public Future<Tenant> create(String slug, String name, Isolation isolation, DbTarget requested) {
+    UUID id = Uuids.v7();
+    DbTarget database = isolation != Isolation.DATABASE ? null
+      : requested != null ? requested : provisioner.defaultDatabase(id);
+    return store.create(id, slug, name, isolation, database).compose(tenant -> tenant.isolation() == Isolation.SHARED
+      ? Future.succeededFuture(tenant)
+      : vertx.executeBlocking(() -> provisioner.provision(id, isolation, database), false)
+        .compose(version -> store.provisioned(id, version))
+        // A request may have cached it while it was still 'provisioning'.
+        .onSuccess(registry::changed)
+        .recover(failure -> undo(tenant, failure)));
+  }
+
+  /** Removes the tenant row (its shared-tier rows cascade), then its schema or database. */
+  public Future<Void> delete(Tenant tenant) {
+    return store.delete(tenant.id())
+      .onSuccess(v -> registry.changed(tenant))
+      .compose(v -> dedicatedPools.close(tenant.id()))
+      .compose(v -> vertx.executeBlocking(() -> {
+        provisioner.deprovision(tenant.id(), tenant.isolation(), tenant.database());
+        return null;
+      }, false))
+      .mapEmpty();
+  }
+
+  private Future<Tenant> undo(Tenant tenant, Throwable failure) {
+    if (failure instanceof TenantProvisioner.DatabaseExistsException) {
+      LOG.info("tenant {} not created: {}", tenant.slug(), failure.getMessage());
+    } else {
+      LOG.atError().setCause(failure).addKeyValue("tenantId", tenant.id()).log("provisioning failed; rolling back");
+    }
+    Problem problem = failure instanceof TenantProvisioner.DatabaseExistsException exists
+      ? Problem.conflict(exists.getMessage() + "; name a new database")
+      : Problem.unavailable("the tenant's " + tenant.isolation().sql() + " could not be provisioned; retry", 5);
+    boolean ownsDatabase = !(failure instanceof TenantProvisioner.DatabaseExistsException);
+    Future<Void> cleanup = ownsDatabase
+      ? vertx.executeBlocking(() -> {
+        provisioner.deprovision(tenant.id(), tenant.isolation(), tenant.database());
+        return null;
+      }, false)
+      : Future.succeededFuture();
+    return cleanup
+      .otherwiseEmpty()
+      .compose(v -> store.delete(tenant.id()))
+      .transform(ignored -> Future.failedFuture(problem));
+  }
+}

@@ -1,0 +1,109 @@
+package io.tenantry.isolation;
+
+import io.tenantry.support.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A server with two tenants (attacker A, victim B) per tier pairing, and the assertions every attack ends with. */
+final class AttackWorld implements AutoCloseable {
+  static final String NOTES = "/api/v1/collections/notes/records";
+  static final String OTHER = "/api/v1/collections/other/records";
+
+  final TestServer ts;
+  final String superAdmin;
+  private final Map<Pairing, Side[]> sides = new LinkedHashMap<>();
+
+  private AttackWorld(TestServer ts) {
+    this.ts = ts;
+    this.superAdmin = ts.adminToken();
+  }
+
+  static AttackWorld create() {
+    AttackWorld world = new AttackWorld(TestServer.start(Map.of("db.pool-size", "6")));
+    for (Pairing pairing : Pairing.ALL) {
+      world.sides.put(pairing, new Side[] {
+        world.side(pairing.slugPrefix() + "-a", pairing.a()), world.side(pairing.slugPrefix() + "-b", pairing.b())});
+    }
+    return world;
+  }
+
+  Side a(Pairing pairing) {
+    return sides.get(pairing)[0];
+  }
+
+  Side b(Pairing pairing) {
+    return sides.get(pairing)[1];
+  }
+
+  Side side(String slug, String tier) {
+    HttpResponse<Buffer> created = ts.api.post("/admin/v1/tenants", superAdmin,
+      new JsonObject().put("slug", slug).put("name", slug).put("isolation", tier));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    JsonObject tenant = created.bodyAsJsonObject();
+    ts.addUser(superAdmin, slug, "member@" + slug + ".test", "member");
+    ts.addUser(superAdmin, slug, "admin@" + slug + ".test", "tenant_admin");
+    String member = ts.api.token("member@" + slug + ".test", "password-of-member@" + slug + ".test", slug);
+    String admin = ts.api.token("admin@" + slug + ".test", "password-of-admin@" + slug + ".test", slug);
+    UUID id = UUID.fromString(tenant.getString("id"));
+    String database = tier.equals("database") ? tenant.getJsonObject("database").getString("name") : ts.config.dbName();
+    String schema = switch (tier) {
+      case "shared" -> "shared";
+      case "schema" -> "t_" + id.toString().replace("-", "");
+      default -> "tenant";
+    };
+    Side draft = new Side(slug, id, tier, member, admin, List.of(), null, database, schema);
+    List<String> notes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      notes.add(ts.api.post(NOTES, member, draft.note(i)).bodyAsJsonObject().getString("id"));
+    }
+    String other = ts.api.post(OTHER, member, draft.note(9)).bodyAsJsonObject().getString("id");
+    return new Side(slug, id, tier, member, admin, List.copyOf(notes), other, database, schema);
+  }
+
+  /** Nothing of the victim in a response: not its secret, its record ids or its tenant id. */
+  static void assertNoLeak(HttpResponse<Buffer> response, Side victim) {
+    String body = response.bodyAsString() == null ? "" : response.bodyAsString();
+    assertThat(body).doesNotContain(victim.secret()).doesNotContain(victim.id().toString());
+    victim.noteIds().forEach(id -> assertThat(body).doesNotContain(id));
+    assertThat(body).doesNotContain(victim.otherId());
+  }
+
+  /** The victim's records, read as the victim: exactly the three notes, all at version 1, untouched. */
+  void assertUnchanged(Side victim) {
+    HttpResponse<Buffer> list = ts.api.get(NOTES + "?limit=500", victim.memberToken());
+    assertThat(list.statusCode()).isEqualTo(200);
+    JsonArray items = list.bodyAsJsonObject().getJsonArray("items");
+    assertThat(items).as("%s's notes", victim.slug()).hasSize(3);
+    for (int i = 0; i < items.size(); i++) {
+      JsonObject record = items.getJsonObject(i);
+      assertThat(record.getLong("version")).isEqualTo(1L);
+      assertThat(record.getJsonObject("data")).isEqualTo(victim.note(i));
+    }
+    assertThat(ts.api.get(OTHER + "/" + victim.otherId(), victim.memberToken()).bodyAsJsonObject().getJsonObject("data"))
+      .isEqualTo(victim.note(9));
+  }
+
+  /** Every record the attacker lists belongs to the attacker. */
+  static void assertOnlyOwn(HttpResponse<Buffer> list, Side owner) {
+    assertThat(list.statusCode()).as(list.bodyAsString()).isEqualTo(200);
+    JsonArray items = list.bodyAsJsonObject().getJsonArray("items");
+    for (int i = 0; i < items.size(); i++) {
+      assertThat(items.getJsonObject(i).getJsonObject("data").getString("owner")).isEqualTo(owner.slug());
+    }
+  }
+
+  @Override
+  public void close() {
+    ts.close();
+  }
+}

@@ -1,0 +1,156 @@
+package io.tenantry.isolation;
+
+import io.tenantry.support.Await;
+import io.tenantry.support.TestServer;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pooled connections are reused after errors, timeouts and cancelled requests, under concurrency, across 100
+ * tenants of mixed tiers sharing a small platform pool and a budget that forces dedicated pools to be closed and
+ * reopened: every answer holds only its own tenant's data, and afterwards every tenant holds exactly its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PooledConnectionAttacksTest {
+  private static final String NOTES = "/api/v1/collections/notes/records";
+  private static final int SHARED = 40;
+  private static final int SCHEMA = 40;
+  private static final int DATABASE = 20;
+  private static final int ROUNDS = 3;
+
+  private TestServer ts;
+  private final List<String> slugs = new ArrayList<>();
+  private final List<String> tokens = new ArrayList<>();
+  private final List<String> firstIds = new ArrayList<>();
+
+  @BeforeAll
+  void hundredTenantsOfMixedTiers() {
+    // Platform pool 4, at most 2 requests per tenant on it, dedicated pools of 1 connection, room for 8 of them.
+    ts = TestServer.start(Map.of("db.pool-size", "4", "tenancy.max-concurrent-per-tenant", "2",
+      "tenancy.queue-timeout-ms", "10000", "tenancy.dedicated-pool-size", "1", "db.connection-budget", "12",
+      "db.connect-timeout-ms", "10000"));
+    String admin = ts.adminToken();
+    List<String> tiers = new ArrayList<>();
+    tiers.addAll(Collections.nCopies(SHARED, "shared"));
+    tiers.addAll(Collections.nCopies(SCHEMA, "schema"));
+    tiers.addAll(Collections.nCopies(DATABASE, "database"));
+    List<Future<HttpResponse<Buffer>>> creating = new ArrayList<>();
+    for (int i = 0; i < tiers.size(); i++) {
+      String slug = "mix-" + tiers.get(i) + "-" + i;
+      slugs.add(slug);
+      creating.add(ts.api.request(HttpMethod.POST, "/admin/v1/tenants", admin)
+        .sendJsonObject(new JsonObject().put("slug", slug).put("name", slug).put("isolation", tiers.get(i))));
+      if (creating.size() == 8 || i == tiers.size() - 1) {
+        Await.result(Future.all(creating), 120).list()
+          .forEach(r -> assertThat(((HttpResponse<?>) r).statusCode()).isEqualTo(201));
+        creating.clear();
+      }
+    }
+    for (String slug : slugs) {
+      ts.addUser(admin, slug, "member@" + slug + ".test", "member");
+      String token = ts.api.token("member@" + slug + ".test", "password-of-member@" + slug + ".test", slug);
+      tokens.add(token);
+      firstIds.add(ts.api.post(NOTES, token, new JsonObject().put("tenant", slug)).bodyAsJsonObject().getString("id"));
+      ts.api.post(NOTES, token, new JsonObject().put("tenant", slug));
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    ts.close();
+  }
+
+  private record Call(int tenant, String kind, Future<HttpResponse<Buffer>> response) {
+  }
+
+  @Test
+  void pooledConnectionsNeverCarryAContextAcrossErrorsTimeoutsAndCancellations() {
+    Random random = new Random(7);
+    List<Call> calls = new ArrayList<>();
+    int n = slugs.size();
+    for (int round = 0; round < ROUNDS; round++) {
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        order.add(i);
+      }
+      Collections.shuffle(order, random);
+      for (int t : order) {
+        String token = tokens.get(t);
+        String own = NOTES + "/" + firstIds.get(t);
+        calls.add(new Call(t, "list", ts.api.request(HttpMethod.GET, NOTES + "?limit=100", token).send()));
+        calls.add(new Call(t, "get", ts.api.request(HttpMethod.GET, own, token).send()));
+        calls.add(new Call(t, "stale", ts.api.request(HttpMethod.PUT, own, token).putHeader("If-Match", "\"999\"")
+          .sendJsonObject(new JsonObject().put("tenant", "overwritten"))));
+        calls.add(new Call(t, "rejected", ts.api.request(HttpMethod.POST, NOTES, token)
+          .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{\"tenant\":\"x\\u0000\"}"))));
+        // The client gives up after 1 ms: the server finishes (or abandons) the request on a connection it reuses.
+        calls.add(new Call(t, "cancelled", ts.api.request(HttpMethod.PATCH, own, token).timeout(1)
+          .sendJsonObject(new JsonObject().put("tenant", "cancelled-write"))));
+        calls.add(new Call(t, "foreign", ts.api.request(HttpMethod.GET, NOTES + "/" + firstIds.get((t + 37) % n), token).send()));
+      }
+    }
+    // join waits for every call; the cancelled ones fail on purpose, so only completion is awaited here.
+    Await.result(Future.join(calls.stream().map(Call::response).toList()).otherwiseEmpty(), 300);
+
+    int served = 0;
+    int unavailable = 0;
+    for (Call call : calls) {
+      String slug = slugs.get(call.tenant());
+      if (call.kind().equals("cancelled")) {
+        continue; // the client never saw an answer; what matters is what the next user of the connection sees
+      }
+      HttpResponse<Buffer> r = call.response().result();
+      assertThat(r).as("%s for %s: %s", call.kind(), slug, call.response().cause()).isNotNull();
+      if (r.statusCode() == 503) {
+        assertThat(r.getHeader("Retry-After")).isNotNull();
+        unavailable++;
+        continue;
+      }
+      served++;
+      switch (call.kind()) {
+        case "list" -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          JsonArray items = r.bodyAsJsonObject().getJsonArray("items");
+          assertThat(items).as("records listed for %s", slug).hasSize(2);
+          items.forEach(item -> assertThat(((JsonObject) item).getJsonObject("data").getString("tenant"))
+            .isIn(slug, "cancelled-write"));
+        }
+        case "get" -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.bodyAsJsonObject().getJsonObject("data").getString("tenant")).isIn(slug, "cancelled-write");
+        }
+        case "stale" -> assertThat(r.statusCode()).isEqualTo(412);
+        case "rejected" -> assertThat(r.statusCode()).isEqualTo(400);
+        case "foreign" -> assertThat(r.statusCode()).isEqualTo(404);
+        default -> throw new IllegalStateException(call.kind());
+      }
+    }
+    assertThat(served).as("answers other than 503 (503s: %d)", unavailable).isGreaterThan(calls.size() / 2);
+
+    // Afterwards, quietly: every tenant holds exactly its own two records.
+    for (int t = 0; t < n; t++) {
+      HttpResponse<Buffer> list = ts.api.get(NOTES + "?limit=100", tokens.get(t));
+      assertThat(list.statusCode()).isEqualTo(200);
+      JsonArray items = list.bodyAsJsonObject().getJsonArray("items");
+      assertThat(items).hasSize(2);
+      String slug = slugs.get(t);
+      items.forEach(item -> assertThat(((JsonObject) item).getJsonObject("data").getString("tenant")).isIn(slug, "cancelled-write"));
+    }
+  }
+}
