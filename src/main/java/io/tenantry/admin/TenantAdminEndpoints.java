@@ -48,6 +48,9 @@ public final class TenantAdminEndpoints {
     }
     store.create(Uuids.v7(), slug, body.getString("name").strip())
       .onSuccess(tenant -> {
+        // Unknown slugs are never cached, so this evicts nothing today; it keeps creation on the same path as
+        // every other change, should negative results ever be cached.
+        registry.changed(tenant);
         ctx.response().putHeader("Location", "/admin/v1/tenants/" + tenant.slug());
         Responses.json(ctx, 201, tenant.toJson());
       })
