@@ -49,9 +49,17 @@ final class TestCluster implements AutoCloseable {
 
   /** Starts {@code size} nodes one after the other (the first creates the database). */
   static TestCluster of(int size) {
-    TestCluster cluster = new TestCluster(size, Map.of());
+    return of(size, size, Map.of());
+  }
+
+  /**
+   * A cluster with room for {@code size} nodes of which the first {@code started} are started here; the others
+   * can be started later, in this JVM or as processes.
+   */
+  static TestCluster of(int size, int started, Map<String, String> overrides) {
+    TestCluster cluster = new TestCluster(size, overrides);
     try {
-      for (int i = 0; i < size; i++) {
+      for (int i = 0; i < started; i++) {
         cluster.startNode(i);
       }
       return cluster;
@@ -63,15 +71,15 @@ final class TestCluster implements AutoCloseable {
 
   /** Node i's configuration: the shared one with node i's ports. */
   Config config(int i) {
+    return ConfigLoader.load(null, Map.of(), flags(i));
+  }
+
+  /** Node i's configuration as flags, for a node started as a separate process. */
+  Map<String, String> flags(int i) {
     Map<String, String> own = new HashMap<>(flags);
     own.put("http.port", Integer.toString(httpPorts.get(i)));
     own.put("cluster.port", Integer.toString(clusterPorts.get(i)));
-    return ConfigLoader.load(null, Map.of(), own);
-  }
-
-  /** The configuration flags shared by every node, for a node started as a separate process. */
-  Map<String, String> flags() {
-    return Map.copyOf(flags);
+    return own;
   }
 
   TestNode startNode(int i) {
