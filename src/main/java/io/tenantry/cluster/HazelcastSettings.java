@@ -29,6 +29,10 @@ public final class HazelcastSettings {
       Integer.toString(Math.max(1, cluster.failureTimeoutSeconds() / 5)));
     config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(cluster.failureTimeoutSeconds()));
     config.setProperty("hazelcast.wait.seconds.before.join", Integer.toString(cluster.joinWaitSeconds()));
+    // After a split, look for the other half every 30 s instead of Hazelcast's 300 s then 120 s: until the halves
+    // merge, invalidations do not cross and the tenant caches lean on their TTL.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "30");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "30");
     // Through SLF4J, so Hazelcast's lines are JSON like the rest of the log (and follow its levels).
     config.setProperty("hazelcast.logging.type", "slf4j");
 
