@@ -24,12 +24,18 @@ final class HazelcastMembership implements Membership, MembershipListener {
   /** The last count seen while connected: a node that lost the cluster must not assume it is alone. */
   private final AtomicInteger lastLive = new AtomicInteger(1);
 
-  HazelcastMembership(HazelcastClusterManager manager) {
+  private HazelcastMembership(HazelcastClusterManager manager) {
     this.manager = manager;
+  }
+
+  /** The membership of a node that has joined: starts following Hazelcast's member and lifecycle events. */
+  static HazelcastMembership of(HazelcastClusterManager manager) {
+    HazelcastMembership membership = new HazelcastMembership(manager);
     HazelcastInstance hazelcast = manager.getHazelcastInstance();
-    hazelcast.getCluster().addMembershipListener(this);
-    hazelcast.getLifecycleService().addLifecycleListener(this::lifecycle);
-    lastLive.set(Math.max(1, members().size()));
+    hazelcast.getCluster().addMembershipListener(membership);
+    hazelcast.getLifecycleService().addLifecycleListener(membership::lifecycle);
+    membership.lastLive.set(Math.max(1, membership.members().size()));
+    return membership;
   }
 
   @Override

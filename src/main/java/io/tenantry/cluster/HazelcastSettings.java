@@ -39,7 +39,6 @@ public final class HazelcastSettings {
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(PORT_COUNT);
     network.getInterfaces().clear().setEnabled(true).addInterface(cluster.host());
-    network.setPublicAddress(null);
 
     JoinConfig join = network.getJoin();
     join.getAutoDetectionConfig().setEnabled(false);

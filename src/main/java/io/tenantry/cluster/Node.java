@@ -37,7 +37,7 @@ public final class Node {
     // Other nodes reach this one's event bus at the address it announces to Hazelcast, never a guessed interface.
     options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort());
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
-      .map(vertx -> new Node(vertx, new HazelcastMembership(manager),
+      .map(vertx -> new Node(vertx, HazelcastMembership.of(manager),
         new ClusterLocks(vertx, new HazelcastLocks(vertx, manager.getHazelcastInstance()))));
   }
 

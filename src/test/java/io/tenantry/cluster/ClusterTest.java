@@ -98,12 +98,12 @@ class ClusterTest {
     assertThat(records(cluster.node(2))).isEqualTo(200);
 
     setStatus(cluster.node(0), "suspend");
-    within(ONE_SECOND, "node 2 refuses the suspended tenant", () -> records(cluster.node(1)) == 403);
-    within(ONE_SECOND, "node 3 refuses the suspended tenant", () -> records(cluster.node(2)) == 403);
+    report(within(ONE_SECOND, "node 2 refuses the suspended tenant", () -> records(cluster.node(1)) == 403));
+    report(within(ONE_SECOND, "node 3 refuses the suspended tenant", () -> records(cluster.node(2)) == 403));
 
     setStatus(cluster.node(0), "resume");
-    within(ONE_SECOND, "node 2 serves the resumed tenant", () -> records(cluster.node(1)) == 200);
-    within(ONE_SECOND, "node 3 serves the resumed tenant", () -> records(cluster.node(2)) == 200);
+    report(within(ONE_SECOND, "node 2 serves the resumed tenant", () -> records(cluster.node(1)) == 200));
+    report(within(ONE_SECOND, "node 3 serves the resumed tenant", () -> records(cluster.node(2)) == 200));
   }
 
   @Test
@@ -142,7 +142,7 @@ class ClusterTest {
     assertThat(records(third)).isEqualTo(200); // cached as active on the new node
 
     setStatus(cluster.node(0), "suspend");
-    within(ONE_SECOND, "the rejoined node refuses the suspended tenant", () -> records(third) == 403);
+    report(within(ONE_SECOND, "the rejoined node refuses the suspended tenant", () -> records(third) == 403));
     setStatus(third, "resume");
     within(ONE_SECOND, "node 1 serves the tenant resumed through the rejoined node", () -> records(cluster.node(0)) == 200);
     within(ONE_SECOND, "node 2 serves the tenant resumed through the rejoined node", () -> records(cluster.node(1)) == 200);
@@ -205,6 +205,10 @@ class ClusterTest {
          Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA " + schema);
     }
+  }
+
+  private static void report(Duration took) {
+    System.out.println("change in effect on another node after " + took.toMillis() + " ms");
   }
 
   private static boolean seen(int node, IntPredicate members) {

@@ -8,8 +8,11 @@ final class Eventually {
   private Eventually() {
   }
 
-  /** Fails the test when {@code condition} does not hold within {@code deadline} of this call. */
-  static void within(Duration deadline, String what, BooleanSupplier condition) {
+  /**
+   * Fails the test when {@code condition} does not hold within {@code deadline} of this call; returns how long it
+   * took (logged by the caller, so a run shows how much margin there was).
+   */
+  static Duration within(Duration deadline, String what, BooleanSupplier condition) {
     long start = System.nanoTime();
     long end = start + deadline.toNanos();
     while (!condition.getAsBoolean()) {
@@ -23,5 +26,6 @@ final class Eventually {
         throw new AssertionError(what + ": interrupted");
       }
     }
+    return Duration.ofNanos(System.nanoTime() - start);
   }
 }
