@@ -1,12 +1,12 @@
 package io.tenantry;
 
+import io.tenantry.cluster.Node;
 import io.tenantry.config.Config;
 import io.tenantry.config.ConfigException;
 import io.tenantry.config.ConfigLoader;
 import io.tenantry.db.DatabaseBootstrap;
 import io.tenantry.provisioning.FleetMigrator;
 import io.tenantry.server.TenantryServer;
-import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +25,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Main {
   private static final String USAGE = """
-    usage: java -jar tenantry.jar [serve|migrate|help] [--config FILE] [--profile dev|prod] [--key=value ...]
+    usage: java -jar tenantry.jar [serve|migrate|help] [--config FILE] [--profile dev|prod] [--cluster] [--key=value ...]
       serve             prepare the database if needed, then serve HTTP (default)
       migrate           create the database and roles if needed, migrate the platform schema and every
                         schema- and database-tier tenant (parallel, resumable), then exit (1 if a tenant failed)
       migrate --status  print each tenant's migration version and last failure
+      --cluster         join the cluster described by the cluster.* keys (same as --cluster.enabled=true)
     Keys are those of conf/tenantry.yaml (e.g. --http.port=9090); TENANTRY_* environment variables work too.""";
 
   private Main() {
@@ -62,6 +63,8 @@ public final class Main {
         file = Path.of(next(rest, arg));
       } else if (arg.equals("--profile")) {
         flags.put("profile", next(rest, arg));
+      } else if (arg.equals("--cluster")) {
+        flags.put("cluster.enabled", "true");
       } else if (arg.startsWith("--") && arg.contains("=")) {
         flags.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
       } else {
@@ -78,29 +81,31 @@ public final class Main {
 
   private static void serve(Config config) {
     Logger log = LoggerFactory.getLogger(Main.class);
-    Vertx vertx = Vertx.vertx();
+    Node node;
     try {
-      TenantryServer server = TenantryServer.start(vertx, config).await(5, TimeUnit.MINUTES);
-      log.info("Tenantry listening on {}:{} (profile {})", config.httpHost(), config.httpPort(), config.profile());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        log.info("shutting down");
-        try {
-          server.stop().eventually(vertx::close).await(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          log.warn("unclean shutdown: {}", e.toString());
-        }
-      }, "tenantry-shutdown"));
+      node = Node.start(config.cluster()).await(5, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      System.err.println("startup failed: cannot join the cluster: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    try {
+      TenantryServer server = TenantryServer.start(node, config).await(5, TimeUnit.MINUTES);
+      log.info("Tenantry listening on {}:{} (profile {}, {} node {}, {} member(s))", config.httpHost(),
+        config.httpPort(), config.profile(), node.membership().clustered() ? "clustered" : "standalone",
+        node.membership().nodeId(), node.membership().members().size());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(log, config, server, node), "tenantry-shutdown"));
     } catch (ConfigException e) {
-      vertx.close();
+      node.close();
       throw e;
     } catch (Exception e) {
       Throwable cause = e.getCause() instanceof ConfigException ce ? ce : e;
       if (cause instanceof ConfigException ce) {
-        vertx.close();
+        node.close();
         throw ce;
       }
       System.err.println("startup failed: " + cause.getMessage());
-      vertx.close();
+      node.close();
       System.exit(1);
     }
   }
@@ -120,6 +125,19 @@ public final class Main {
     report.failed().forEach(f -> System.out.println("failed: " + f.slug() + ": " + f.error()));
     if (!report.failed().isEmpty()) {
       System.exit(1);
+    }
+  }
+
+  /** SIGTERM: drain, finish in-flight requests, close pools, then leave the cluster; the JVM exits after. */
+  private static void shutdown(Logger log, Config config, TenantryServer server, Node node) {
+    log.info("shutting down: draining for {} ms, then up to {} ms for in-flight requests",
+      config.shutdownDrainMs(), config.shutdownTimeoutMs());
+    long budgetMs = config.shutdownDrainMs() + config.shutdownTimeoutMs() + 30_000L;
+    try {
+      server.stop().eventually(node::close).await(budgetMs, TimeUnit.MILLISECONDS);
+      log.info("stopped");
+    } catch (Exception e) {
+      log.warn("unclean shutdown: {}", e.toString());
     }
   }
 

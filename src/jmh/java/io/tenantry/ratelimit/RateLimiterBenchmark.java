@@ -60,10 +60,10 @@ public class RateLimiterBenchmark {
       await(RedisScript.load(vertx, "ratelimit/give-back.lua")), counters);
     await(store.preload());
     String prefix = "tenantry-bench:" + UUID.randomUUID() + ":";
-    limiter = new RateLimiter(prefix, store, breaker("bench"), LiveNodes.fixed(1), leaseMax, System::nanoTime, counters);
+    limiter = new RateLimiter(prefix, store, breaker("bench"), () -> 1, leaseMax, System::nanoTime, counters);
     CircuitBreaker open = breaker("bench-open");
     open.open();
-    fallback = new RateLimiter(prefix, store, open, LiveNodes.fixed(2), leaseMax, System::nanoTime, counters);
+    fallback = new RateLimiter(prefix, store, open, () -> 2, leaseMax, System::nanoTime, counters);
     decisions = 0;
     callsBefore = counters.redisCalls();
   }

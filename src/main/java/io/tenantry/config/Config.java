@@ -3,6 +3,8 @@ package io.tenantry.config;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** Validated, typed configuration. Built only by {@link ConfigLoader}; every failure names its key. */
@@ -13,6 +15,9 @@ public record Config(
   int httpInstances,
   long bodyLimit,
   boolean accessLog,
+  int shutdownDrainMs,
+  int shutdownTimeoutMs,
+  ClusterSettings cluster,
   String dbHost,
   int dbPort,
   String dbName,
@@ -51,6 +56,10 @@ public record Config(
 
   /** At most 28 bytes: a database-tier tenant database is named <db.name>_t_<32 hex digits>, within 63 bytes. */
   private static final Pattern DB_NAME = Pattern.compile("[a-z][a-z0-9_]{0,27}");
+  /** host or host:port, as Hazelcast's TCP-IP member list takes them. */
+  private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5}(-\\d{1,5})?)?");
+  private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
+  private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
   public String ownerRole() {
@@ -99,6 +108,9 @@ public record Config(
       r.integer("http.instances", 0, 256),
       r.integer("http.body-limit", 1024, Integer.MAX_VALUE),
       r.bool("http.access-log"),
+      r.integer("shutdown.drain-ms", 0, 600_000),
+      r.integer("shutdown.timeout-ms", 0, 600_000),
+      cluster(r),
       r.text("db.host"),
       r.integer("db.port", 1, 65535),
       dbName,
@@ -147,6 +159,43 @@ public record Config(
       throw new ConfigException("redis.key-prefix", "must not contain { or } (keys are hash-tagged per tenant for Redis Cluster)");
     }
     return prefix;
+  }
+
+  private static ClusterSettings cluster(Reader r) {
+    String name = r.text("cluster.name");
+    if (!CLUSTER_NAME.matcher(name).matches()) {
+      throw new ConfigException("cluster.name", "must match " + CLUSTER_NAME.pattern());
+    }
+    List<String> members = new ArrayList<>();
+    for (String member : r.optionalText("cluster.members").split(",")) {
+      String trimmed = member.strip();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (!MEMBER.matcher(trimmed).matches()) {
+        throw new ConfigException("cluster.members", "must be comma-separated host[:port] entries, got '" + trimmed + "'");
+      }
+      members.add(trimmed);
+    }
+    String host = r.text("cluster.host");
+    if (!IPV4.matcher(host).matches()) {
+      throw new ConfigException("cluster.host", "must be this machine's IPv4 address, got '" + host + "'");
+    }
+    boolean multicast = r.bool("cluster.multicast");
+    if (members.isEmpty() && !multicast) {
+      throw new ConfigException("cluster.members", "is required unless cluster.multicast is true");
+    }
+    return new ClusterSettings(
+      r.bool("cluster.enabled"),
+      name,
+      host,
+      r.integer("cluster.port", 1, 65535),
+      members,
+      multicast,
+      r.integer("cluster.event-bus-port", 0, 65535),
+      r.integer("cluster.min-members", 1, 1000),
+      r.integer("cluster.failure-timeout-seconds", 2, 3600),
+      r.integer("cluster.join-wait-seconds", 0, 300));
   }
 
   private record Reader(JsonNode tree) {

@@ -24,6 +24,11 @@ import java.util.Map;
 public final class ConfigLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String DEFAULTS = "tenantry.yaml";
+  /**
+   * Environment variables that do not follow the naming rule, each standing for one key. TENANTRY_CLUSTER=true is
+   * how operators switch clustering on (documented in the README); the rule's TENANTRY_CLUSTER_ENABLED works too.
+   */
+  private static final Map<String, String> ENV_ALIASES = Map.of("TENANTRY_CLUSTER", "cluster.enabled");
 
   private ConfigLoader() {
   }
@@ -43,6 +48,16 @@ public final class ConfigLoader {
     if (file != null) {
       merge(tree, readFile(file), "");
     }
+    ENV_ALIASES.forEach((alias, key) -> {
+      String value = env.get(alias);
+      String canonical = env.get(envName(key));
+      if (value != null && canonical != null && !value.equals(canonical)) {
+        throw new ConfigException(key, alias + " and " + envName(key) + " disagree");
+      }
+      if (value != null) {
+        set(tree, key, value);
+      }
+    });
     for (String key : leafKeys(tree, "")) {
       String value = env.get(envName(key));
       if (value != null) {

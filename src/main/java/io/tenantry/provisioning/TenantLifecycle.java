@@ -44,12 +44,12 @@ public final class TenantLifecycle {
     DbTarget database = isolation != Isolation.DATABASE ? null
       : requested != null ? requested : provisioner.defaultDatabase(id);
     return store.create(id, slug, name, isolation, database).compose(tenant -> tenant.isolation() == Isolation.SHARED
-      ? Future.succeededFuture(tenant)
-      : vertx.executeBlocking(() -> provisioner.provision(id, isolation, database), false)
-        .compose(version -> store.provisioned(id, version))
-        // A request may have cached it while it was still 'provisioning'.
-        .onSuccess(registry::changed)
-        .recover(failure -> undo(tenant, failure)));
+        ? Future.succeededFuture(tenant)
+        : vertx.executeBlocking(() -> provisioner.provision(id, isolation, database), false)
+          .compose(version -> store.provisioned(id, version))
+          .recover(failure -> undo(tenant, failure)))
+      // Every node forgets what it knew of the slug or id: a request may have cached it while 'provisioning'.
+      .onSuccess(registry::changed);
   }
 
   /** Removes the tenant row (its shared-tier rows cascade), then its schema or database. */

@@ -1,5 +1,6 @@
 package io.tenantry.ratelimit;
 
+import io.tenantry.cluster.LiveNodes;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
@@ -104,11 +105,11 @@ public final class RateLimiter {
 
   private Decision local(TenantBudget budget, UUID userId, int cost) {
     counters.localFallback();
-    return budget.local(userId, cost, clock.getAsLong(), Math.max(1, nodes.count()));
+    return budget.local(userId, cost, clock.getAsLong(), Math.max(1, nodes.liveNodes()));
   }
 
   private int leaseSize(int burst) {
-    return LeaseSize.of(burst, nodes.count(), leaseMax);
+    return LeaseSize.of(burst, nodes.liveNodes(), leaseMax);
   }
 
   /**

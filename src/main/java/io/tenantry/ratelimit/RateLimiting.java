@@ -1,5 +1,6 @@
 package io.tenantry.ratelimit;
 
+import io.tenantry.cluster.LiveNodes;
 import io.tenantry.config.Config;
 import io.tenantry.tenant.TenantStore;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -48,7 +49,7 @@ public final class RateLimiting {
     this.sweepTimer = sweepTimer;
   }
 
-  /** @param nodes how many nodes share the limits (the configured count, or the cluster's members) */
+  /** @param nodes how many nodes share the limits: the cluster's live members, or ratelimit.nodes when unclustered */
   public static Future<RateLimiting> start(Vertx vertx, Config config, Pool pool, TenantStore tenants, LiveNodes nodes) {
     Config.RateLimitSettings settings = config.rateLimit();
     RateLimitCounters counters = new RateLimitCounters();

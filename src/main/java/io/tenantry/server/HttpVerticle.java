@@ -7,6 +7,8 @@ import io.tenantry.tenant.TenantResolution;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -19,15 +21,19 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One per event loop. Routes come from the OpenAPI document (which also validates requests), so a route the
- * document does not describe cannot exist. Order of the root handlers: path prefix, request id, access log,
- * body (bounded), authentication, tenant resolution for /api/, then the tenant's rate limit — before validation
- * and handlers, so a refused request costs next to nothing.
+ * document does not describe cannot exist. Order of the root handlers: drain notice, path prefix, request id,
+ * access log, body (bounded), authentication, tenant resolution for /api/, then the tenant's rate limit — before
+ * validation and handlers, so a refused request costs next to nothing.
+ * Undeploying it shuts its server down gracefully: no new connections, in-flight requests get up to
+ * shutdown.timeout-ms to finish, then whatever is left is closed.
  */
 public final class HttpVerticle extends VerticleBase {
   private final Platform platform;
+  private HttpServer server;
 
   public HttpVerticle(Platform platform) {
     this.platform = platform;
@@ -36,19 +42,25 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = router();
-    return vertx.createHttpServer(new HttpServerOptions()
+    server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(platform.config().httpHost())
         .setPort(platform.config().httpPort())
         .setCompressionSupported(false)
         .setIdleTimeout(120))
-      .requestHandler(router)
-      .listen();
+      .requestHandler(router);
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(platform.config().shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
   }
 
   Router router() {
     RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
     builder
       // Platform handlers: vertx-web requires them before the body handler.
+      .rootHandler((PlatformHandler) this::closeWhileDraining)
       .rootHandler((PlatformHandler) TenantResolution::pathPrefix)
       .rootHandler((PlatformHandler) RequestIds::handle)
       .rootHandler(platform.config().accessLog() ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
@@ -92,6 +104,17 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, ProblemHandler::handle);
     router.errorHandler(405, ProblemHandler::handle);
     return router;
+  }
+
+  /**
+   * While draining, every response asks the client to close its connection, so no keep-alive connection is idle
+   * (and about to be reused by the client) when the server stops and closes idle connections.
+   */
+  private void closeWhileDraining(RoutingContext ctx) {
+    if (platform.draining().active()) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
+    ctx.next();
   }
 
   private void resolveTenantForDataPlane(RoutingContext ctx) {

@@ -5,6 +5,7 @@ import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.config.Config;
+import io.tenantry.health.Draining;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.records.RecordEndpoints;
 import io.tenantry.tenant.TenantResolution;
@@ -20,6 +21,7 @@ public record Platform(
   OpenAPIContract contract,
   Buffer openApiDocument,
   HealthChecks readiness,
+  Draining draining,
   Authenticator authenticator,
   TenantResolution tenantResolution,
   RateLimiting rateLimiting,

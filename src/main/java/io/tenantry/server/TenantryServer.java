@@ -6,9 +6,13 @@ import io.tenantry.auth.JwtKeys;
 import io.tenantry.auth.Passwords;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.auth.Tokens;
+import io.tenantry.cluster.ClusterLocks;
+import io.tenantry.cluster.LiveNodes;
+import io.tenantry.cluster.Node;
 import io.tenantry.config.Config;
 import io.tenantry.db.DatabaseBootstrap;
 import io.tenantry.admin.PoolsEndpoint;
+import io.tenantry.health.Draining;
 import io.tenantry.health.Readiness;
 import io.tenantry.pool.ConcurrencyCaps;
 import io.tenantry.pool.DedicatedPools;
@@ -16,7 +20,6 @@ import io.tenantry.pool.PoolFactory;
 import io.tenantry.pool.TenantPools;
 import io.tenantry.provisioning.TenantLifecycle;
 import io.tenantry.provisioning.TenantProvisioner;
-import io.tenantry.ratelimit.LiveNodes;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.tenant.Isolation;
 import io.tenantry.records.RecordEndpoints;
@@ -30,6 +33,7 @@ import io.tenantry.users.BootstrapAdmin;
 import io.tenantry.users.UserStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
@@ -37,11 +41,13 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 
 /**
- * Boots a node: prepares the database (worker thread), creates the shared services once, deploys one
- * HttpVerticle per event loop, and closes everything in reverse on stop.
+ * Boots the server on a node: prepares the database (worker thread), creates the shared services once, deploys
+ * one HttpVerticle per event loop, and on stop drains, stops HTTP gracefully and closes its pools. The node
+ * (Vert.x, cluster membership) belongs to the caller, who closes it afterwards — leaving the cluster last, so a
+ * lock this node holds is not released while its work could still be running.
  */
 public final class TenantryServer {
-  private final Vertx vertx;
+  private final Node node;
   private final Pool pool;
   private final DedicatedPools dedicated;
   private final Redis redis;
@@ -49,9 +55,9 @@ public final class TenantryServer {
   private final Platform platform;
   private final String deploymentId;
 
-  private TenantryServer(Vertx vertx, Pool pool, DedicatedPools dedicated, Redis redis, Platform platform,
+  private TenantryServer(Node node, Pool pool, DedicatedPools dedicated, Redis redis, Platform platform,
                          String deploymentId) {
-    this.vertx = vertx;
+    this.node = node;
     this.pool = pool;
     this.dedicated = dedicated;
     this.redis = redis;
@@ -70,14 +76,22 @@ public final class TenantryServer {
     return rateLimiting;
   }
 
+  /** A standalone server on {@code vertx}. */
   public static Future<TenantryServer> start(Vertx vertx, Config config) {
-    return vertx.executeBlocking(() -> {
-      new DatabaseBootstrap(config).run();
-      return JwtKeys.load(config);
-    }).compose(keys -> wire(vertx, config, keys));
+    return start(Node.standalone(vertx), config);
   }
 
-  private static Future<TenantryServer> wire(Vertx vertx, Config config, JwtKeys keys) {
+  public static Future<TenantryServer> start(Node node, Config config) {
+    // The bootstrap keeps its PostgreSQL advisory lock: it runs before the node joins anything (and for
+    // `migrate`, with no cluster at all), and the database is the one thing every node shares for sure.
+    return node.vertx().executeBlocking(() -> {
+      new DatabaseBootstrap(config).run();
+      return JwtKeys.load(config);
+    }).compose(keys -> wire(node, config, keys));
+  }
+
+  private static Future<TenantryServer> wire(Node node, Config config, JwtKeys keys) {
+    Vertx vertx = node.vertx();
     PoolFactory pools = new PoolFactory(vertx, config);
     Pool pool = pools.platform();
     DedicatedPools dedicated = new DedicatedPools(vertx, pools,
@@ -97,16 +111,18 @@ public final class TenantryServer {
     Future<ApiContract.Loaded> api = ApiContract.load(vertx);
     Future<Void> admin = new BootstrapAdmin(vertx, config, users, passwords).ensure();
     Future<Void> listening = registry.listen(vertx.eventBus());
-    // Unclustered, the node count comes from configuration; clustering can pass its live member count instead.
-    Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore,
-      LiveNodes.fixed(config.rateLimit().nodes()));
+    // A notice published while the member list changed (a node dying, a split healing) may never arrive.
+    node.membership().onChange(registry::evictAll);
+    Draining draining = new Draining();
+    Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, liveNodes(node, config));
 
     return Future.all(api, admin, listening, rateLimiting)
       .map(ready -> new Platform(
         config,
         api.result().contract(),
         api.result().document(),
-        Readiness.create(vertx, pool, redisApi),
+        Readiness.create(vertx, pool, redisApi, node.membership(), config.cluster().minMembers(), draining),
+        draining,
         new Authenticator(tokens),
         new TenantResolution(new TenantSources(config.baseDomain()), registry),
         rateLimiting.result(),
@@ -117,7 +133,7 @@ public final class TenantryServer {
         new RecordEndpoints(new TenantDb(tenantPools), new RecordStore())))
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
-        .map(id -> new TenantryServer(vertx, pool, dedicated, redis, platform, id)))
+        .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id)))
       .onFailure(e -> {
         if (rateLimiting.succeeded()) {
           rateLimiting.result().close();
@@ -128,12 +144,47 @@ public final class TenantryServer {
       });
   }
 
+  private Future<Void> drainDelay() {
+    int ms = platform.config().shutdownDrainMs();
+    if (ms == 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> waited = Promise.promise();
+    node.vertx().setTimer(ms, id -> waited.complete());
+    return waited.future();
+  }
+
+  /**
+   * Nodes sharing the rate limits, by which each divides a tenant's limit while Redis is down: the live members
+   * when clustered, else the configured ratelimit.nodes (unclustered nodes behind one load balancer cannot see
+   * each other).
+   */
+  private static LiveNodes liveNodes(Node node, Config config) {
+    return node.membership().clustered() ? node.membership() : () -> config.rateLimit().nodes();
+  }
+
   private static int instances(Config config) {
     return config.httpInstances() > 0 ? config.httpInstances() : Runtime.getRuntime().availableProcessors();
   }
 
+  public Node node() {
+    return node;
+  }
+
+  /** Cluster-wide locks for once-only work (standalone: node-local). */
+  public ClusterLocks locks() {
+    return node.locks();
+  }
+
+  /**
+   * Graceful stop: readiness turns 503 and responses carry "Connection: close" for shutdown.drain-ms (load
+   * balancers move away, clients drop keep-alive connections), then the HTTP servers stop accepting and give
+   * in-flight requests shutdown.timeout-ms, then the pools close.
+   */
   public Future<Void> stop() {
-    return vertx.undeploy(deploymentId)
+    platform.draining().begin();
+    return drainDelay()
+      .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(rateLimiting::close)
       .eventually(dedicated::closeAll)
       .eventually(pool::close)

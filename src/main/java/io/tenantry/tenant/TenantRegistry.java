@@ -42,12 +42,20 @@ public final class TenantRegistry {
   public Future<Void> listen(EventBus eventBus) {
     this.eventBus = eventBus;
     MessageConsumer<String> consumer = eventBus.consumer(CHANGED_ADDRESS, message -> {
-      String id = message.headers().get(TENANT_HEADER);
+      UUID id = tenantId(message.headers().get(TENANT_HEADER));
       if (id != null) {
-        evict(UUID.fromString(id));
+        evict(id);
       }
     });
     return consumer.completion();
+  }
+
+  private static UUID tenantId(String header) {
+    try {
+      return header == null ? null : UUID.fromString(header);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   public Future<Optional<Tenant>> byId(UUID id) {
@@ -58,13 +66,31 @@ public final class TenantRegistry {
     return cached(bySlug, slug, () -> store.bySlug(slug));
   }
 
-  /** Call after changing a tenant: evicts it here and tells the other nodes. */
+  /**
+   * Call after changing a tenant (created, suspended, resumed, ...): evicts it here and tells every node, which
+   * evicts it within milliseconds; the TTL only covers a notice lost in a cluster split.
+   */
   public void changed(Tenant tenant) {
-    evict(tenant.id());
     bySlug.remove(tenant.slug());
+    changed(tenant.id());
+  }
+
+  /**
+   * The same for changes known by id only (deleted, limits or configuration changed). Other per-tenant caches
+   * listen on {@link #CHANGED_ADDRESS} and read the id from the {@link #TENANT_HEADER} header.
+   */
+  public void changed(UUID tenantId) {
+    evict(tenantId);
     if (eventBus != null) {
-      eventBus.publish(CHANGED_ADDRESS, "changed", new DeliveryOptions().addHeader(TENANT_HEADER, tenant.id().toString()));
+      eventBus.publish(CHANGED_ADDRESS, "changed", new DeliveryOptions().addHeader(TENANT_HEADER, tenantId.toString()));
     }
+  }
+
+  /** Forgets every cached tenant: after cluster membership changed, notices may have been missed. */
+  public void evictAll() {
+    generation.incrementAndGet();
+    byId.clear();
+    bySlug.clear();
   }
 
   public int size() {

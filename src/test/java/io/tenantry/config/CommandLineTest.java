@@ -93,6 +93,13 @@ class CommandLineTest {
   }
 
   @Test
+  void theClusterFlagIsAcceptedAndItsSettingsChecked() throws Exception {
+    Outcome outcome = run(Map.of("TENANTRY_CLUSTER_MEMBERS", "10.0.0.1;10.0.0.2"), "serve", "--cluster");
+    assertConfigError(outcome, "cluster.members");
+    assertThat(outcome.stderr()).contains("TENANTRY_CLUSTER_MEMBERS");
+  }
+
+  @Test
   void anUnknownCommandIsAUsageError() throws Exception {
     Outcome outcome = run(Map.of(), "launch");
     assertThat(outcome.exitCode()).isEqualTo(2);

@@ -42,7 +42,7 @@ class RateLimiterTest {
   private RateLimiter node(int nodes, RateLimitCounters counters) {
     CircuitBreaker breaker = CircuitBreaker.create("test", vertx, new CircuitBreakerOptions()
       .setFallbackOnFailure(true).setMaxFailures(3).setResetTimeout(60_000).setNotificationAddress(null));
-    return new RateLimiter("test:", store, breaker, LiveNodes.fixed(nodes), 20, clock::nanos, counters);
+    return new RateLimiter("test:", store, breaker, () -> nodes, 20, clock::nanos, counters);
   }
 
   private static Decision decide(RateLimiter limiter, UUID tenant, UUID user, boolean write, Limits limits) {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class Api {
   private final WebClient client;
 
-  Api(WebClient client) {
+  public Api(WebClient client) {
     this.client = client;
   }
 

@@ -116,6 +116,14 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static Config config(Map<String, String> overrides) {
+    return ConfigLoader.load(null, Map.of(), flags(overrides));
+  }
+
+  /**
+   * The configuration flags of a test server with its own new database, Redis prefix, data directory and free
+   * port; several nodes of one test cluster share one such set and differ only in their ports.
+   */
+  public static Map<String, String> flags(Map<String, String> overrides) {
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     Map<String, String> flags = new HashMap<>();
     flags.put("profile", "test");
@@ -132,10 +140,12 @@ public final class TestServer implements AutoCloseable {
     flags.put("http.access-log", "false");
     flags.put("data-dir", tempDir(suffix).toString());
     flags.put("auth.password-iterations", "1000");
+    flags.put("shutdown.drain-ms", "0");
+    flags.put("shutdown.timeout-ms", "5000");
     flags.put("admin.email", ADMIN_EMAIL);
     flags.put("admin.password", ADMIN_PASSWORD);
     flags.putAll(overrides);
-    return ConfigLoader.load(null, Map.of(), flags);
+    return flags;
   }
 
   private void boot() {

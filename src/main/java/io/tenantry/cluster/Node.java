@@ -1,0 +1,64 @@
+package io.tenantry.cluster;
+
+import io.tenantry.config.ClusterSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * The Vert.x instance of this process and its place in the cluster: standalone, or a member of a Hazelcast
+ * cluster (clustered event bus, cluster-wide locks). Whoever starts a node closes it, after the server on it.
+ */
+public final class Node {
+  private final Vertx vertx;
+  private final Membership membership;
+  private final ClusterLocks locks;
+
+  private Node(Vertx vertx, Membership membership, ClusterLocks locks) {
+    this.vertx = vertx;
+    this.membership = membership;
+    this.locks = locks;
+  }
+
+  /** A clustered node when cluster.enabled, else a standalone one. */
+  public static Future<Node> start(ClusterSettings cluster) {
+    return cluster.enabled() ? clustered(cluster) : Future.succeededFuture(standalone(Vertx.vertx()));
+  }
+
+  public static Node standalone(Vertx vertx) {
+    return new Node(vertx, new StandaloneMembership(), ClusterLocks.local(vertx));
+  }
+
+  /** Joins (or forms) the cluster; completes once this node is a member and its event bus is up. */
+  public static Future<Node> clustered(ClusterSettings cluster) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSettings.from(cluster));
+    VertxOptions options = new VertxOptions();
+    // Other nodes reach this one's event bus at the address it announces to Hazelcast, never a guessed interface.
+    options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort());
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+      .map(vertx -> new Node(vertx, HazelcastMembership.of(manager),
+        new ClusterLocks(vertx, new HazelcastLocks(vertx, manager.getHazelcastInstance()))));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Membership membership() {
+    return membership;
+  }
+
+  public LiveNodes liveNodes() {
+    return membership;
+  }
+
+  public ClusterLocks locks() {
+    return locks;
+  }
+
+  /** Closes Vert.x; a clustered node leaves the cluster (its locks are released, the others see it go at once). */
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

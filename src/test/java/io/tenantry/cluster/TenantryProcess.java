@@ -1,0 +1,78 @@
+package io.tenantry.cluster;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code io.tenantry.Main serve} as a separate JVM on the test classpath, like the built jar runs it: so SIGTERM,
+ * the shutdown hook and the exit code are real. Its log goes to a file.
+ */
+final class TenantryProcess implements AutoCloseable {
+  /** What the jar's manifest grants Hazelcast (Add-Opens/Add-Exports); on a plain classpath they are flags. */
+  static final List<String> HAZELCAST_JVM_ARGS = List.of(
+    "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+    "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+    "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
+  private final Process process;
+  final Path log;
+
+  private TenantryProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static TenantryProcess serve(Map<String, String> flags) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-Xmx256m", "-XX:TieredStopAtLevel=1")); // quick to start on a small shared machine
+    command.addAll(HAZELCAST_JVM_ARGS);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tenantry.Main", "serve"));
+    flags.forEach((key, value) -> command.add("--" + key + "=" + value));
+    Path dir = Files.createTempDirectory("tenantry-process");
+    Path log = dir.resolve("node.log");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+      .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().keySet().removeIf(key -> key.startsWith("TENANTRY_"));
+    return new TenantryProcess(builder.start(), log);
+  }
+
+  /** SIGTERM, as an orchestrator stopping the node sends it. */
+  void terminate() {
+    process.destroy();
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** The exit code, waiting at most {@code seconds}. */
+  int awaitExit(int seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new AssertionError("the process did not exit within " + seconds + " s; log:\n" + logText());
+    }
+    return process.exitValue();
+  }
+
+  String logText() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
