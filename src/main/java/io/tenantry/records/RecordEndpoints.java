@@ -110,7 +110,7 @@ public final class RecordEndpoints {
     return Responses.json(ctx, status, record.toJson());
   }
 
-  static String collection(RoutingContext ctx) {
+  public static String collection(RoutingContext ctx) {
     String collection = ctx.pathParam("collection");
     if (collection == null || !COLLECTION.matcher(collection).matches()) {
       throw Problem.badRequest("collection names must match " + COLLECTION.pattern());
@@ -118,7 +118,7 @@ public final class RecordEndpoints {
     return collection;
   }
 
-  static UUID id(RoutingContext ctx) {
+  public static UUID id(RoutingContext ctx) {
     try {
       return UUID.fromString(ctx.pathParam("id"));
     } catch (IllegalArgumentException e) {
@@ -126,7 +126,7 @@ public final class RecordEndpoints {
     }
   }
 
-  static JsonObject body(RoutingContext ctx) {
+  public static JsonObject body(RoutingContext ctx) {
     Object json;
     try {
       json = ctx.body().asJsonObject();
