@@ -14,7 +14,8 @@
 #   RECORDS (20 per tenant), CONNECTIONS (32), THREADS (wrk threads, 1), WARMUP (seconds per server, 15),
 #   MIX (read,list,create %, 80,10,10), ACCESS_LOG (false), JAVA_OPTS (-Xms1g -Xmx1g), POOL_SIZE (16),
 #   PG_ADMIN (postgresql://postgres@127.0.0.1:5432/postgres), REDIS_URL, TOOL (wrk|gatling; default wrk,
-#   gatling when wrk is missing and cannot be installed), KEEP=1 keeps the databases and logs.
+#   gatling when wrk is missing and cannot be installed), KEEP=1 keeps the databases and logs,
+#   JFR_DIR=dir records a Java Flight Recording of each server (profile settings) into dir/{mt,base}.jfr.
 # Bounded: every run has a fixed duration and the script stops both servers and drops both databases on exit.
 # Only loopback traffic (127.0.0.1).
 set -euo pipefail
@@ -42,7 +43,7 @@ MT_PORT=${MT_PORT:-18080}
 BASE_PORT=${BASE_PORT:-18081}
 ADMIN_EMAIL=overhead-admin@tenantry.local
 ADMIN_PASSWORD=overhead-admin-password
-JAR=target/tenantry.jar
+JAR=${JAR:-target/tenantry.jar}
 PSQL="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt"
 WORK=$(mktemp -d /tmp/tenantry-overhead.XXXXXX)
 PIDS=()
@@ -87,8 +88,13 @@ common=(--http.host=127.0.0.1 --http.access-log="$ACCESS_LOG" --db.pool-size="$P
   --auth.jwt-public-key-file="$WORK/jwt-public.pem" --auth.token-ttl-seconds=86400 --auth.password-iterations=10000
   --admin.email=$ADMIN_EMAIL --admin.password=$ADMIN_PASSWORD --tenancy.default-isolation="$ISOLATION")
 start_server() { # name command db port
+  local jfr=()
+  if [ -n "${JFR_DIR:-}" ]; then
+    mkdir -p "$JFR_DIR"
+    jfr=("-XX:StartFlightRecording=filename=$(realpath "$JFR_DIR")/$1.jfr,settings=profile,dumponexit=true")
+  fi
   # shellcheck disable=SC2086
-  java $JAVA_OPTS -jar "$JAR" "$2" "${common[@]}" --db.name="$3" --http.port="$4" \
+  java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" "$2" "${common[@]}" --db.name="$3" --http.port="$4" \
     --redis.key-prefix="tenantry-overhead:$1:" --data-dir="$WORK/$1" >"$WORK/$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 120); do
