@@ -32,7 +32,7 @@ public final class RecordEndpoints {
     Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     JsonObject data = body(ctx);
-    db.withTenant(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), data))
+    db.pipelined(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), data))
       .onSuccess(record -> {
         ctx.response().putHeader("Location", ctx.request().path() + "/" + record.id());
         send(ctx, 201, record);
@@ -44,7 +44,7 @@ public final class RecordEndpoints {
     Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     UUID id = id(ctx);
-    db.withTenant(tenant, conn -> store.get(conn, tenant, collection, id))
+    db.pipelined(tenant, conn -> store.get(conn, tenant, collection, id))
       .map(found -> found.orElseThrow(RecordEndpoints::notFound))
       .onSuccess(record -> send(ctx, 200, record))
       .onFailure(ctx::fail);
@@ -55,7 +55,7 @@ public final class RecordEndpoints {
     String collection = collection(ctx);
     int limit = Paging.limit(ctx);
     UUID after = Paging.after(ctx, "records:" + collection);
-    db.withTenant(tenant, conn -> store.list(conn, tenant, collection, after, limit + 1))
+    db.pipelined(tenant, conn -> store.list(conn, tenant, collection, after, limit + 1))
       .onSuccess(records -> {
         List<Record> page = records.subList(0, Math.min(limit, records.size()));
         JsonArray items = new JsonArray();
