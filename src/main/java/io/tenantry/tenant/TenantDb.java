@@ -6,6 +6,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -23,7 +24,6 @@ import java.util.function.Function;
  */
 public final class TenantDb {
   static final String SET_CONTEXT = "SELECT set_config('app.tenant_id', $1, true)";
-  static final String BEGIN = "BEGIN";
   static final String COMMIT = "COMMIT";
 
   private final TenantPools pools;
@@ -46,22 +46,27 @@ public final class TenantDb {
 
   /**
    * Like {@link #withTenant}, for work that issues every statement before it returns (no statement may wait for
-   * another's result): BEGIN, the context, the work's statements and COMMIT are written together on the held
-   * connection and answered in one round trip. COMMIT is always sent, so the connection never goes back to the
+   * another's result): BEGIN with the context, the work's statements and COMMIT are written together on the held
+   * connection and answered in one round trip. BEGIN and {@code SET LOCAL app.tenant_id} travel as one simple
+   * query (two utility statements: nothing to plan, one command fewer for the client and the server); the id is
+   * inlined, which is safe because it is a {@link java.util.UUID}'s own text, never client input. COMMIT is always sent, so the connection never goes back to the
    * pool inside the transaction; if any statement failed, PostgreSQL turns that COMMIT into a rollback and the
    * first failure is returned. A statement issued later (after awaiting) would run after COMMIT, without a tenant
    * context, where row-level security shows and accepts nothing.
    */
   public <T> Future<T> pipelined(Tenant tenant, Function<SqlConnection, Future<T>> work) {
     return pools.withConnection(tenant, conn -> {
-      Future<?> begin = conn.query(BEGIN).execute();
-      Future<?> context = conn.preparedQuery(SET_CONTEXT).execute(Tuple.of(tenant.id().toString()));
+      Future<?> begin = conn.query(beginWithContext(tenant.id())).execute();
       Future<T> result = run(work, conn);
       Future<?> commit = conn.query(COMMIT).execute();
-      return Future.join(begin, context, result, commit).transform(done -> done.succeeded()
+      return Future.join(begin, result, commit).transform(done -> done.succeeded()
         ? Future.succeededFuture(result.result())
-        : Future.failedFuture(firstCause(result, context, begin, commit)));
+        : Future.failedFuture(firstCause(result, begin, commit)));
     });
+  }
+
+  static String beginWithContext(UUID tenantId) {
+    return "BEGIN; SET LOCAL app.tenant_id = '" + tenantId + "'";
   }
 
   private static <T> Future<T> run(Function<SqlConnection, Future<T>> work, SqlConnection conn) {
