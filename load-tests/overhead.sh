@@ -136,13 +136,13 @@ run_load() { # port seconds -> RESULT line
     mvn -q -B -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=io.tenantry.load.RecordsSimulation \
       -DbaseUrl="http://127.0.0.1:$1" -Dseed="$SEED" -Ddist="$DIST" -Dzipf="$ZIPF" -Dmodel=closed \
       -Dusers="$CONNECTIONS" -Dramp=2 -Dduration="$2" -Dmix="$r,$l,$c,0" >"$WORK/gatling.out" 2>&1 || true
-    awk -v s="$2" '
-      /> request count/ {n=$4}
-      /> response time 50th percentile/ {p50=$6}
-      /> response time 99th percentile/ {p99=$6}
-      /> failed/ {f=$3}
-      /> mean throughput/ {rps=$4}
-      END {printf "RESULT requests=%d seconds=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=0\n", n, s, rps, p50, p99, f}
+    awk -F'|' -v s="$2" '
+      function num(x) { gsub(/[ ,]/, "", x); return x == "-" ? 0 : x }
+      /> request count/ {n = num($2); ko = num($4)}
+      /> response time 50th percentile/ {p50 = num($2)}
+      /> response time 99th percentile/ {p99 = num($2)}
+      /> mean throughput/ {rps = num($2)}
+      END {printf "RESULT requests=%d seconds=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=0\n", n, s, rps, p50, p99, ko}
     ' "$WORK/gatling.out"
   fi
 }
