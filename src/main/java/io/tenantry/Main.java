@@ -1,5 +1,6 @@
 package io.tenantry;
 
+import io.tenantry.baseline.BaselineServer;
 import io.tenantry.cluster.Node;
 import io.tenantry.config.Config;
 import io.tenantry.config.ConfigException;
@@ -7,6 +8,7 @@ import io.tenantry.config.ConfigLoader;
 import io.tenantry.db.DatabaseBootstrap;
 import io.tenantry.provisioning.FleetMigrator;
 import io.tenantry.server.TenantryServer;
+import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,7 @@ public final class Main {
       migrate           create the database and roles if needed, migrate the platform schema and every
                         schema- and database-tier tenant (parallel, resumable), then exit (1 if a tenant failed)
       migrate --status  print each tenant's migration version and last failure
+      baseline          serve the single-tenant baseline of the overhead benchmark (load-tests/overhead.sh)
       --cluster         join the cluster described by the cluster.* keys (same as --cluster.enabled=true)
     Keys are those of conf/tenantry.yaml (e.g. --http.port=9090); TENANTRY_* environment variables work too.""";
 
@@ -74,6 +77,7 @@ public final class Main {
     switch (command) {
       case "serve" -> serve(ConfigLoader.load(file, System.getenv(), flags));
       case "migrate" -> migrate(ConfigLoader.load(file, System.getenv(), flags), status);
+      case "baseline" -> baseline(ConfigLoader.load(file, System.getenv(), flags));
       case "help" -> System.out.println(USAGE);
       default -> throw new UsageException("unknown command: " + command);
     }
@@ -106,6 +110,26 @@ public final class Main {
       }
       System.err.println("startup failed: " + cause.getMessage());
       node.close();
+      System.exit(1);
+    }
+  }
+
+  /** The overhead benchmark's yardstick: the same stack without the multi-tenancy machinery. */
+  private static void baseline(Config config) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      BaselineServer server = BaselineServer.start(vertx, config).await(5, TimeUnit.MINUTES);
+      LoggerFactory.getLogger(Main.class).info("baseline listening on {}:{}", config.httpHost(), config.httpPort());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          server.stop().eventually(vertx::close).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          System.err.println("unclean shutdown: " + e);
+        }
+      }, "baseline-shutdown"));
+    } catch (Exception e) {
+      System.err.println("startup failed: " + e.getMessage());
+      vertx.close();
       System.exit(1);
     }
   }

@@ -35,7 +35,7 @@ public final class RecordEndpoints {
     Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     JsonObject data = body(ctx);
-    db.withTenant(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), data))
+    db.pipelined(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), data))
       .onSuccess(record -> {
         ctx.response().putHeader("Location", ctx.request().path() + "/" + record.id());
         send(ctx, 201, record);
@@ -47,7 +47,7 @@ public final class RecordEndpoints {
     Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     UUID id = id(ctx);
-    db.withTenant(tenant, conn -> store.get(conn, tenant, collection, id))
+    db.pipelined(tenant, conn -> store.get(conn, tenant, collection, id))
       .map(found -> found.orElseThrow(RecordEndpoints::notFound))
       .onSuccess(record -> send(ctx, 200, record))
       .onFailure(ctx::fail);
@@ -58,7 +58,7 @@ public final class RecordEndpoints {
     String collection = collection(ctx);
     int limit = Paging.limit(ctx);
     UUID after = Paging.after(ctx, "records:" + collection);
-    db.withTenant(tenant, conn -> store.list(conn, tenant, collection, after, limit + 1))
+    db.pipelined(tenant, conn -> store.list(conn, tenant, collection, after, limit + 1))
       .onSuccess(records -> {
         List<Record> page = records.subList(0, Math.min(limit, records.size()));
         JsonArray items = new JsonArray();
@@ -112,7 +112,7 @@ public final class RecordEndpoints {
     return Responses.json(ctx, status, record.toJson());
   }
 
-  static String collection(RoutingContext ctx) {
+  public static String collection(RoutingContext ctx) {
     String collection = ctx.pathParam("collection");
     if (collection == null || !COLLECTION.matcher(collection).matches()) {
       throw Problem.badRequest("collection names must match " + COLLECTION.pattern());
@@ -120,7 +120,7 @@ public final class RecordEndpoints {
     return collection;
   }
 
-  static UUID id(RoutingContext ctx) {
+  public static UUID id(RoutingContext ctx) {
     try {
       return UUID.fromString(ctx.pathParam("id"));
     } catch (IllegalArgumentException e) {
@@ -128,7 +128,7 @@ public final class RecordEndpoints {
     }
   }
 
-  static JsonObject body(RoutingContext ctx) {
+  public static JsonObject body(RoutingContext ctx) {
     Object json;
     try {
       json = ctx.body().asJsonObject();

@@ -8,13 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One structured log line per request, written when the response ends, with tenant, user and request id. */
-final class AccessLog {
+public final class AccessLog {
   private static final Logger LOG = LoggerFactory.getLogger("io.tenantry.access");
 
   private AccessLog() {
   }
 
-  static void handle(RoutingContext ctx) {
+  public static void handle(RoutingContext ctx) {
     if (ctx.get("accessLogged") == null) {
       ctx.put("accessLogged", Boolean.TRUE);
       long start = System.nanoTime();

@@ -37,7 +37,8 @@ public final class ApiContract {
       } catch (IOException e) {
         return Future.failedFuture(new IllegalStateException(RESOURCE + " is not valid YAML", e));
       }
-      return OpenAPIContract.from(vertx, validatable(raw)).map(contract -> new Loaded(document, contract));
+      return OpenAPIContract.from(vertx, validatable(raw))
+        .map(contract -> new Loaded(document, new CachedValidatorsContract(contract)));
     });
   }
 

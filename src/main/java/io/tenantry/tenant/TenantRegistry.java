@@ -113,7 +113,11 @@ public final class TenantRegistry {
     long now = System.nanoTime();
     Entry entry = index.get(key);
     if (entry != null && entry.expiresAt() - now > 0 && !entry.tenant().failed()) {
-      return entry.tenant();
+      Future<Optional<Tenant>> hit = entry.tenant();
+      // A fresh completed future, not the loading one: that one belongs to the context of the request that loaded
+      // it, and a listener added from another event loop would be dispatched to that loop — moving the rest of
+      // this request (validation, handler, database call) onto another thread and back.
+      return hit.succeeded() ? Future.succeededFuture(hit.result()) : hit;
     }
     long startGeneration = generation.get();
     Future<Optional<Tenant>> loading = load.get();

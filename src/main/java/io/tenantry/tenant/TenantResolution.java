@@ -66,8 +66,10 @@ public final class TenantResolution {
     for (TenantRef ref : refs) {
       lookups.add(lookup(ref));
     }
-    Future.all(lookups)
-      .map(all -> agree(lookups))
+    // One reference (the usual token-only request): no composite future; a cache hit resolves synchronously.
+    Future<?> all = lookups.size() == 1 ? lookups.get(0) : Future.all(lookups);
+    all
+      .map(done -> agree(lookups))
       .onSuccess(tenant -> {
         tenant.attachTo(ctx);
         ctx.next();

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# The multi-tenancy overhead benchmark: the multi-tenant server (java -jar target/tenantry.jar serve) against the
+# single-tenant baseline (java -jar target/tenantry.jar baseline: same HTTP stack, JSON, JWT verification and pool,
+# one plain table, no tenant machinery), both on this machine against the same PostgreSQL and Redis, each with its
+# own database. Seeds TENANTS tenants with a member, a token and RECORDS records each through the public API of the
+# multi-tenant server, copies exactly those records into the baseline's table, then runs the same wrk workload
+# (same tokens, same record ids, same mix) against each server alternately, A B A B ..., ROUNDS rounds.
+# Prints every round, the means, the ratios and, last, exactly one line:
+#   overhead: throughput X% p99 Y% tenants=N
+# (X: how much lower the multi-tenant throughput is than the baseline's; Y: how much higher its p99 latency.)
+#
+#   load-tests/overhead.sh [TENANTS=100] [ROUNDS=3] [SECONDS=20]
+# Environment: ISOLATION (shared|schema, default shared), DIST (uniform|zipf, default uniform), ZIPF (1.0),
+#   RECORDS (20 per tenant), CONNECTIONS (32), THREADS (wrk threads, 1), WARMUP (seconds per server, 15),
+#   MIX (read,list,create %, 80,10,10), ACCESS_LOG (false), JAVA_OPTS (-Xms1g -Xmx1g), POOL_SIZE (16),
+#   PG_ADMIN (postgresql://postgres@127.0.0.1:5432/postgres), REDIS_URL, TOOL (wrk|gatling; default wrk,
+#   gatling when wrk is missing and cannot be installed), KEEP=1 keeps the databases and logs,
+#   JFR_DIR=dir records a Java Flight Recording of each server (profile settings) into dir/{mt,base}.jfr.
+# Bounded: every run has a fixed duration and the script stops both servers and drops both databases on exit.
+# Only loopback traffic (127.0.0.1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TENANTS=${1:-${TENANTS:-100}}
+ROUNDS=${2:-${ROUNDS:-3}}
+SECONDS_PER_RUN=${3:-${SECONDS_PER_RUN:-20}}
+ISOLATION=${ISOLATION:-shared}
+DIST=${DIST:-uniform}
+ZIPF=${ZIPF:-1.0}
+RECORDS=${RECORDS:-20}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-1}
+WARMUP=${WARMUP:-15}
+MIX=${MIX:-80,10,10}
+ACCESS_LOG=${ACCESS_LOG:-false}
+JAVA_OPTS=${JAVA_OPTS:--Xms1g -Xmx1g}
+POOL_SIZE=${POOL_SIZE:-16}
+PG_ADMIN=${PG_ADMIN:-postgresql://postgres@127.0.0.1:5432/postgres}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+TOOL=${TOOL:-wrk}
+MT_DB=tenantry_ovh_mt
+BASE_DB=tenantry_ovh_base
+MT_PORT=${MT_PORT:-18080}
+BASE_PORT=${BASE_PORT:-18081}
+ADMIN_EMAIL=overhead-admin@tenantry.local
+ADMIN_PASSWORD=overhead-admin-password
+JAR=${JAR:-target/tenantry.jar}
+PSQL="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt"
+WORK=$(mktemp -d /tmp/tenantry-overhead.XXXXXX)
+PIDS=()
+
+log() { echo "== $*" >&2; }
+
+if [ "$TOOL" = wrk ] && ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing wrk (Debian package)"
+    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null 2>&1; } || true
+  fi
+  command -v wrk >/dev/null || { log "wrk is not available: falling back to Gatling (closed model)"; TOOL=gatling; }
+fi
+[ -f "$JAR" ] || { log "building $JAR"; mvn -q -B -DskipTests package; }
+log "compiling the load tests (seeding step and simulations)"
+mvn -q -B -f load-tests/pom.xml test-compile
+
+drop_dbs() {
+  for db in $MT_DB $BASE_DB; do
+    # database-tier tenants of the multi-tenant server have databases of their own
+    for tdb in $($PSQL -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE '${db}\_t\_%'"); do
+      $PSQL -d postgres -c "DROP DATABASE IF EXISTS \"$tdb\" WITH (FORCE)" >/dev/null
+    done
+    $PSQL -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
+      -c "DROP ROLE IF EXISTS ${db}_owner" -c "DROP ROLE IF EXISTS ${db}_app" >/dev/null
+  done
+}
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "${KEEP:-0}" = 1 ]; then log "kept databases and $WORK"; else drop_dbs; rm -rf "$WORK"; fi
+}
+drop_dbs
+trap cleanup EXIT
+
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/jwt-private.pem" 2>/dev/null
+openssl pkey -in "$WORK/jwt-private.pem" -pubout -out "$WORK/jwt-public.pem"
+
+# Identical configuration for both servers, apart from the database, port and Redis prefix.
+common=(--http.host=127.0.0.1 --http.access-log="$ACCESS_LOG" --db.pool-size="$POOL_SIZE" --db.admin-url="$PG_ADMIN"
+  --redis.url="$REDIS_URL" --auth.jwt-private-key-file="$WORK/jwt-private.pem"
+  --auth.jwt-public-key-file="$WORK/jwt-public.pem" --auth.token-ttl-seconds=86400 --auth.password-iterations=10000
+  --admin.email=$ADMIN_EMAIL --admin.password=$ADMIN_PASSWORD --tenancy.default-isolation="$ISOLATION")
+start_server() { # name command db port
+  local jfr=()
+  if [ -n "${JFR_DIR:-}" ]; then
+    mkdir -p "$JFR_DIR"
+    jfr=("-XX:StartFlightRecording=filename=$(realpath "$JFR_DIR")/$1.jfr,settings=profile,dumponexit=true")
+  fi
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" "$2" "${common[@]}" --db.name="$3" --http.port="$4" \
+    --redis.key-prefix="tenantry-overhead:$1:" --data-dir="$WORK/$1" >"$WORK/$1.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$4/health/live" >/dev/null && return 0
+    kill -0 "${PIDS[-1]}" 2>/dev/null || break
+    sleep 1
+  done
+  log "$1 did not start:"; tail -20 "$WORK/$1.log" >&2; exit 1
+}
+log "starting the multi-tenant server (:$MT_PORT, database $MT_DB) and the baseline (:$BASE_PORT, database $BASE_DB)"
+start_server mt serve $MT_DB $MT_PORT
+start_server base baseline $BASE_DB $BASE_PORT
+
+SEED=$WORK/seed.csv
+log "seeding $TENANTS $ISOLATION-tier tenants x $RECORDS records through the public API"
+mvn -q -B -f load-tests/pom.xml exec:java@seed -Dseed.args="--base-url http://127.0.0.1:$MT_PORT \
+  --admin-email $ADMIN_EMAIL --admin-password $ADMIN_PASSWORD --tenants $TENANTS --records $RECORDS \
+  --isolation $ISOLATION --prefix ovh --out $SEED" >&2
+
+log "copying the same records into the baseline's table"
+records_sql() {
+  local q="SELECT collection, id, version, data, created_at, updated_at FROM shared.records"
+  for s in $($PSQL -d $MT_DB -c "SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\_%'"); do
+    q="$q UNION ALL SELECT collection, id, version, data, created_at, updated_at FROM \"$s\".records"
+  done
+  echo "$q"
+}
+$PSQL -d $MT_DB -c "COPY ($(records_sql)) TO STDOUT" \
+  | $PSQL -d $BASE_DB -c "COPY baseline.records (collection, id, version, data, created_at, updated_at) FROM STDIN"
+echo "records: multi-tenant $($PSQL -d $MT_DB -c "SELECT (SELECT count(*) FROM shared.records)") (shared table), baseline $($PSQL -d $BASE_DB -c "SELECT count(*) FROM baseline.records")" >&2
+$PSQL -d $MT_DB -c "VACUUM ANALYZE" && $PSQL -d $BASE_DB -c "VACUUM ANALYZE"
+
+run_load() { # port seconds -> RESULT line
+  if [ "$TOOL" = wrk ]; then
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s load-tests/wrk/records.lua "http://127.0.0.1:$1" \
+      -- "$SEED" "$DIST" "$ZIPF" "$MIX" | grep '^RESULT'
+  else
+    IFS=, read -r r l c <<<"$MIX"
+    mvn -q -B -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=io.tenantry.load.RecordsSimulation \
+      -DbaseUrl="http://127.0.0.1:$1" -Dseed="$SEED" -Ddist="$DIST" -Dzipf="$ZIPF" -Dmodel=closed \
+      -Dusers="$CONNECTIONS" -Dramp=2 -Dduration="$2" -Dmix="$r,$l,$c,0" >"$WORK/gatling.out" 2>&1 || true
+    awk -F'|' -v s="$2" '
+      function num(x) { gsub(/[ ,]/, "", x); return x == "-" ? 0 : x }
+      /> request count/ {n = num($2); ko = num($4)}
+      /> response time 50th percentile/ {p50 = num($2)}
+      /> response time 99th percentile/ {p99 = num($2)}
+      /> mean throughput/ {rps = num($2)}
+      END {printf "RESULT requests=%d seconds=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=0\n", n, s, rps, p50, p99, ko}
+    ' "$WORK/gatling.out"
+  fi
+}
+field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
+
+log "warm-up: ${WARMUP}s per server (JIT, pools, prepared statements, caches)"
+run_load $MT_PORT "$WARMUP" >/dev/null
+run_load $BASE_PORT "$WARMUP" >/dev/null
+
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the rounds; tool $TOOL," \
+  "$CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, tenants=$TENANTS ($ISOLATION, $DIST), mix $MIX"
+declare -a MT_RPS MT_P50 MT_P99 BASE_RPS BASE_P50 BASE_P99
+for round in $(seq 1 "$ROUNDS"); do
+  for side in mt base; do
+    port=$MT_PORT; [ $side = base ] && port=$BASE_PORT
+    line=$(run_load $port "$SECONDS_PER_RUN")
+    rps=$(field rps "$line"); p50=$(field p50_ms "$line"); p99=$(field p99_ms "$line")
+    bad=$(field non2xx "$line"); err=$(field errors "$line")
+    printf "round %d %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s  socket errors %s  (load %s)\n" \
+      "$round" "$([ $side = mt ] && echo multi-tenant || echo baseline)" "$rps" "$p50" "$p99" "$bad" "$err" \
+      "$(cut -d' ' -f1 /proc/loadavg)"
+    if [ $side = mt ]; then MT_RPS+=("$rps"); MT_P50+=("$p50"); MT_P99+=("$p99")
+    else BASE_RPS+=("$rps"); BASE_P50+=("$p50"); BASE_P99+=("$p99"); fi
+  done
+done
+
+mean() { printf '%s\n' "$@" | awk '{s+=$1} END {printf "%.3f", s/NR}'; }
+mt_rps=$(mean "${MT_RPS[@]}"); base_rps=$(mean "${BASE_RPS[@]}")
+mt_p50=$(mean "${MT_P50[@]}"); base_p50=$(mean "${BASE_P50[@]}")
+mt_p99=$(mean "${MT_P99[@]}"); base_p99=$(mean "${BASE_P99[@]}")
+printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms\n" multi-tenant "$mt_rps" "$mt_p50" "$mt_p99"
+printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms\n" baseline "$base_rps" "$base_p50" "$base_p99"
+awk -v a="$mt_rps" -v b="$base_rps" -v c="$mt_p50" -v d="$base_p50" -v e="$mt_p99" -v f="$base_p99" \
+  'BEGIN {printf "ratio  multi-tenant/baseline: throughput %.3f, p50 %.3f, p99 %.3f\n", a/b, c/d, e/f}'
+awk -v a="$mt_rps" -v b="$base_rps" -v e="$mt_p99" -v f="$base_p99" -v n="$TENANTS" \
+  'BEGIN {printf "overhead: throughput %.1f%% p99 %.1f%% tenants=%d\n", (1 - a/b) * 100, (e/f - 1) * 100, n}'

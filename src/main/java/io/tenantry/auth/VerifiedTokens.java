@@ -1,0 +1,61 @@
+package io.tenantry.auth;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tokens already verified, by their exact text, until their {@code exp}: a client repeating its token skips the
+ * RS256 signature check and the claims parsing. Keyed by the whole token string (header, payload and signature),
+ * so a token differing in any byte is a miss and gets fully verified. Bounded: when full, expired entries are
+ * dropped first, then arbitrary ones. Thread-safe; shared by all HTTP verticles.
+ */
+final class VerifiedTokens {
+  private record Entry(Caller caller, long expiresAtMillis) {
+  }
+
+  private final int maxEntries;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  VerifiedTokens(int maxEntries) {
+    this.maxEntries = maxEntries;
+  }
+
+  /** @return the caller of a verified, unexpired token, or null */
+  Caller get(String token, long nowMillis) {
+    Entry entry = entries.get(token);
+    if (entry == null) {
+      return null;
+    }
+    if (nowMillis >= entry.expiresAtMillis()) {
+      entries.remove(token, entry);
+      return null;
+    }
+    return entry.caller();
+  }
+
+  /** Remembers a token that passed verification, until {@code expiresAtMillis} (its exp claim). */
+  void put(String token, Caller caller, long expiresAtMillis, long nowMillis) {
+    if (expiresAtMillis <= nowMillis || maxEntries == 0) {
+      return;
+    }
+    if (entries.size() >= maxEntries) {
+      makeRoom(nowMillis);
+    }
+    entries.put(token, new Entry(caller, expiresAtMillis));
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  private void makeRoom(long nowMillis) {
+    entries.values().removeIf(e -> nowMillis >= e.expiresAtMillis());
+    Iterator<String> keys = entries.keySet().iterator();
+    int excess = entries.size() - maxEntries * 9 / 10;
+    while (excess-- > 0 && keys.hasNext()) {
+      keys.next();
+      keys.remove();
+    }
+  }
+}

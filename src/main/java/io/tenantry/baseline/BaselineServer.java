@@ -1,0 +1,76 @@
+package io.tenantry.baseline;
+
+import io.tenantry.auth.Authenticator;
+import io.tenantry.auth.JwtKeys;
+import io.tenantry.auth.Tokens;
+import io.tenantry.config.Config;
+import io.tenantry.config.ConfigException;
+import io.tenantry.config.PgUrl;
+import io.tenantry.db.AdminJdbc;
+import io.tenantry.db.DatabaseBootstrap;
+import io.tenantry.pool.PoolFactory;
+import io.tenantry.server.ApiContract;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import static io.tenantry.db.SqlIdentifiers.quoteIdent;
+
+/**
+ * The single-tenant baseline of the overhead benchmark ({@code java -jar tenantry.jar baseline}): the project's own
+ * HTTP stack, JWT verification ({@link Tokens}, {@link Authenticator}), JSON and problem handling and pool
+ * ({@link PoolFactory}, the same options) serving records from one plain table. Everything the multi-tenant server
+ * adds — tenant resolution, the tenant context transaction, row-level security, per-tenant caps and rate limits —
+ * is absent, so the two differ by exactly the multi-tenancy machinery. Not a product feature: a yardstick.
+ */
+public final class BaselineServer {
+  private final Pool pool;
+  private final String deploymentId;
+  private final Vertx vertx;
+
+  private BaselineServer(Vertx vertx, Pool pool, String deploymentId) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.deploymentId = deploymentId;
+  }
+
+  public static Future<BaselineServer> start(Vertx vertx, Config config) {
+    return vertx.executeBlocking(() -> {
+      new DatabaseBootstrap(config).run(); // database and roles, as for the real server
+      createTable(config);
+      return JwtKeys.load(config);
+    }).compose(keys -> {
+      Pool pool = new PoolFactory(vertx, config).platform();
+      Authenticator authenticator = new Authenticator(new Tokens(vertx, keys, config.jwtIssuer(), config.tokenTtlSeconds()));
+      BaselineRecords records = new BaselineRecords(pool);
+      int instances = config.httpInstances() > 0 ? config.httpInstances() : Runtime.getRuntime().availableProcessors();
+      return ApiContract.load(vertx)
+        .compose(api -> vertx.deployVerticle(() -> new BaselineVerticle(config, api.contract(), authenticator, records),
+          new DeploymentOptions().setInstances(instances)))
+        .map(id -> new BaselineServer(vertx, pool, id))
+        .onFailure(e -> pool.close());
+    });
+  }
+
+  /** The plain table, owned by the owner role; the runtime role may read and write it (blocking). */
+  private static void createTable(Config config) {
+    PgUrl target = config.dbAdminUrl().withDatabase(config.dbName());
+    try (Connection c = AdminJdbc.connect(target)) {
+      AdminJdbc.execute(c, "SET ROLE " + quoteIdent(config.ownerRole()));
+      AdminJdbc.execute(c, BaselineRecords.DDL);
+      AdminJdbc.execute(c, "GRANT USAGE ON SCHEMA baseline TO " + quoteIdent(config.appRole()));
+      AdminJdbc.execute(c, "GRANT SELECT, INSERT, UPDATE, DELETE ON " + BaselineRecords.TABLE + " TO "
+        + quoteIdent(config.appRole()));
+    } catch (SQLException e) {
+      throw new ConfigException("db.admin-url", "cannot create the baseline table in " + config.dbName() + ": " + e.getMessage());
+    }
+  }
+
+  public Future<Void> stop() {
+    return vertx.undeploy(deploymentId).eventually(pool::close);
+  }
+}

@@ -1,0 +1,89 @@
+package io.tenantry.baseline;
+
+import io.tenantry.auth.Authenticator;
+import io.tenantry.config.Config;
+import io.tenantry.http.ProblemHandler;
+import io.tenantry.http.RequestIds;
+import io.tenantry.server.AccessLog;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+
+import java.util.List;
+
+/**
+ * The baseline's HTTP verticle: the same server options, OpenAPI contract and validation, root handlers (request
+ * id, access log, bounded body, JWT authentication) and problem handling as {@code HttpVerticle}, minus the
+ * tenant machinery (path prefix, tenant resolution, tenant role checks). Only the records routes and liveness
+ * have handlers.
+ */
+final class BaselineVerticle extends VerticleBase {
+  private final Config config;
+  private final OpenAPIContract contract;
+  private final Authenticator authenticator;
+  private final BaselineRecords records;
+
+  BaselineVerticle(Config config, OpenAPIContract contract, Authenticator authenticator, BaselineRecords records) {
+    this.config = config;
+    this.contract = contract;
+    this.authenticator = authenticator;
+    this.records = records;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(config.httpPort())
+        .setCompressionSupported(false)
+        .setIdleTimeout(120))
+      .requestHandler(router())
+      .listen();
+  }
+
+  private Router router() {
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    builder
+      .rootHandler((PlatformHandler) RequestIds::handle)
+      .rootHandler(config.accessLog() ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
+      .rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()))
+      .rootHandler(authenticator::handle);
+
+    on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    on(builder, "createRecord", BaselineRecords::writer, records::create);
+    on(builder, "listRecords", BaselineRecords::reader, records::list);
+    on(builder, "getRecord", BaselineRecords::reader, records::get);
+    on(builder, "replaceRecord", BaselineRecords::writer, records::replace);
+    for (String other : List.of("getReady", "getOpenApi", "issueToken", "createTenant", "listTenants", "getTenant",
+      "deleteTenant", "getPools", "addTenantUser", "suspendTenant", "resumeTenant", "patchRecord", "deleteRecord")) {
+      on(builder, other, ctx -> ctx.fail(404));
+    }
+
+    Router router = builder.createRouter();
+    router.route().failureHandler(ProblemHandler::handle);
+    router.errorHandler(404, ProblemHandler::handle);
+    router.errorHandler(405, ProblemHandler::handle);
+    return router;
+  }
+
+  @SafeVarargs
+  private static OpenAPIRoute on(RouterBuilder builder, String operationId, Handler<RoutingContext>... handlers) {
+    OpenAPIRoute route = builder.getRoute(operationId);
+    if (route == null) {
+      throw new IllegalStateException("openapi.yaml has no operation " + operationId);
+    }
+    route.setDoSecurity(false);
+    List.of(handlers).forEach(route::addHandler);
+    return route;
+  }
+}

@@ -1,0 +1,106 @@
+package io.tenantry.tenant;
+
+import io.tenantry.pool.ConcurrencyCaps;
+import io.tenantry.pool.DedicatedPools;
+import io.tenantry.pool.PoolFactory;
+import io.tenantry.pool.TenantPools;
+import io.tenantry.support.Await;
+import io.tenantry.support.TestServer;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link TenantDb#pipelined}: BEGIN, context, statement and COMMIT in one write. On a pool of ONE connection, so
+ * every unit reuses the connection of the one before: whether the statement failed or not, the connection comes
+ * back outside any transaction and without a tenant context.
+ */
+class PipelinedContextTest {
+  private static final String COUNT = "SELECT count(*) FROM shared.records WHERE tenant_id = $1";
+  private static TestServer ts;
+  private static Pool pool;
+  private static TenantDb db;
+  private static Tenant a;
+  private static Tenant b;
+
+  @BeforeAll
+  static void start() {
+    ts = TestServer.start(Map.of("db.pool-size", "1"));
+    String admin = ts.adminToken();
+    a = tenant(ts.createTenant(admin, "pipe-a"));
+    b = tenant(ts.createTenant(admin, "pipe-b"));
+    ts.api.request(io.vertx.core.http.HttpMethod.POST, "/api/v1/collections/notes/records", admin)
+      .putHeader("X-Tenant-ID", "pipe-a").sendJsonObject(new JsonObject().put("n", 1))
+      .toCompletionStage().toCompletableFuture().join();
+    PoolFactory factory = new PoolFactory(ts.vertx, ts.config);
+    pool = factory.platform();
+    db = new TenantDb(new TenantPools(pool, new ConcurrencyCaps(ts.vertx, 8, 1000),
+      new DedicatedPools(ts.vertx, factory, 1, 60)));
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(pool.close(), 10);
+    ts.close();
+  }
+
+  private static Tenant tenant(JsonObject json) {
+    return new Tenant(UUID.fromString(json.getString("id")), json.getString("slug"), json.getString("name"),
+      Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null, java.time.OffsetDateTime.now());
+  }
+
+  private static Row connectionState() throws InterruptedException {
+    Thread.sleep(20); // a transaction left open would now be visibly older than the next statement
+    return Await.result(pool.query("SELECT coalesce(current_setting('app.tenant_id', true), '') AS context, "
+      + "now() = statement_timestamp() AS outside_transaction").execute(), 10).iterator().next();
+  }
+
+  @Test
+  void aSucceedingUnitSeesItsTenantAndLeavesNoContextBehind() throws InterruptedException {
+    long own = Await.result(db.pipelined(a, conn -> conn.preparedQuery(COUNT).execute(Tuple.of(a.id()))
+      .map(rows -> rows.iterator().next().getLong(0))), 10);
+    assertThat(own).isEqualTo(1);
+    Row state = connectionState();
+    assertThat(state.getString("context")).isEmpty();
+    assertThat(state.getBoolean("outside_transaction")).isTrue();
+  }
+
+  @Test
+  void aFailingUnitReportsItsOwnFailureAndTheConnectionComesBackClean() throws InterruptedException {
+    Future<Object> failed = db.pipelined(a, conn -> conn.query("SELECT 1/0").execute().map(rows -> (Object) rows));
+    try {
+      Await.result(failed, 10);
+    } catch (RuntimeException expected) {
+      // asserted below
+    }
+    assertThat(failed.cause()).isInstanceOf(PgException.class);
+    assertThat(((PgException) failed.cause()).getSqlState()).isEqualTo("22012");
+    Row state = connectionState();
+    assertThat(state.getString("context")).isEmpty();
+    assertThat(state.getBoolean("outside_transaction")).isTrue();
+
+    // The next unit on the same connection, for another tenant, sees only its own (no) rows.
+    long seenByB = Await.result(db.pipelined(b, conn -> conn.preparedQuery("SELECT count(*) FROM shared.records")
+      .execute().map(rows -> rows.iterator().next().getLong(0))), 10);
+    assertThat(seenByB).isZero();
+  }
+
+  @Test
+  void aStatementIssuedAfterAwaitingRunsAfterCommitWithoutContextAndSeesNothing() {
+    long late = Await.result(db.pipelined(a, conn -> conn.query("SELECT 1").execute()
+      .compose(first -> conn.preparedQuery("SELECT count(*) FROM shared.records").execute())
+      .map(rows -> rows.iterator().next().getLong(0))), 10);
+    assertThat(late).isZero();
+  }
+}
