@@ -57,9 +57,9 @@ if [ "$TOOL" = wrk ] && ! command -v wrk >/dev/null; then
   fi
   command -v wrk >/dev/null || { log "wrk is not available: falling back to Gatling (closed model)"; TOOL=gatling; }
 fi
-[ -f "$JAR" ] || { log "building $JAR"; mvn -q -B -DskipTests package; }
+[ -f "$JAR" ] || { log "building $JAR"; mvn -q -B -Dstyle.color=never -DskipTests package >&2; }
 log "compiling the load tests (seeding step and simulations)"
-mvn -q -B -f load-tests/pom.xml test-compile
+mvn -q -B -Dstyle.color=never -f load-tests/pom.xml test-compile >&2
 
 drop_dbs() {
   for db in $MT_DB $BASE_DB; do
@@ -71,12 +71,17 @@ drop_dbs() {
       -c "DROP ROLE IF EXISTS ${db}_owner" -c "DROP ROLE IF EXISTS ${db}_app" >/dev/null
   done
 }
+drop_redis_keys() { # whatever the servers kept in Redis (rate-limit state, once it exists) under their prefixes
+  command -v redis-cli >/dev/null || return 0
+  redis-cli -u "$REDIS_URL" --scan --pattern 'tenantry-overhead:*' 2>/dev/null | xargs -r redis-cli -u "$REDIS_URL" del >/dev/null 2>&1 || true
+}
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "${KEEP:-0}" = 1 ]; then log "kept databases and $WORK"; else drop_dbs; rm -rf "$WORK"; fi
+  if [ "${KEEP:-0}" = 1 ]; then log "kept databases and $WORK"; else drop_dbs; drop_redis_keys; rm -rf "$WORK"; fi
 }
 drop_dbs
+drop_redis_keys
 trap cleanup EXIT
 
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/jwt-private.pem" 2>/dev/null
@@ -110,7 +115,7 @@ start_server base baseline $BASE_DB $BASE_PORT
 
 SEED=$WORK/seed.csv
 log "seeding $TENANTS $ISOLATION-tier tenants x $RECORDS records through the public API"
-mvn -q -B -f load-tests/pom.xml exec:java@seed -Dseed.args="--base-url http://127.0.0.1:$MT_PORT \
+mvn -q -B -Dstyle.color=never -f load-tests/pom.xml exec:java@seed -Dseed.args="--base-url http://127.0.0.1:$MT_PORT \
   --admin-email $ADMIN_EMAIL --admin-password $ADMIN_PASSWORD --tenants $TENANTS --records $RECORDS \
   --isolation $ISOLATION --prefix ovh --out $SEED" >&2
 
@@ -133,7 +138,7 @@ run_load() { # port seconds -> RESULT line
       -- "$SEED" "$DIST" "$ZIPF" "$MIX" | grep '^RESULT'
   else
     IFS=, read -r r l c <<<"$MIX"
-    mvn -q -B -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=io.tenantry.load.RecordsSimulation \
+    mvn -q -B -Dstyle.color=never -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=io.tenantry.load.RecordsSimulation \
       -DbaseUrl="http://127.0.0.1:$1" -Dseed="$SEED" -Ddist="$DIST" -Dzipf="$ZIPF" -Dmodel=closed \
       -Dusers="$CONNECTIONS" -Dramp=2 -Dduration="$2" -Dmix="$r,$l,$c,0" >"$WORK/gatling.out" 2>&1 || true
     awk -F'|' -v s="$2" '
