@@ -15,11 +15,9 @@ import io.tenantry.tenant.TenantStore;
 import io.tenantry.users.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -61,14 +59,7 @@ public final class TenantAdminEndpoints {
     int limit = Paging.limit(ctx);
     UUID after = Paging.after(ctx, CURSOR_SCOPE);
     store.list(after, limit + 1)
-      .onSuccess(tenants -> {
-        List<Tenant> page = tenants.subList(0, Math.min(limit, tenants.size()));
-        JsonArray items = new JsonArray();
-        page.forEach(t -> items.add(t.toJson()));
-        JsonObject body = new JsonObject().put("items", items);
-        body.put("next_cursor", tenants.size() > limit ? Paging.cursor(CURSOR_SCOPE, page.get(page.size() - 1).id()) : null);
-        Responses.json(ctx, 200, body);
-      })
+      .onSuccess(tenants -> Responses.json(ctx, 200, Paging.page(tenants, limit, CURSOR_SCOPE, Tenant::id, Tenant::toJson)))
       .onFailure(ctx::fail);
   }
 

@@ -9,7 +9,6 @@ import io.tenantry.records.IfMatch;
 import io.tenantry.records.Record;
 import io.tenantry.records.RecordEndpoints;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -111,11 +110,7 @@ final class BaselineRecords {
     rows.onSuccess(set -> {
         List<Record> records = new ArrayList<>(set.size());
         set.forEach(row -> records.add(record(row, collection)));
-        List<Record> page = records.subList(0, Math.min(limit, records.size()));
-        JsonArray items = new JsonArray();
-        page.forEach(r -> items.add(r.toJson()));
-        String next = records.size() > limit ? Paging.cursor("records:" + collection, page.get(page.size() - 1).id()) : null;
-        Responses.json(ctx, 200, new JsonObject().put("items", items).put("next_cursor", next));
+        Responses.json(ctx, 200, Paging.page(records, limit, "records:" + collection, Record::id, Record::toJson));
       })
       .onFailure(ctx::fail);
   }

@@ -1,9 +1,13 @@
 package io.tenantry.http;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
 import java.util.UUID;
 
 /**
@@ -49,6 +53,20 @@ public final class Paging {
       // falls through to the problem below
     }
     throw Problem.badRequest("the cursor is not valid for this list");
+  }
+
+  /**
+   * The response body of a list: {@code fetched} holds up to {@code limit + 1} items (the extra one only says
+   * that another page exists), {@code items} the first {@code limit} of them, {@code next_cursor} the cursor
+   * after the last item shown, or null on the last page.
+   */
+  public static <T> JsonObject page(List<T> fetched, int limit, String scope, Function<T, UUID> id,
+                                    Function<T, JsonObject> json) {
+    List<T> shown = fetched.subList(0, Math.min(limit, fetched.size()));
+    JsonArray items = new JsonArray();
+    shown.forEach(item -> items.add(json.apply(item)));
+    String next = fetched.size() > limit ? cursor(scope, id.apply(shown.get(shown.size() - 1))) : null;
+    return new JsonObject().put("items", items).put("next_cursor", next);
   }
 
   public static String cursor(String scope, UUID last) {

@@ -8,12 +8,10 @@ import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantDb;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlConnection;
 
-import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.UUID;
@@ -60,11 +58,7 @@ public final class RecordEndpoints {
     UUID after = Paging.after(ctx, "records:" + collection);
     db.pipelined(tenant, conn -> store.list(conn, tenant, collection, after, limit + 1))
       .onSuccess(records -> {
-        List<Record> page = records.subList(0, Math.min(limit, records.size()));
-        JsonArray items = new JsonArray();
-        page.forEach(r -> items.add(r.toJson()));
-        String next = records.size() > limit ? Paging.cursor("records:" + collection, page.get(page.size() - 1).id()) : null;
-        Responses.json(ctx, 200, new JsonObject().put("items", items).put("next_cursor", next));
+        Responses.json(ctx, 200, Paging.page(records, limit, "records:" + collection, Record::id, Record::toJson));
       })
       .onFailure(ctx::fail);
   }

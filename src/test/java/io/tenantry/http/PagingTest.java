@@ -17,6 +17,19 @@ class PagingTest {
   }
 
   @Test
+  void aPageShowsUpToTheLimitAndACursorOnlyWhenMoreWasFetched() {
+    java.util.List<UUID> ids = java.util.List.of(Uuids.v7(), Uuids.v7(), Uuids.v7());
+    java.util.function.Function<UUID, io.vertx.core.json.JsonObject> json = id -> new io.vertx.core.json.JsonObject().put("id", id.toString());
+    var more = Paging.page(ids, 2, "s", id -> id, json);
+    assertThat(more.getJsonArray("items")).hasSize(2);
+    assertThat(more.getString("next_cursor")).isEqualTo(Paging.cursor("s", ids.get(1)));
+    var last = Paging.page(ids.subList(0, 2), 2, "s", id -> id, json);
+    assertThat(last.getJsonArray("items")).hasSize(2);
+    assertThat(last.getString("next_cursor")).isNull();
+    assertThat(last.containsKey("next_cursor")).isTrue();
+  }
+
+  @Test
   void uuidV7IdsAreTimeOrderedAndVersion7() {
     UUID first = Uuids.v7();
     UUID second;
