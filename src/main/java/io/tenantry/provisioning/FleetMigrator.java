@@ -42,7 +42,7 @@ public final class FleetMigrator {
     + "FROM platform.tenants ORDER BY slug";
 
   /** @param busy another migrator held the tenant's lock: nothing was done or recorded here */
-  public record Outcome(String slug, int version, String error, boolean busy) {
+  public record Outcome(UUID id, String slug, int version, String error, boolean busy) {
   }
 
   public record Report(int total, int current, int migrated, int busy, List<Outcome> failed) {
@@ -79,7 +79,7 @@ public final class FleetMigrator {
             LOG.info("tenant {} skipped: {}", outcome.slug(), outcome.error());
             continue;
           }
-          record(c, outcome, pending);
+          record(c, outcome);
           if (outcome.error() != null) {
             failed.add(outcome);
           }
@@ -121,17 +121,17 @@ public final class FleetMigrator {
   private Outcome migrateOne(Pending tenant) {
     try {
       int version = provisioner.migrate(tenant.id(), tenant.isolation(), tenant.database());
-      return new Outcome(tenant.slug(), version, null, false);
+      return new Outcome(tenant.id(), tenant.slug(), version, null, false);
     } catch (TenantProvisioner.BusyException e) {
-      return new Outcome(tenant.slug(), -1, e.getMessage(), true);
+      return new Outcome(tenant.id(), tenant.slug(), -1, e.getMessage(), true);
     } catch (RuntimeException e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return new Outcome(tenant.slug(), -1, message.lines().findFirst().orElse(message), false);
+      return new Outcome(tenant.id(), tenant.slug(), -1, message.lines().findFirst().orElse(message), false);
     }
   }
 
-  private static void record(Connection c, Outcome outcome, List<Pending> pending) throws SQLException {
-    UUID id = pending.stream().filter(p -> p.slug().equals(outcome.slug())).findFirst().orElseThrow().id();
+  private static void record(Connection c, Outcome outcome) throws SQLException {
+    UUID id = outcome.id();
     if (outcome.error() == null) {
       try (PreparedStatement ps = c.prepareStatement(DONE)) {
         ps.setInt(1, outcome.version());
