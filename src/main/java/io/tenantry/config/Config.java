@@ -27,6 +27,7 @@ public record Config(
   int dbConnectTimeoutMs,
   int dbConnectionBudget,
   int dbStatementCacheSize,
+  String dbTenantContext,
   String redisUrl,
   String redisKeyPrefix,
   Path dataDir,
@@ -120,6 +121,7 @@ public record Config(
       r.integer("db.connect-timeout-ms", 1, 600_000),
       budget,
       r.integer("db.statement-cache-size", 0, 100_000),
+      tenantContext(r),
       r.redisUrl("redis.url"),
       redisKeyPrefix(r),
       Path.of(r.text("data-dir")),
@@ -139,6 +141,14 @@ public record Config(
       r.optionalText("admin.email"),
       r.optionalText("admin.password"),
       rateLimit(r));
+  }
+
+  private static String tenantContext(Reader r) {
+    String mode = r.text("db.tenant-context");
+    if (!mode.equals("session") && !mode.equals("transaction")) {
+      throw new ConfigException("db.tenant-context", "must be session or transaction");
+    }
+    return mode;
   }
 
   private static RateLimitSettings rateLimit(Reader r) {

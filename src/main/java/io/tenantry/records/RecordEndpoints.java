@@ -33,7 +33,7 @@ public final class RecordEndpoints {
     Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     JsonObject data = body(ctx);
-    db.pipelined(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), data))
+    db.autocommit(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), data))
       .onSuccess(record -> {
         ctx.response().putHeader("Location", ctx.request().path() + "/" + record.id());
         send(ctx, 201, record);
@@ -45,7 +45,7 @@ public final class RecordEndpoints {
     Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     UUID id = id(ctx);
-    db.pipelined(tenant, conn -> store.get(conn, tenant, collection, id))
+    db.autocommit(tenant, conn -> store.get(conn, tenant, collection, id))
       .map(found -> found.orElseThrow(RecordEndpoints::notFound))
       .onSuccess(record -> send(ctx, 200, record))
       .onFailure(ctx::fail);
@@ -56,7 +56,7 @@ public final class RecordEndpoints {
     String collection = collection(ctx);
     int limit = Paging.limit(ctx);
     UUID after = Paging.after(ctx, "records:" + collection);
-    db.pipelined(tenant, conn -> store.list(conn, tenant, collection, after, limit + 1))
+    db.autocommit(tenant, conn -> store.list(conn, tenant, collection, after, limit + 1))
       .onSuccess(records -> {
         Responses.json(ctx, 200, Paging.page(records, limit, "records:" + collection, Record::id, Record::toJson));
       })

@@ -130,7 +130,8 @@ public final class TenantryServer {
         new TenantAdminEndpoints(vertx, tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation())),
         new PoolsEndpoint(tenantPools),
-        new RecordEndpoints(new TenantDb(tenantPools), new RecordStore())))
+        new RecordEndpoints(new TenantDb(tenantPools,
+          TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore())))
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id)))

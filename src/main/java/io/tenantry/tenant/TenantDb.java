@@ -10,51 +10,107 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The only way handlers reach tenant data. Gets a connection from the tenant's pool ({@link TenantPools}) and
- * runs the work in a transaction whose tenant context ({@code app.tenant_id}) is set transaction-locally, so it
- * is gone at COMMIT/ROLLBACK and can never follow the pooled connection into another tenant's request. BEGIN,
- * the context statement and the work's first query are pipelined on the held connection instead of awaited one
- * by one.
+ * The only way handlers reach tenant data. Gets a connection from the tenant's pool ({@link TenantPools}), makes
+ * sure the connection carries the tenant's context ({@code app.tenant_id}, which row-level security reads) and
+ * runs the work on it.
  *
- * <p>Work that issues all its statements at once (one read, one insert) goes through {@link #pipelined}: BEGIN, the
- * context, the statements and COMMIT leave together, one round trip instead of two.
- *
- * <p>Fails closed: if the context statement fails the transaction is aborted and the work's queries fail; if it
- * were skipped, row-level security would show no rows. Queries also carry {@code tenant_id = $1} as a second key.
+ * <p>Where the context lives is {@link ContextMode}: by default ({@code SESSION}) it is bound to the physical
+ * connection and re-set only when the connection serves another tenant than the one it served last — a context
+ * statement pipelined in front of the work, none at all when the connection already holds the tenant. The guard
+ * that makes this safe: every tenant statement also names {@code tenant_id = $1} (RecordSql), so a context that
+ * is somehow stale yields nothing — RLS for one tenant AND the key of another — and rejects every write (the
+ * policy's WITH CHECK); a fresh connection has no context and sees nothing. {@code TRANSACTION} sets the context
+ * transaction-locally around every unit (BEGIN; SET LOCAL ... COMMIT) so that no context ever outlives a unit —
+ * for deployments behind a transaction-pooling proxy (PgBouncer), where the connection the server holds is not
+ * the backend that runs the next statement. It costs two extra protocol messages per unit (docs/benchmarks.md).
  */
 public final class TenantDb {
+  /** Where the tenant context lives; {@code db.tenant-context}. */
+  public enum ContextMode { SESSION, TRANSACTION }
+
+  static final String SET_SESSION_CONTEXT = "SELECT set_config('app.tenant_id', $1, false)";
   static final String SET_CONTEXT = "SELECT set_config('app.tenant_id', $1, true)";
   static final String COMMIT = "COMMIT";
+  private static final Future<Void> ALREADY_BOUND = Future.succeededFuture();
+  /** Far above any connection budget; see {@link BoundContexts}. */
+  private static final int TRACKED_CONNECTIONS = 100_000;
 
   private final TenantPools pools;
+  private final ContextMode mode;
+  private final BoundContexts bound = new BoundContexts(TRACKED_CONNECTIONS);
 
-  public TenantDb(TenantPools pools) {
+  public TenantDb(TenantPools pools, ContextMode mode) {
     this.pools = pools;
+    this.mode = mode;
   }
 
+  /**
+   * Work whose statements each commit on their own (a single read or insert, say). In SESSION mode the work may
+   * also await between statements: the connection keeps the tenant's context until the work's Future completes.
+   * In TRANSACTION mode BEGIN with the context, the work's statements and COMMIT are written together and
+   * answered in one round trip, so the work must issue every statement before it returns: a statement issued
+   * later would run after COMMIT, without a context, where row-level security shows and accepts nothing.
+   */
+  public <T> Future<T> autocommit(Tenant tenant, Function<SqlConnection, Future<T>> work) {
+    if (mode == ContextMode.TRANSACTION) {
+      return pipelinedTransaction(tenant, work);
+    }
+    return pools.withConnection(tenant, conn -> {
+      Future<?> context = bind(conn, tenant.id());
+      Future<T> result = run(work, conn);
+      return settle(conn, context, result);
+    });
+  }
+
+  /** Work that needs one transaction (read, check, write): rolled back if any of it fails. */
   public <T> Future<T> withTenant(Tenant tenant, Function<SqlConnection, Future<T>> work) {
     return pools.withConnection(tenant, conn -> {
+      Future<?> context = mode == ContextMode.SESSION ? bind(conn, tenant.id()) : ALREADY_BOUND;
       Future<Transaction> begin = conn.begin();
-      Future<?> context = conn.preparedQuery(SET_CONTEXT).execute(Tuple.of(tenant.id().toString()));
+      Future<?> local = mode == ContextMode.TRANSACTION
+        ? conn.preparedQuery(SET_CONTEXT).execute(Tuple.of(tenant.id().toString()))
+        : ALREADY_BOUND;
       Future<T> result = run(work, conn);
-      return Future.join(begin, context, result)
+      Future<T> unit = Future.join(context, begin, local, result)
         .compose(
           done -> begin.result().commit().map(v -> result.result()),
-          failed -> rollback(begin).compose(v -> Future.<T>failedFuture(firstCause(result, context, begin))));
+          failed -> rollback(begin).compose(v -> Future.<T>failedFuture(firstCause(result, context, local, begin))));
+      return unit.onFailure(e -> bound.forget(conn));
     });
   }
 
   /**
-   * Like {@link #withTenant}, for work that issues every statement before it returns (no statement may wait for
-   * another's result): BEGIN with the context, the work's statements and COMMIT are written together on the held
-   * connection and answered in one round trip. BEGIN and {@code SET LOCAL app.tenant_id} travel as one simple
-   * query (two utility statements: nothing to plan, one command fewer for the client and the server); the id is
-   * inlined, which is safe because it is a {@link java.util.UUID}'s own text, never client input. COMMIT is always sent, so the connection never goes back to the
-   * pool inside the transaction; if any statement failed, PostgreSQL turns that COMMIT into a rollback and the
-   * first failure is returned. A statement issued later (after awaiting) would run after COMMIT, without a tenant
-   * context, where row-level security shows and accepts nothing.
+   * The session context for this tenant, unless the connection already holds it. The context statement is
+   * written before the work's statements (same connection, in order), so they run under it.
    */
-  public <T> Future<T> pipelined(Tenant tenant, Function<SqlConnection, Future<T>> work) {
+  private Future<?> bind(SqlConnection conn, UUID tenantId) {
+    if (bound.holds(conn, tenantId)) {
+      return ALREADY_BOUND;
+    }
+    bound.forget(conn);
+    return conn.preparedQuery(SET_SESSION_CONTEXT).execute(Tuple.of(tenantId.toString()))
+      .onSuccess(rows -> bound.bound(conn, tenantId));
+  }
+
+  /** The work's result, unless the context statement failed (then the result may be an empty "not found"). */
+  private <T> Future<T> settle(SqlConnection conn, Future<?> context, Future<T> result) {
+    return Future.join(context, result).transform(done -> {
+      if (done.succeeded()) {
+        return Future.succeededFuture(result.result());
+      }
+      bound.forget(conn);
+      return Future.failedFuture(context.failed() ? context.cause() : result.cause());
+    });
+  }
+
+  /**
+   * TRANSACTION mode's single-statement path: BEGIN and {@code SET LOCAL app.tenant_id} travel as one simple query
+   * (two utility statements: nothing to plan); the id is inlined, which is safe because it is a
+   * {@link java.util.UUID}'s own text, never client input. COMMIT is always sent, so the connection never goes back
+   * to the pool inside the transaction; if any statement failed, PostgreSQL turns that COMMIT into a rollback and
+   * the first failure is returned.
+   */
+  private <T> Future<T> pipelinedTransaction(Tenant tenant, Function<SqlConnection, Future<T>> work) {
     return pools.withConnection(tenant, conn -> {
       Future<?> begin = conn.query(beginWithContext(tenant.id())).execute();
       Future<T> result = run(work, conn);
@@ -67,6 +123,11 @@ public final class TenantDb {
 
   static String beginWithContext(UUID tenantId) {
     return "BEGIN; SET LOCAL app.tenant_id = '" + tenantId + "'";
+  }
+
+  /** Connections whose bound context this node tracks (for tests and the pools' stats). */
+  int boundConnections() {
+    return bound.size();
   }
 
   private static <T> Future<T> run(Function<SqlConnection, Future<T>> work, SqlConnection conn) {

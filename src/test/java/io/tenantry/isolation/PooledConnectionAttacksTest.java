@@ -39,12 +39,17 @@ class PooledConnectionAttacksTest {
   private final List<String> tokens = new ArrayList<>();
   private final List<String> firstIds = new ArrayList<>();
 
+  /** db.tenant-context; {@link TransactionContextPooledConnectionAttacksTest} runs the same with "transaction". */
+  protected String tenantContext() {
+    return "session";
+  }
+
   @BeforeAll
   void hundredTenantsOfMixedTiers() {
     // Platform pool 4, at most 2 requests per tenant on it, dedicated pools of 1 connection, room for 8 of them.
     ts = TestServer.start(Map.of("db.pool-size", "4", "tenancy.max-concurrent-per-tenant", "2",
       "tenancy.queue-timeout-ms", "10000", "tenancy.dedicated-pool-size", "1", "db.connection-budget", "12",
-      "db.connect-timeout-ms", "10000"));
+      "db.connect-timeout-ms", "10000", "db.tenant-context", tenantContext()));
     String admin = ts.adminToken();
     List<String> tiers = new ArrayList<>();
     tiers.addAll(Collections.nCopies(SHARED, "shared"));

@@ -22,11 +22,11 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link TenantDb#pipelined}: BEGIN, context, statement and COMMIT in one write. On a pool of ONE connection, so
+ * {@code db.tenant-context: transaction}, {@link TenantDb#autocommit}: BEGIN, context, statement and COMMIT in one write. On a pool of ONE connection, so
  * every unit reuses the connection of the one before: whether the statement failed or not, the connection comes
  * back outside any transaction and without a tenant context.
  */
-class PipelinedContextTest {
+class TransactionContextTest {
   private static final String COUNT = "SELECT count(*) FROM shared.records WHERE tenant_id = $1";
   private static TestServer ts;
   private static Pool pool;
@@ -46,7 +46,7 @@ class PipelinedContextTest {
     PoolFactory factory = new PoolFactory(ts.vertx, ts.config);
     pool = factory.platform();
     db = new TenantDb(new TenantPools(pool, new ConcurrencyCaps(ts.vertx, 8, 1000),
-      new DedicatedPools(ts.vertx, factory, 1, 60)));
+      new DedicatedPools(ts.vertx, factory, 1, 60)), TenantDb.ContextMode.TRANSACTION);
   }
 
   @AfterAll
@@ -68,7 +68,7 @@ class PipelinedContextTest {
 
   @Test
   void aSucceedingUnitSeesItsTenantAndLeavesNoContextBehind() throws InterruptedException {
-    long own = Await.result(db.pipelined(a, conn -> conn.preparedQuery(COUNT).execute(Tuple.of(a.id()))
+    long own = Await.result(db.autocommit(a, conn -> conn.preparedQuery(COUNT).execute(Tuple.of(a.id()))
       .map(rows -> rows.iterator().next().getLong(0))), 10);
     assertThat(own).isEqualTo(1);
     Row state = connectionState();
@@ -78,7 +78,7 @@ class PipelinedContextTest {
 
   @Test
   void aFailingUnitReportsItsOwnFailureAndTheConnectionComesBackClean() throws InterruptedException {
-    Future<Object> failed = db.pipelined(a, conn -> conn.query("SELECT 1/0").execute().map(rows -> (Object) rows));
+    Future<Object> failed = db.autocommit(a, conn -> conn.query("SELECT 1/0").execute().map(rows -> (Object) rows));
     try {
       Await.result(failed, 10);
     } catch (RuntimeException expected) {
@@ -91,14 +91,14 @@ class PipelinedContextTest {
     assertThat(state.getBoolean("outside_transaction")).isTrue();
 
     // The next unit on the same connection, for another tenant, sees only its own (no) rows.
-    long seenByB = Await.result(db.pipelined(b, conn -> conn.preparedQuery("SELECT count(*) FROM shared.records")
+    long seenByB = Await.result(db.autocommit(b, conn -> conn.preparedQuery("SELECT count(*) FROM shared.records")
       .execute().map(rows -> rows.iterator().next().getLong(0))), 10);
     assertThat(seenByB).isZero();
   }
 
   @Test
   void aStatementIssuedAfterAwaitingRunsAfterCommitWithoutContextAndSeesNothing() {
-    long late = Await.result(db.pipelined(a, conn -> conn.query("SELECT 1").execute()
+    long late = Await.result(db.autocommit(a, conn -> conn.query("SELECT 1").execute()
       .compose(first -> conn.preparedQuery("SELECT count(*) FROM shared.records").execute())
       .map(rows -> rows.iterator().next().getLong(0))), 10);
     assertThat(late).isZero();
