@@ -5,7 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
@@ -27,29 +27,29 @@ public final class RecordStore {
     return bySchema.computeIfAbsent(tenant.schema(), RecordSql::forSchema);
   }
 
-  public Future<Record> insert(SqlConnection conn, Tenant tenant, String collection, UUID id, JsonObject data) {
+  public Future<Record> insert(SqlClient conn, Tenant tenant, String collection, UUID id, JsonObject data) {
     return conn.preparedQuery(sql(tenant).insert()).execute(Tuple.of(tenant.id(), collection, id, data))
       .map(rows -> Record.from(rows.iterator().next(), collection));
   }
 
-  public Future<Optional<Record>> get(SqlConnection conn, Tenant tenant, String collection, UUID id) {
+  public Future<Optional<Record>> get(SqlClient conn, Tenant tenant, String collection, UUID id) {
     return one(conn.preparedQuery(sql(tenant).get()).execute(Tuple.of(tenant.id(), collection, id)), collection);
   }
 
-  public Future<Optional<Record>> lock(SqlConnection conn, Tenant tenant, String collection, UUID id) {
+  public Future<Optional<Record>> lock(SqlClient conn, Tenant tenant, String collection, UUID id) {
     return one(conn.preparedQuery(sql(tenant).lock()).execute(Tuple.of(tenant.id(), collection, id)), collection);
   }
 
-  public Future<Record> update(SqlConnection conn, Tenant tenant, String collection, UUID id, JsonObject data) {
+  public Future<Record> update(SqlClient conn, Tenant tenant, String collection, UUID id, JsonObject data) {
     return conn.preparedQuery(sql(tenant).update()).execute(Tuple.of(tenant.id(), collection, id, data))
       .map(rows -> Record.from(rows.iterator().next(), collection));
   }
 
-  public Future<Void> delete(SqlConnection conn, Tenant tenant, String collection, UUID id) {
+  public Future<Void> delete(SqlClient conn, Tenant tenant, String collection, UUID id) {
     return conn.preparedQuery(sql(tenant).delete()).execute(Tuple.of(tenant.id(), collection, id)).mapEmpty();
   }
 
-  public Future<List<Record>> list(SqlConnection conn, Tenant tenant, String collection, UUID after, int limit) {
+  public Future<List<Record>> list(SqlClient conn, Tenant tenant, String collection, UUID after, int limit) {
     RecordSql sql = sql(tenant);
     Future<RowSet<Row>> rows = after == null
       ? conn.preparedQuery(sql.listFirst()).execute(Tuple.of(tenant.id(), collection, limit))

@@ -2,6 +2,7 @@ package io.tenantry.tenant;
 
 import io.tenantry.pool.TenantPools;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
@@ -28,7 +29,6 @@ public final class TenantDb {
   /** Where the tenant context lives; {@code db.tenant-context}. */
   public enum ContextMode { SESSION, TRANSACTION }
 
-  static final String SET_SESSION_CONTEXT = "SELECT set_config('app.tenant_id', $1, false)";
   static final String SET_CONTEXT = "SELECT set_config('app.tenant_id', $1, true)";
   static final String COMMIT = "COMMIT";
   private static final Future<Void> ALREADY_BOUND = Future.succeededFuture();
@@ -45,27 +45,29 @@ public final class TenantDb {
   }
 
   /**
-   * Work whose statements each commit on their own (a single read or insert, say). In SESSION mode the work may
-   * also await between statements: the connection keeps the tenant's context until the work's Future completes.
-   * In TRANSACTION mode BEGIN with the context, the work's statements and COMMIT are written together and
-   * answered in one round trip, so the work must issue every statement before it returns: a statement issued
-   * later would run after COMMIT, without a context, where row-level security shows and accepts nothing.
+   * Work whose statements each commit on their own (a single read or insert, say) and are all issued before the
+   * work returns (no statement waits for another's result). The context statement when one is needed (SESSION
+   * mode) or BEGIN with the context and COMMIT (TRANSACTION mode) and the work's statements are written to the
+   * connection together, in one write ({@link OneWrite}), and answered in one round trip. A statement created
+   * after the work returned is refused.
    */
-  public <T> Future<T> autocommit(Tenant tenant, Function<SqlConnection, Future<T>> work) {
-    if (mode == ContextMode.TRANSACTION) {
-      return pipelinedTransaction(tenant, work);
-    }
-    return pools.withConnection(tenant, conn -> {
-      Future<?> context = bind(conn, tenant.id());
-      Future<T> result = run(work, conn);
-      return settle(conn, context, result);
-    });
+  public <T> Future<T> autocommit(Tenant tenant, Function<SqlClient, Future<T>> work) {
+    return pools.withConnection(tenant, conn -> OneWrite.run(conn, client -> mode == ContextMode.SESSION
+      ? sessionUnit(conn, client, tenant.id(), work)
+      : transactionUnit(client, tenant.id(), work)));
+  }
+
+  private <T> Future<T> sessionUnit(SqlConnection conn, SqlClient client, UUID tenantId,
+                                    Function<SqlClient, Future<T>> work) {
+    Future<?> context = bind(conn, client, tenantId);
+    Future<T> result = run(work, client);
+    return settle(conn, context, result);
   }
 
   /** Work that needs one transaction (read, check, write): rolled back if any of it fails. */
   public <T> Future<T> withTenant(Tenant tenant, Function<SqlConnection, Future<T>> work) {
     return pools.withConnection(tenant, conn -> {
-      Future<?> context = mode == ContextMode.SESSION ? bind(conn, tenant.id()) : ALREADY_BOUND;
+      Future<?> context = mode == ContextMode.SESSION ? bind(conn, conn, tenant.id()) : ALREADY_BOUND;
       Future<Transaction> begin = conn.begin();
       Future<?> local = mode == ContextMode.TRANSACTION
         ? conn.preparedQuery(SET_CONTEXT).execute(Tuple.of(tenant.id().toString()))
@@ -81,15 +83,17 @@ public final class TenantDb {
 
   /**
    * The session context for this tenant, unless the connection already holds it. The context statement is
-   * written before the work's statements (same connection, in order), so they run under it.
+   * written before the work's statements (same connection, in order), so they run under it. A simple-protocol
+   * {@code SET} (a utility statement: nothing to plan, no rows to describe) costs both sides less than a prepared
+   * {@code SELECT set_config(...)}; the id is inlined, which is safe because it is a {@link UUID}'s own text,
+   * never client input.
    */
-  private Future<?> bind(SqlConnection conn, UUID tenantId) {
+  private Future<?> bind(SqlConnection conn, SqlClient client, UUID tenantId) {
     if (bound.holds(conn, tenantId)) {
       return ALREADY_BOUND;
     }
     bound.forget(conn);
-    return conn.preparedQuery(SET_SESSION_CONTEXT).execute(Tuple.of(tenantId.toString()))
-      .onSuccess(rows -> bound.bound(conn, tenantId));
+    return client.query(setSessionContext(tenantId)).execute().onSuccess(rows -> bound.bound(conn, tenantId));
   }
 
   /** The work's result, unless the context statement failed (then the result may be an empty "not found"). */
@@ -110,15 +114,17 @@ public final class TenantDb {
    * to the pool inside the transaction; if any statement failed, PostgreSQL turns that COMMIT into a rollback and
    * the first failure is returned.
    */
-  private <T> Future<T> pipelinedTransaction(Tenant tenant, Function<SqlConnection, Future<T>> work) {
-    return pools.withConnection(tenant, conn -> {
-      Future<?> begin = conn.query(beginWithContext(tenant.id())).execute();
-      Future<T> result = run(work, conn);
-      Future<?> commit = conn.query(COMMIT).execute();
-      return Future.join(begin, result, commit).transform(done -> done.succeeded()
-        ? Future.succeededFuture(result.result())
-        : Future.failedFuture(firstCause(result, begin, commit)));
-    });
+  private static <T> Future<T> transactionUnit(SqlClient client, UUID tenantId, Function<SqlClient, Future<T>> work) {
+    Future<?> begin = client.query(beginWithContext(tenantId)).execute();
+    Future<T> result = run(work, client);
+    Future<?> commit = client.query(COMMIT).execute();
+    return Future.join(begin, result, commit).transform(done -> done.succeeded()
+      ? Future.succeededFuture(result.result())
+      : Future.failedFuture(firstCause(result, begin, commit)));
+  }
+
+  static String setSessionContext(UUID tenantId) {
+    return "SET app.tenant_id = '" + tenantId + "'";
   }
 
   static String beginWithContext(UUID tenantId) {
@@ -130,7 +136,7 @@ public final class TenantDb {
     return bound.size();
   }
 
-  private static <T> Future<T> run(Function<SqlConnection, Future<T>> work, SqlConnection conn) {
+  private static <C extends SqlClient, T> Future<T> run(Function<C, Future<T>> work, C conn) {
     try {
       return work.apply(conn);
     } catch (RuntimeException e) {

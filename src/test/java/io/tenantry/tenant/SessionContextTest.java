@@ -131,6 +131,20 @@ class SessionContextTest {
   }
 
   @Test
+  void theContextStatementAndTheWorkLeaveInOneWriteAndAreAnsweredInOrder() {
+    // Alternating tenants: every unit needs the context statement, grouped with its work.
+    for (int i = 0; i < 20; i++) {
+      assertThat(visibleTo(i % 2 == 0 ? a : b)).isEqualTo(i % 2 == 0 ? 1 : 0);
+    }
+    Future<Long> late = db.autocommit(a, conn -> conn.query("SELECT 1").execute()
+      .compose(first -> conn.preparedQuery(COUNT_VISIBLE).execute())
+      .map(rows -> rows.iterator().next().getLong(0)));
+    assertThrows(RuntimeException.class, () -> Await.result(late, 10));
+    assertThat(late.cause()).isInstanceOf(IllegalStateException.class);
+    assertThat(visibleTo(a)).isEqualTo(1);
+  }
+
+  @Test
   void aTransactionRolledBackLeavesTheConnectionUsable() {
     Future<Object> failed = db.withTenant(a, conn -> conn.preparedQuery(COUNT_OWN).execute(Tuple.of(a.id()))
       .compose(rows -> conn.query("SELECT 1/0").execute()).map(rows -> (Object) rows));

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * {@code db.tenant-context: transaction}, {@link TenantDb#autocommit}: BEGIN, context, statement and COMMIT in one write. On a pool of ONE connection, so
@@ -97,10 +98,11 @@ class TransactionContextTest {
   }
 
   @Test
-  void aStatementIssuedAfterAwaitingRunsAfterCommitWithoutContextAndSeesNothing() {
-    long late = Await.result(db.autocommit(a, conn -> conn.query("SELECT 1").execute()
+  void aStatementCreatedAfterTheUnitWasSentIsRefusedNotLeftHanging() {
+    Future<Long> late = db.autocommit(a, conn -> conn.query("SELECT 1").execute()
       .compose(first -> conn.preparedQuery("SELECT count(*) FROM shared.records").execute())
-      .map(rows -> rows.iterator().next().getLong(0))), 10);
-    assertThat(late).isZero();
+      .map(rows -> rows.iterator().next().getLong(0)));
+    assertThrows(RuntimeException.class, () -> Await.result(late, 10));
+    assertThat(late.cause()).isInstanceOf(IllegalStateException.class);
   }
 }
