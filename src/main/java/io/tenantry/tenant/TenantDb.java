@@ -17,7 +17,7 @@ import java.util.function.Function;
  *
  * <p>Where the context lives is {@link ContextMode}: by default ({@code SESSION}) it is bound to the physical
  * connection and re-set only when the connection serves another tenant than the one it served last — a context
- * statement pipelined in front of the work, none at all when the connection already holds the tenant. The guard
+ * statement written together with the work's, none at all when the connection already holds the tenant. The guard
  * that makes this safe: every tenant statement also names {@code tenant_id = $1} (RecordSql), so a context that
  * is somehow stale yields nothing — RLS for one tenant AND the key of another — and rejects every write (the
  * policy's WITH CHECK); a fresh connection has no context and sees nothing. {@code TRANSACTION} sets the context
