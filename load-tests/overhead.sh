@@ -11,11 +11,12 @@
 #
 #   load-tests/overhead.sh [TENANTS=100] [ROUNDS=3] [SECONDS=20]
 # Environment: ISOLATION (shared|schema, default shared), DIST (uniform|zipf, default uniform), ZIPF (1.0),
-#   RECORDS (20 per tenant), CONNECTIONS (32), THREADS (wrk threads, 1), WARMUP (seconds per server, 15),
+#   RECORDS (20 per tenant), CONNECTIONS (32), THREADS (wrk threads, 1), WARMUP (seconds per server, 60),
 #   MIX (read,list,create %, 80,10,10), ACCESS_LOG (false), JAVA_OPTS (-Xms1g -Xmx1g), POOL_SIZE (16),
 #   PG_ADMIN (postgresql://postgres@127.0.0.1:5432/postgres), REDIS_URL, TOOL (wrk|gatling; default wrk,
 #   gatling when wrk is missing and cannot be installed), KEEP=1 keeps the databases and logs,
-#   JFR_DIR=dir records a Java Flight Recording of each server (profile settings) into dir/{mt,base}.jfr.
+#   JFR_DIR=dir records a Java Flight Recording of each server (profile settings) into dir/{mt,base}.jfr,
+#   MT_FLAGS extra --key=value flags for the multi-tenant server only (e.g. --db.tenant-context=transaction).
 # Bounded: every run has a fixed duration and the script stops both servers and drops both databases on exit.
 # Only loopback traffic (127.0.0.1).
 set -euo pipefail
@@ -29,7 +30,7 @@ ZIPF=${ZIPF:-1.0}
 RECORDS=${RECORDS:-20}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
-WARMUP=${WARMUP:-15}
+WARMUP=${WARMUP:-60}
 MIX=${MIX:-80,10,10}
 ACCESS_LOG=${ACCESS_LOG:-false}
 JAVA_OPTS=${JAVA_OPTS:--Xms1g -Xmx1g}
@@ -93,13 +94,14 @@ common=(--http.host=127.0.0.1 --http.access-log="$ACCESS_LOG" --db.pool-size="$P
   --auth.jwt-public-key-file="$WORK/jwt-public.pem" --auth.token-ttl-seconds=86400 --auth.password-iterations=10000
   --admin.email=$ADMIN_EMAIL --admin.password=$ADMIN_PASSWORD --tenancy.default-isolation="$ISOLATION")
 start_server() { # name command db port
-  local jfr=()
+  local jfr=() extra=()
+  [ "$1" = mt ] && [ -n "${MT_FLAGS:-}" ] && read -r -a extra <<<"$MT_FLAGS"
   if [ -n "${JFR_DIR:-}" ]; then
     mkdir -p "$JFR_DIR"
     jfr=("-XX:StartFlightRecording=filename=$(realpath "$JFR_DIR")/$1.jfr,settings=profile,dumponexit=true")
   fi
   # shellcheck disable=SC2086
-  java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" "$2" "${common[@]}" --db.name="$3" --http.port="$4" \
+  java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" "$2" "${common[@]}" "${extra[@]}" --db.name="$3" --http.port="$4" \
     --redis.key-prefix="tenantry-overhead:$1:" --data-dir="$WORK/$1" >"$WORK/$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 120); do

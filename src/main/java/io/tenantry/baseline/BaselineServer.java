@@ -8,6 +8,7 @@ import io.tenantry.config.ConfigException;
 import io.tenantry.config.PgUrl;
 import io.tenantry.db.AdminJdbc;
 import io.tenantry.db.DatabaseBootstrap;
+import io.tenantry.pool.LoopAffinePool;
 import io.tenantry.pool.PoolFactory;
 import io.tenantry.server.ApiContract;
 import io.vertx.core.DeploymentOptions;
@@ -44,12 +45,12 @@ public final class BaselineServer {
       createTable(config);
       return JwtKeys.load(config);
     }).compose(keys -> {
-      Pool pool = new PoolFactory(vertx, config).platform();
+      LoopAffinePool pool = new PoolFactory(vertx, config).platform();
       Authenticator authenticator = new Authenticator(new Tokens(vertx, keys, config.jwtIssuer(), config.tokenTtlSeconds()));
       BaselineRecords records = new BaselineRecords(pool);
-      int instances = config.httpInstances() > 0 ? config.httpInstances() : Runtime.getRuntime().availableProcessors();
+      int instances = PoolFactory.httpEventLoops(config);
       return ApiContract.load(vertx)
-        .compose(api -> vertx.deployVerticle(() -> new BaselineVerticle(config, api.contract(), authenticator, records),
+        .compose(api -> vertx.deployVerticle(() -> new BaselineVerticle(config, api.contract(), authenticator, records, pool),
           new DeploymentOptions().setInstances(instances)))
         .map(id -> new BaselineServer(vertx, pool, id))
         .onFailure(e -> pool.close());

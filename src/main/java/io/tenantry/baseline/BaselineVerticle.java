@@ -2,6 +2,7 @@ package io.tenantry.baseline;
 
 import io.tenantry.auth.Authenticator;
 import io.tenantry.config.Config;
+import io.tenantry.pool.LoopAffinePool;
 import io.tenantry.http.ProblemHandler;
 import io.tenantry.http.RequestIds;
 import io.tenantry.server.AccessLog;
@@ -32,16 +33,20 @@ final class BaselineVerticle extends VerticleBase {
   private final OpenAPIContract contract;
   private final Authenticator authenticator;
   private final BaselineRecords records;
+  private final LoopAffinePool pool;
 
-  BaselineVerticle(Config config, OpenAPIContract contract, Authenticator authenticator, BaselineRecords records) {
+  BaselineVerticle(Config config, OpenAPIContract contract, Authenticator authenticator, BaselineRecords records,
+                   LoopAffinePool pool) {
     this.config = config;
     this.contract = contract;
     this.authenticator = authenticator;
     this.records = records;
+    this.pool = pool;
   }
 
   @Override
   public Future<?> start() {
+    pool.claim(); // as the multi-tenant server's HttpVerticle does
     return vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.httpHost())
         .setPort(config.httpPort())

@@ -20,9 +20,18 @@ public final class PoolFactory {
     this.config = config;
   }
 
-  /** The platform pool: control plane, shared- and schema-tier tenants. */
-  public Pool platform() {
-    return build(new DbTarget(config.dbHost(), config.dbPort(), config.dbName()), config.dbPoolSize(), "tenantry");
+  /**
+   * The platform pool: control plane, shared- and schema-tier tenants; {@code db.pool-size} connections split into
+   * one pool per HTTP event loop.
+   */
+  public LoopAffinePool platform() {
+    DbTarget target = new DbTarget(config.dbHost(), config.dbPort(), config.dbName());
+    return new LoopAffinePool(httpEventLoops(config), config.dbPoolSize(), size -> build(target, size, "tenantry"));
+  }
+
+  /** How many HTTP verticles (one per event loop) the servers deploy: {@code http.instances}, 0 = one per core. */
+  public static int httpEventLoops(Config config) {
+    return config.httpInstances() > 0 ? config.httpInstances() : Runtime.getRuntime().availableProcessors();
   }
 
   /** A database-tier tenant's own pool. */

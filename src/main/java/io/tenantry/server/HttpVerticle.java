@@ -41,6 +41,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    platform.pool().claim(); // this loop's requests use connections of this loop only
     Router router = router();
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(platform.config().httpHost())

@@ -6,6 +6,7 @@ import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.config.Config;
 import io.tenantry.health.Draining;
+import io.tenantry.pool.LoopAffinePool;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.records.RecordEndpoints;
 import io.tenantry.tenant.TenantResolution;
@@ -18,6 +19,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
  */
 public record Platform(
   Config config,
+  LoopAffinePool pool,
   OpenAPIContract contract,
   Buffer openApiDocument,
   HealthChecks readiness,

@@ -16,6 +16,7 @@ import io.tenantry.health.Draining;
 import io.tenantry.health.Readiness;
 import io.tenantry.pool.ConcurrencyCaps;
 import io.tenantry.pool.DedicatedPools;
+import io.tenantry.pool.LoopAffinePool;
 import io.tenantry.pool.PoolFactory;
 import io.tenantry.pool.TenantPools;
 import io.tenantry.provisioning.TenantLifecycle;
@@ -93,7 +94,7 @@ public final class TenantryServer {
   private static Future<TenantryServer> wire(Node node, Config config, JwtKeys keys) {
     Vertx vertx = node.vertx();
     PoolFactory pools = new PoolFactory(vertx, config);
-    Pool pool = pools.platform();
+    LoopAffinePool pool = pools.platform();
     DedicatedPools dedicated = new DedicatedPools(vertx, pools,
       (config.dbConnectionBudget() - config.dbPoolSize()) / config.dedicatedPoolSize(), config.dedicatedPoolIdleSeconds());
     TenantPools tenantPools = new TenantPools(pool,
@@ -119,6 +120,7 @@ public final class TenantryServer {
     return Future.all(api, admin, listening, rateLimiting)
       .map(ready -> new Platform(
         config,
+        pool,
         api.result().contract(),
         api.result().document(),
         Readiness.create(vertx, pool, redisApi, node.membership(), config.cluster().minMembers(), draining),
@@ -165,7 +167,7 @@ public final class TenantryServer {
   }
 
   private static int instances(Config config) {
-    return config.httpInstances() > 0 ? config.httpInstances() : Runtime.getRuntime().availableProcessors();
+    return PoolFactory.httpEventLoops(config);
   }
 
   public Node node() {

@@ -1,0 +1,108 @@
+package io.tenantry.pool;
+
+import io.tenantry.support.Await;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The split of db.pool-size and which pool each event loop's callers get (pools are built but never connect). */
+class LoopAffinePoolTest {
+  private final Vertx vertx = Vertx.vertx();
+  private final List<Integer> sizes = new ArrayList<>();
+  private final List<Pool> built = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    Await.result(vertx.close(), 10);
+  }
+
+  private LoopAffinePool pool(int loops, int total) {
+    return new LoopAffinePool(loops, total, size -> {
+      sizes.add(size);
+      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(size)).connectingTo(new PgConnectOptions())
+        .using(vertx).build();
+      built.add(pool);
+      return pool;
+    });
+  }
+
+  @Test
+  void theConnectionsAreSplitBetweenTheLoopsAndEveryPoolHasOne() {
+    pool(2, 16);
+    pool(2, 5);
+    pool(4, 2);
+    assertThat(sizes).containsExactly(8, 8, 3, 2, 1, 1);
+  }
+
+  /** Each verticle instance runs on its own event loop and claims a pool there. */
+  private static final class Claimer extends AbstractVerticle {
+    private final LoopAffinePool pool;
+    private final Map<String, Pool> seen;
+
+    Claimer(LoopAffinePool pool, Map<String, Pool> seen) {
+      this.pool = pool;
+      this.seen = seen;
+    }
+
+    @Override
+    public void start() {
+      assertThat(pool.claim()).isTrue();
+      assertThat(pool.claim()).as("idempotent").isTrue();
+      seen.put(Thread.currentThread().getName(), pool.current());
+    }
+  }
+
+  @Test
+  void eachClaimingLoopGetsAPoolOfItsOwnAndKeepsIt() {
+    LoopAffinePool pool = pool(2, 16);
+    Map<String, Pool> seen = new ConcurrentHashMap<>();
+    Await.result(vertx.deployVerticle(() -> new Claimer(pool, seen), new DeploymentOptions().setInstances(2)), 10);
+    assertThat(seen).hasSize(2);
+    assertThat(new ArrayList<>(seen.values())).containsExactlyInAnyOrderElementsOf(built);
+    // Later calls on the same loop get the same pool; a third loop finds none left to claim.
+    Map<String, Pool> again = new ConcurrentHashMap<>();
+    List<Boolean> thirdClaimed = new ArrayList<>();
+    vertx.deployVerticle(() -> new AbstractVerticle() {
+      @Override
+      public void start() {
+        thirdClaimed.add(pool.claim());
+      }
+    }, new DeploymentOptions().setInstances(1)).toCompletionStage().toCompletableFuture().join();
+    assertThat(thirdClaimed).containsExactly(false);
+    Future<Void> checked = vertx.deployVerticle(() -> new AbstractVerticle() {
+      @Override
+      public void start() {
+        again.put(Thread.currentThread().getName(), pool.current());
+      }
+    }, new DeploymentOptions().setInstances(4)).mapEmpty();
+    Await.result(checked, 10);
+    again.forEach((thread, p) -> {
+      if (seen.containsKey(thread)) {
+        assertThat(p).as(thread).isSameAs(seen.get(thread));
+      }
+      assertThat(built).contains(p);
+    });
+  }
+
+  @Test
+  void offAnEventLoopTheFirstPoolServesAndNothingIsClaimed() {
+    LoopAffinePool pool = pool(2, 16);
+    assertThat(pool.claim()).isFalse();
+    assertThat(pool.current()).isSameAs(built.get(0));
+    assertThat(pool.pools()).isEqualTo(2);
+  }
+}
