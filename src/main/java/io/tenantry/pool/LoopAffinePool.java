@@ -26,21 +26,27 @@ import java.util.function.IntFunction;
  * other loop's selector. Here every HTTP verticle {@link #claim}s a pool for its event loop at start, and every
  * caller on that loop uses it; its connections were all opened from that loop (Vert.x opens a connection on the
  * loop of the caller that needed it), so a statement and its answer never leave the request's thread. Callers on
- * other threads (start-up, timers, workers) use the pools spread by their loop. The per-loop pools split
- * {@code db.pool-size} between them; each is at least one connection.
+ * any other thread (start-up, timers, workers, loops without an HTTP verticle) share one more pool of a single
+ * connection, so their connections never land in a request loop's pool. The pools split {@code db.pool-size}
+ * between them (the background pool takes one connection when there are more connections than loops); each is at
+ * least one connection.
  */
 public final class LoopAffinePool implements Pool {
   private final List<Pool> pools;
+  private final Pool background;
   private final Map<EventLoop, Pool> byLoop = new ConcurrentHashMap<>();
 
-  /** {@code loops} pools made by {@code build(size)}, together of {@code totalSize} connections (at least 1 each). */
+  /** Pools made by {@code build(size)}: one per loop and one for background work, {@code totalSize} connections in all. */
   public LoopAffinePool(int loops, int totalSize, IntFunction<Pool> build) {
-    int n = Math.max(1, Math.min(loops, totalSize));
+    boolean separateBackground = loops > 1 && totalSize > loops;
+    int forLoops = separateBackground ? totalSize - 1 : totalSize;
+    int n = Math.max(1, Math.min(loops, forLoops));
     List<Pool> made = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      made.add(build.apply(totalSize / n + (i < totalSize % n ? 1 : 0)));
+      made.add(build.apply(forLoops / n + (i < forLoops % n ? 1 : 0)));
     }
     this.pools = List.copyOf(made);
+    this.background = separateBackground ? build.apply(1) : pools.get(0);
   }
 
   /**
@@ -62,17 +68,14 @@ public final class LoopAffinePool implements Pool {
     return true;
   }
 
-  /** The pool of the caller's event loop. */
+  /** The pool of the caller's event loop, or the background pool. */
   Pool current() {
     if (pools.size() == 1) {
       return pools.get(0);
     }
     EventLoop loop = callersLoop();
-    if (loop == null) {
-      return pools.get(0);
-    }
-    Pool pool = byLoop.get(loop);
-    return pool != null ? pool : pools.get(Math.floorMod(System.identityHashCode(loop), pools.size()));
+    Pool pool = loop == null ? null : byLoop.get(loop);
+    return pool != null ? pool : background;
   }
 
   private static EventLoop callersLoop() {
@@ -100,10 +103,10 @@ public final class LoopAffinePool implements Pool {
     return current().preparedQuery(sql, options);
   }
 
-  /** Connections open in all the per-loop pools. */
+  /** Connections open in all the pools. */
   @Override
   public int size() {
-    int size = 0;
+    int size = background == pools.get(0) ? 0 : background.size();
     for (Pool pool : pools) {
       size += pool.size();
     }
@@ -116,6 +119,10 @@ public final class LoopAffinePool implements Pool {
 
   @Override
   public Future<Void> close() {
-    return Future.join(pools.stream().map(Pool::close).toList()).mapEmpty();
+    List<Future<Void>> closing = new ArrayList<>(pools.stream().map(Pool::close).toList());
+    if (background != pools.get(0)) {
+      closing.add(background.close());
+    }
+    return Future.join(closing).mapEmpty();
   }
 }

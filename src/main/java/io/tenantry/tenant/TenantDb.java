@@ -61,7 +61,7 @@ public final class TenantDb {
                                     Function<SqlClient, Future<T>> work) {
     Future<?> context = bind(conn, client, tenantId);
     Future<T> result = run(work, client);
-    return settle(conn, context, result);
+    return settle(conn, tenantId, context, result);
   }
 
   /** Work that needs one transaction (read, check, write): rolled back if any of it fails. */
@@ -77,7 +77,7 @@ public final class TenantDb {
         .compose(
           done -> begin.result().commit().map(v -> result.result()),
           failed -> rollback(begin).compose(v -> Future.<T>failedFuture(firstCause(result, context, local, begin))));
-      return unit.onFailure(e -> bound.forget(conn));
+      return mode == ContextMode.SESSION ? settle(conn, tenant.id(), context, unit) : unit;
     });
   }
 
@@ -93,17 +93,27 @@ public final class TenantDb {
       return ALREADY_BOUND;
     }
     bound.forget(conn);
-    return client.query(setSessionContext(tenantId)).execute().onSuccess(rows -> bound.bound(conn, tenantId));
+    return client.query(setSessionContext(tenantId)).execute();
   }
 
-  /** The work's result, unless the context statement failed (then the result may be an empty "not found"). */
-  private <T> Future<T> settle(SqlConnection conn, Future<?> context, Future<T> result) {
-    return Future.join(context, result).transform(done -> {
-      if (done.succeeded()) {
-        return Future.succeededFuture(result.result());
+  /**
+   * The work's result, unless the context statement failed (then the result may be an empty "not found"). The
+   * connection answers in order, so the context statement has its answer by the time the work's last statement
+   * has; only then is the connection recorded as holding the tenant. Any failure forgets it. No listener is put
+   * on the context statement itself: a completion nobody listens to costs nothing.
+   */
+  private <T> Future<T> settle(SqlConnection conn, UUID tenantId, Future<?> context, Future<T> result) {
+    return result.transform(done -> {
+      if (done.succeeded() && context.succeeded()) {
+        if (context != ALREADY_BOUND) {
+          bound.bound(conn, tenantId);
+        }
+        return Future.succeededFuture(done.result());
       }
       bound.forget(conn);
-      return Future.failedFuture(context.failed() ? context.cause() : result.cause());
+      return Future.failedFuture(context.failed() ? context.cause()
+        : done.failed() ? done.cause()
+        : new IllegalStateException("the tenant context statement was not answered"));
     });
   }
 
