@@ -145,6 +145,20 @@ class SessionContextTest {
   }
 
   @Test
+  void aUnitThatThrowsBeforeIssuingAnyStatementLeavesTheConnectionUsable() {
+    assertThat(visibleTo(a)).isEqualTo(1); // bound: the next unit of A needs no context statement, so its group is empty
+    for (Tenant tenant : new Tenant[] {a, b}) {
+      Future<Long> thrown = db.autocommit(tenant, conn -> {
+        throw new IllegalStateException("the work failed before issuing anything");
+      });
+      assertThrows(RuntimeException.class, () -> Await.result(thrown, 10));
+      assertThat(thrown.cause()).isInstanceOf(IllegalStateException.class);
+    }
+    assertThat(visibleTo(a)).isEqualTo(1);
+    assertThat(visibleTo(b)).isZero();
+  }
+
+  @Test
   void aTransactionRolledBackLeavesTheConnectionUsable() {
     Future<Object> failed = db.withTenant(a, conn -> conn.preparedQuery(COUNT_OWN).execute(Tuple.of(a.id()))
       .compose(rows -> conn.query("SELECT 1/0").execute()).map(rows -> (Object) rows));
