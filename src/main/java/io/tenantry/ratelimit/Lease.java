@@ -16,7 +16,6 @@ final class Lease {
   private boolean refused;
   private long refusedUntil;
   private int refusedNeed;
-  private long leasedAt;
   private long usedAt;
 
   Lease(Bucket bucket, long now) {
@@ -57,14 +56,18 @@ final class Lease {
       refusedNeed = need;
     } else if (grant.granted() > 0) {
       held += grant.granted();
-      leasedAt = now;
       refused = false;
     }
   }
 
-  /** Held longer than {@code ttlNanos}: time to give it back. Returns the count taken away, or 0. */
+  /**
+   * Not spent from (nor refilled) for {@code ttlNanos}: this node's traffic for the bucket has stopped, so the
+   * unspent part goes back. A lease in steady use is kept however long it lasts — a quiet tenant's lease outlasting
+   * the TTL would otherwise be given back mostly unspent and leased again, two Redis calls for a few requests.
+   * Returns the count taken away, or 0.
+   */
   int expire(long now, long ttlNanos) {
-    if (held == 0 || now - leasedAt < ttlNanos) {
+    if (held == 0 || now - usedAt < ttlNanos) {
       return 0;
     }
     int count = held;

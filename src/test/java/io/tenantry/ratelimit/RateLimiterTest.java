@@ -176,6 +176,27 @@ class RateLimiterTest {
   }
 
   @Test
+  void aLeaseInSteadyUseIsKeptPastTheTtlAndGoesBackOnceUnused() {
+    RateLimiter limiter = node(1, new RateLimitCounters());
+    Limits limits = new Limits(100, 80, null, null, 1); // lease of 20 on one node
+    decide(limiter, tenant, null, false, limits); // leases 20, spends 1
+    assertThat(store.calls).isEqualTo(1);
+    for (int i = 0; i < 10; i++) { // a quiet tenant: one request every 300 ms, 3 s in all
+      clock.advance(Duration.ofMillis(300));
+      limiter.sweep(TTL);
+      assertThat(decide(limiter, tenant, null, false, limits).allowed()).isTrue();
+    }
+    assertThat(store.calls).as("one lease covered 11 requests over 3 s: nothing given back, nothing re-leased")
+      .isEqualTo(1);
+    clock.advance(Duration.ofMillis(999));
+    limiter.sweep(TTL);
+    assertThat(store.calls).as("unused for less than the TTL: kept").isEqualTo(1);
+    clock.advance(Duration.ofMillis(2));
+    limiter.sweep(TTL);
+    assertThat(store.calls).as("unused for the TTL: the 9 unspent go back in one call").isEqualTo(2);
+  }
+
+  @Test
   void aUserSubLimitRefusesThatUserOnlyAndSaysWhose() {
     RateLimiter limiter = node(1, new RateLimitCounters());
     Limits limits = new Limits(100, 200, 1, 3, 1);
