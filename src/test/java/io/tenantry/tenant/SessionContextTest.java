@@ -1,13 +1,7 @@
 package io.tenantry.tenant;
 
-import io.tenantry.pool.ConcurrencyCaps;
-import io.tenantry.pool.DedicatedPools;
-import io.tenantry.pool.PoolFactory;
-import io.tenantry.pool.TenantPools;
 import io.tenantry.support.Await;
-import io.tenantry.support.TestServer;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -16,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +26,7 @@ class SessionContextTest {
   private static final String COUNT_VISIBLE = "SELECT count(*) FROM shared.records";
   /** As the records statements are written: the tenant's key as well. */
   private static final String COUNT_OWN = "SELECT count(*) FROM shared.records WHERE tenant_id = $1";
-  private static TestServer ts;
+  private static OneConnection world;
   private static Pool pool;
   private static TenantDb db;
   private static Tenant a;
@@ -41,34 +34,21 @@ class SessionContextTest {
 
   @BeforeAll
   static void start() {
-    ts = TestServer.start(Map.of("db.pool-size", "1"));
-    String admin = ts.adminToken();
-    a = tenant(ts.createTenant(admin, "sess-a"));
-    b = tenant(ts.createTenant(admin, "sess-b"));
-    ts.api.request(io.vertx.core.http.HttpMethod.POST, "/api/v1/collections/notes/records", admin)
-      .putHeader("X-Tenant-ID", "sess-a").sendJsonObject(new JsonObject().put("n", 1))
-      .toCompletionStage().toCompletableFuture().join();
-    PoolFactory factory = new PoolFactory(ts.vertx, ts.config);
-    pool = factory.platform();
+    world = new OneConnection("sess");
+    pool = world.pool;
+    a = world.a;
+    b = world.b;
   }
 
   @BeforeEach
   void freshTenantDb() {
     // A new TenantDb tracks nothing: its first unit on the connection always sets the context.
-    db = new TenantDb(new TenantPools(pool, new ConcurrencyCaps(ts.vertx, 8, 1000),
-      new DedicatedPools(ts.vertx, new PoolFactory(ts.vertx, ts.config), 1, 60)),
-      TenantDb.ContextMode.SESSION);
+    db = world.tenantDb(TenantDb.ContextMode.SESSION);
   }
 
   @AfterAll
   static void stop() {
-    Await.result(pool.close(), 10);
-    ts.close();
-  }
-
-  private static Tenant tenant(JsonObject json) {
-    return new Tenant(UUID.fromString(json.getString("id")), json.getString("slug"), json.getString("name"),
-      Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null, java.time.OffsetDateTime.now());
+    world.close();
   }
 
   private static long visibleTo(Tenant tenant) {

@@ -1,13 +1,7 @@
 package io.tenantry.tenant;
 
-import io.tenantry.pool.ConcurrencyCaps;
-import io.tenantry.pool.DedicatedPools;
-import io.tenantry.pool.PoolFactory;
-import io.tenantry.pool.TenantPools;
 import io.tenantry.support.Await;
-import io.tenantry.support.TestServer;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -16,8 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class TransactionContextTest {
   private static final String COUNT = "SELECT count(*) FROM shared.records WHERE tenant_id = $1";
-  private static TestServer ts;
+  private static OneConnection world;
   private static Pool pool;
   private static TenantDb db;
   private static Tenant a;
@@ -37,28 +29,16 @@ class TransactionContextTest {
 
   @BeforeAll
   static void start() {
-    ts = TestServer.start(Map.of("db.pool-size", "1"));
-    String admin = ts.adminToken();
-    a = tenant(ts.createTenant(admin, "pipe-a"));
-    b = tenant(ts.createTenant(admin, "pipe-b"));
-    ts.api.request(io.vertx.core.http.HttpMethod.POST, "/api/v1/collections/notes/records", admin)
-      .putHeader("X-Tenant-ID", "pipe-a").sendJsonObject(new JsonObject().put("n", 1))
-      .toCompletionStage().toCompletableFuture().join();
-    PoolFactory factory = new PoolFactory(ts.vertx, ts.config);
-    pool = factory.platform();
-    db = new TenantDb(new TenantPools(pool, new ConcurrencyCaps(ts.vertx, 8, 1000),
-      new DedicatedPools(ts.vertx, factory, 1, 60)), TenantDb.ContextMode.TRANSACTION);
+    world = new OneConnection("pipe");
+    pool = world.pool;
+    a = world.a;
+    b = world.b;
+    db = world.tenantDb(TenantDb.ContextMode.TRANSACTION);
   }
 
   @AfterAll
   static void stop() {
-    Await.result(pool.close(), 10);
-    ts.close();
-  }
-
-  private static Tenant tenant(JsonObject json) {
-    return new Tenant(UUID.fromString(json.getString("id")), json.getString("slug"), json.getString("name"),
-      Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null, java.time.OffsetDateTime.now());
+    world.close();
   }
 
   private static Row connectionState() throws InterruptedException {
