@@ -145,8 +145,8 @@ public record Config(
 
   private static String tenantContext(Reader r) {
     String mode = r.text("db.tenant-context");
-    if (!mode.equals("session") && !mode.equals("transaction")) {
-      throw new ConfigException("db.tenant-context", "must be session or transaction");
+    if (!mode.equals("statement") && !mode.equals("transaction")) {
+      throw new ConfigException("db.tenant-context", "must be statement or transaction");
     }
     return mode;
   }

@@ -5,6 +5,7 @@ import io.tenantry.tenant.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 
 import java.util.EnumMap;
@@ -32,34 +33,45 @@ public final class TenantPools {
     }
   }
 
+  /** Work on one connection of the tenant's pool (a transaction, say), closed (returned) when the work completes. */
   public <T> Future<T> withConnection(Tenant tenant, Function<SqlConnection, Future<T>> work) {
-    AtomicInteger counter = inFlight.get(tenant.isolation());
-    counter.incrementAndGet();
-    Future<T> result = tenant.isolation() == Isolation.DATABASE
-      ? dedicated.lease(tenant).compose(lease -> run(lease.pool(), work).eventually(() -> {
-        lease.release().run();
-        return Future.succeededFuture();
-      }))
-      : caps.acquire(tenant.id()).compose(permit -> run(platform, work).eventually(() -> {
-        permit.release();
-        return Future.succeededFuture();
-      }));
-    return result.eventually(() -> {
-      counter.decrementAndGet();
-      return Future.succeededFuture();
-    });
+    return guarded(tenant, pool -> pool.getConnection().compose(conn -> apply(work, conn).andThen(done -> conn.close())));
   }
 
-  private static <T> Future<T> run(Pool pool, Function<SqlConnection, Future<T>> work) {
-    return pool.getConnection().compose(conn -> {
-      Future<T> done;
-      try {
-        done = work.apply(conn);
-      } catch (RuntimeException e) {
-        done = Future.failedFuture(e);
-      }
-      return done.eventually(conn::close);
-    });
+  /**
+   * Work whose statements go straight to the tenant's pool, each on whichever connection is free, as a
+   * single-tenant server's would: no connection is held between them.
+   */
+  public <T> Future<T> withClient(Tenant tenant, Function<SqlClient, Future<T>> work) {
+    return guarded(tenant, pool -> apply(work, pool));
+  }
+
+  /**
+   * Runs {@code use} on the tenant's pool once it has a place there (a dedicated pool's lease, or a place under the
+   * shared pools' cap) and gives the place back when the work completes. A place granted at once (the usual case)
+   * costs no extra future.
+   */
+  private <T> Future<T> guarded(Tenant tenant, Function<Pool, Future<T>> use) {
+    AtomicInteger counter = inFlight.get(tenant.isolation());
+    counter.incrementAndGet();
+    Future<T> result;
+    if (tenant.isolation() == Isolation.DATABASE) {
+      result = dedicated.lease(tenant).compose(lease -> apply(use, lease.pool()).andThen(done -> lease.release().run()));
+    } else {
+      Future<ConcurrencyCaps.Permit> permit = caps.acquire(tenant.id());
+      result = permit.succeeded()
+        ? apply(use, platform).andThen(done -> permit.result().release())
+        : permit.compose(place -> apply(use, platform).andThen(done -> place.release()));
+    }
+    return result.andThen(done -> counter.decrementAndGet());
+  }
+
+  private static <C, T> Future<T> apply(Function<C, Future<T>> work, C client) {
+    try {
+      return work.apply(client);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   public DedicatedPools dedicated() {

@@ -16,9 +16,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The SQL of the records tables, in whichever tier the tenant lives. Always called on a connection from
- * TenantDb (tenant context set); every statement also names tenant_id, so a context that is somehow wrong
- * yields no rows rather than another tenant's.
+ * The SQL of the records tables, in whichever tier the tenant lives. Always called on a client from TenantDb (the
+ * tenant's pool, under its cap); every statement sets its own transaction-local tenant context and names tenant_id,
+ * so a context and a key that disagree yield no rows rather than another tenant's.
  */
 public final class RecordStore {
   private final Map<String, RecordSql> bySchema = new ConcurrentHashMap<>();

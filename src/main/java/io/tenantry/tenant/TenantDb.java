@@ -11,33 +11,38 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The only way handlers reach tenant data. Gets a connection from the tenant's pool ({@link TenantPools}), makes
- * sure the connection carries the tenant's context ({@code app.tenant_id}, which row-level security reads) and
- * runs the work on it.
+ * The only way handlers reach tenant data: a connection (or the pool) of the tenant's tier, under its concurrency
+ * cap, with the tenant context ({@code app.tenant_id}, which row-level security reads) in force while the work's
+ * statements run.
  *
- * <p>Where the context lives is {@link ContextMode}: by default ({@code SESSION}) it is bound to the physical
- * connection and re-set only when the connection serves another tenant than the one it served last — a context
- * statement written together with the work's, none at all when the connection already holds the tenant. The guard
- * that makes this safe: every tenant statement also names {@code tenant_id = $1} (RecordSql), so a context that
- * is somehow stale yields nothing — RLS for one tenant AND the key of another — and rejects every write (the
- * policy's WITH CHECK); a fresh connection has no context and sees nothing. {@code TRANSACTION} sets the context
- * transaction-locally around every unit (BEGIN; SET LOCAL ... COMMIT) so that no context ever outlives a unit —
- * for deployments behind a transaction-pooling proxy (PgBouncer), where the connection the server holds is not
- * the backend that runs the next statement. It costs two extra protocol messages per unit (docs/benchmarks.md).
+ * <p>The context is always transaction-local: it never outlives the statement or transaction that set it, so a
+ * pooled connection never carries one to its next user, and a statement that does not set it sees and writes
+ * nothing. Where it is set is {@link ContextMode}. By default ({@code STATEMENT}) every tenant statement sets it
+ * itself: its WHERE clause carries {@link #CONTEXT} (RecordSql), an InitPlan that PostgreSQL evaluates as the
+ * plan's one-time filter, before the scan and the policy read the setting — no statement besides the work's, and
+ * it holds behind a transaction-pooling proxy too. {@code TRANSACTION} sets it with BEGIN; SET LOCAL before the
+ * work and COMMITs after, which does not depend on how PostgreSQL orders a statement's filters, at the price of two
+ * extra protocol messages per unit (docs/benchmarks.md). In both, every statement also names {@code tenant_id = $1}:
+ * a context and a key that disagree match nothing.
  */
 public final class TenantDb {
-  /** Where the tenant context lives; {@code db.tenant-context}. */
-  public enum ContextMode { SESSION, TRANSACTION }
+  /** Where the tenant context is set; {@code db.tenant-context}. */
+  public enum ContextMode { STATEMENT, TRANSACTION }
 
+  /**
+   * The tenant context as part of a statement's WHERE clause, {@code $1} being the tenant id: sets
+   * {@code app.tenant_id} for the statement's own transaction. PostgreSQL evaluates an uncorrelated sub-select as
+   * an InitPlan of the plan's one-time filter, before any row is read, and the policy's own sub-select (which
+   * reads the setting) only after it; if it ever did otherwise the policy would read no context and the statement
+   * would find nothing and write nothing (the records tests would all fail), never another tenant's rows.
+   */
+  public static final String CONTEXT = "(SELECT set_config('app.tenant_id', $1::uuid::text, true)) IS NOT NULL";
   static final String SET_CONTEXT = "SELECT set_config('app.tenant_id', $1, true)";
   static final String COMMIT = "COMMIT";
-  private static final Future<Void> ALREADY_BOUND = Future.succeededFuture();
-  /** Far above any connection budget; see {@link BoundContexts}. */
-  private static final int TRACKED_CONNECTIONS = 100_000;
+  private static final Future<Object> NOTHING = Future.succeededFuture();
 
   private final TenantPools pools;
   private final ContextMode mode;
-  private final BoundContexts bound = new BoundContexts(TRACKED_CONNECTIONS);
 
   public TenantDb(TenantPools pools, ContextMode mode) {
     this.pools = pools;
@@ -46,74 +51,30 @@ public final class TenantDb {
 
   /**
    * Work whose statements each commit on their own (a single read or insert, say) and are all issued before the
-   * work returns (no statement waits for another's result). The context statement when one is needed (SESSION
-   * mode) or BEGIN with the context and COMMIT (TRANSACTION mode) and the work's statements are written to the
-   * connection together, in one write ({@link OneWrite}), and answered in one round trip. A statement created
-   * after the work returned is refused.
+   * work returns (no statement waits for another's result); every statement carries {@link #CONTEXT}. In
+   * {@code STATEMENT} mode the statements go straight to the pool, as a single-tenant server's would. In
+   * {@code TRANSACTION} mode BEGIN with the context, the statements and COMMIT are written to one connection
+   * together, in one write ({@link OneWrite}), and a statement created after the work returned is refused.
    */
   public <T> Future<T> autocommit(Tenant tenant, Function<SqlClient, Future<T>> work) {
-    return pools.withConnection(tenant, conn -> OneWrite.run(conn, client -> mode == ContextMode.SESSION
-      ? sessionUnit(conn, client, tenant.id(), work)
-      : transactionUnit(client, tenant.id(), work)));
-  }
-
-  private <T> Future<T> sessionUnit(SqlConnection conn, SqlClient client, UUID tenantId,
-                                    Function<SqlClient, Future<T>> work) {
-    Future<?> context = bind(conn, client, tenantId);
-    Future<T> result = run(work, client);
-    return settle(conn, tenantId, context, result);
+    if (mode == ContextMode.STATEMENT) {
+      return pools.withClient(tenant, client -> run(work, client));
+    }
+    return pools.withConnection(tenant, conn -> OneWrite.run(conn, client -> transactionUnit(client, tenant.id(), work)));
   }
 
   /** Work that needs one transaction (read, check, write): rolled back if any of it fails. */
   public <T> Future<T> withTenant(Tenant tenant, Function<SqlConnection, Future<T>> work) {
     return pools.withConnection(tenant, conn -> {
-      Future<?> context = mode == ContextMode.SESSION ? bind(conn, conn, tenant.id()) : ALREADY_BOUND;
       Future<Transaction> begin = conn.begin();
       Future<?> local = mode == ContextMode.TRANSACTION
         ? conn.preparedQuery(SET_CONTEXT).execute(Tuple.of(tenant.id().toString()))
-        : ALREADY_BOUND;
+        : NOTHING;
       Future<T> result = run(work, conn);
-      Future<T> unit = Future.join(context, begin, local, result)
+      return Future.join(begin, local, result)
         .compose(
           done -> begin.result().commit().map(v -> result.result()),
-          failed -> rollback(begin).compose(v -> Future.<T>failedFuture(firstCause(result, context, local, begin))));
-      return mode == ContextMode.SESSION ? settle(conn, tenant.id(), context, unit) : unit;
-    });
-  }
-
-  /**
-   * The session context for this tenant, unless the connection already holds it. The context statement is
-   * written before the work's statements (same connection, in order), so they run under it. A simple-protocol
-   * {@code SET} (a utility statement: nothing to plan, no rows to describe) costs both sides less than a prepared
-   * {@code SELECT set_config(...)}; the id is inlined, which is safe because it is a {@link UUID}'s own text,
-   * never client input.
-   */
-  private Future<?> bind(SqlConnection conn, SqlClient client, UUID tenantId) {
-    if (bound.holds(conn, tenantId)) {
-      return ALREADY_BOUND;
-    }
-    bound.forget(conn);
-    return client.query(setSessionContext(tenantId)).execute();
-  }
-
-  /**
-   * The work's result, unless the context statement failed (then the result may be an empty "not found"). The
-   * connection answers in order, so the context statement has its answer by the time the work's last statement
-   * has; only then is the connection recorded as holding the tenant. Any failure forgets it. No listener is put
-   * on the context statement itself: a completion nobody listens to costs nothing.
-   */
-  private <T> Future<T> settle(SqlConnection conn, UUID tenantId, Future<?> context, Future<T> result) {
-    return result.transform(done -> {
-      if (done.succeeded() && context.succeeded()) {
-        if (context != ALREADY_BOUND) {
-          bound.bound(conn, tenantId);
-        }
-        return Future.succeededFuture(done.result());
-      }
-      bound.forget(conn);
-      return Future.failedFuture(context.failed() ? context.cause()
-        : done.failed() ? done.cause()
-        : new IllegalStateException("the tenant context statement was not answered"));
+          failed -> rollback(begin).compose(v -> Future.<T>failedFuture(firstCause(result, local, begin))));
     });
   }
 
@@ -133,17 +94,8 @@ public final class TenantDb {
       : Future.failedFuture(firstCause(result, begin, commit)));
   }
 
-  static String setSessionContext(UUID tenantId) {
-    return "SET app.tenant_id = '" + tenantId + "'";
-  }
-
   static String beginWithContext(UUID tenantId) {
     return "BEGIN; SET LOCAL app.tenant_id = '" + tenantId + "'";
-  }
-
-  /** Connections whose bound context this node tracks (for tests and the pools' stats). */
-  int boundConnections() {
-    return bound.size();
   }
 
   private static <C extends SqlClient, T> Future<T> run(Function<C, Future<T>> work, C conn) {

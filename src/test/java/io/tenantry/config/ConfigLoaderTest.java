@@ -20,7 +20,7 @@ class ConfigLoaderTest {
     assertThat(config.appRole()).isEqualTo("tenantry_app");
     assertThat(config.profile()).isEqualTo(Config.Profile.PROD);
     assertThat(config.bodyLimit()).isEqualTo(1024 * 1024);
-    assertThat(config.dbTenantContext()).isEqualTo("session");
+    assertThat(config.dbTenantContext()).isEqualTo("statement");
   }
 
   @Test
@@ -76,7 +76,7 @@ class ConfigLoaderTest {
       .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("profile");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("auth.password-iterations", "100")))
       .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("auth.password-iterations");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("db.tenant-context", "connection")))
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("db.tenant-context", "session")))
       .isInstanceOf(ConfigException.class).extracting("key").isEqualTo("db.tenant-context");
     assertThat(ConfigLoader.load(null, Map.of("TENANTRY_DB_TENANT_CONTEXT", "transaction"), Map.of()).dbTenantContext())
       .isEqualTo("transaction");

@@ -41,7 +41,7 @@ class PooledConnectionAttacksTest {
 
   /** db.tenant-context; {@link TransactionContextPooledConnectionAttacksTest} runs the same with "transaction". */
   protected String tenantContext() {
-    return "session";
+    return "statement";
   }
 
   @BeforeAll

@@ -1,5 +1,6 @@
 package io.tenantry.records;
 
+import io.tenantry.tenant.TenantDb;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -8,8 +9,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The tenant key is load-bearing: with the session-level tenant context (db.tenant-context: session) a context
- * that is somehow stale must yield nothing, which holds only because every statement also names the tenant.
+ * Every statement carries its own tenant context (db.tenant-context: statement, the default, sends nothing else)
+ * and names the tenant as its key, both from $1: a statement without the context would see nothing, and one whose
+ * context and key disagreed would match nothing.
  */
 class RecordSqlTest {
   @ParameterizedTest
@@ -17,9 +19,11 @@ class RecordSqlTest {
   void everyStatementIsKeyedByTheTenantAsItsFirstParameter(String schema) {
     RecordSql sql = RecordSql.forSchema(schema);
     for (String statement : List.of(sql.get(), sql.lock(), sql.update(), sql.delete(), sql.listFirst(), sql.listAfter())) {
-      assertThat(statement).as(statement).contains("WHERE tenant_id = $1 AND ");
+      assertThat(statement).as(statement).contains("WHERE tenant_id = $1 AND ").contains(" AND " + TenantDb.CONTEXT);
     }
-    assertThat(sql.insert()).contains("(tenant_id, collection, id, data) VALUES ($1, ");
+    assertThat(sql.insert()).contains("(tenant_id, collection, id, data) SELECT $1::uuid, ")
+      .contains(" WHERE " + TenantDb.CONTEXT + " RETURNING ");
+    assertThat(TenantDb.CONTEXT).contains("set_config('app.tenant_id', $1::uuid::text, true)");
   }
 
   @ParameterizedTest
