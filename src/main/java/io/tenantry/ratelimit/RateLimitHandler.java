@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -23,6 +24,10 @@ import java.util.Set;
 public final class RateLimitHandler implements Handler<RoutingContext> {
   private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
   private static final String DONE = "rateLimited";
+  // Pre-encoded names: hashed and written without per-request conversion.
+  private static final CharSequence LIMIT = HttpHeaders.createOptimized("RateLimit-Limit");
+  private static final CharSequence REMAINING = HttpHeaders.createOptimized("RateLimit-Remaining");
+  private static final CharSequence RESET = HttpHeaders.createOptimized("RateLimit-Reset");
 
   private final LimitsCache limits;
   private final RateLimiter limiter;
@@ -61,9 +66,9 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
     }
     Decision decision = decided.result();
     HttpServerResponse response = ctx.response();
-    response.putHeader("RateLimit-Limit", Integer.toString(decision.limit()));
-    response.putHeader("RateLimit-Remaining", Integer.toString(decision.remaining()));
-    response.putHeader("RateLimit-Reset", Long.toString(decision.resetSeconds()));
+    response.putHeader(LIMIT, Integer.toString(decision.limit()));
+    response.putHeader(REMAINING, Integer.toString(decision.remaining()));
+    response.putHeader(RESET, Long.toString(decision.resetSeconds()));
     if (decision.allowed()) {
       ctx.next();
     } else {

@@ -25,9 +25,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One per event loop. Routes come from the OpenAPI document (which also validates requests), so a route the
- * document does not describe cannot exist. Order of the root handlers: drain notice, path prefix, request id,
- * access log, body (bounded), authentication, tenant resolution for /api/, then the tenant's rate limit — before
- * validation and handlers, so a refused request costs next to nothing.
+ * document does not describe cannot exist. Order of the root handlers: drain notice and path prefix, request id,
+ * access log, body (bounded), authentication, then for /api/ tenant resolution and the tenant's rate limit (one
+ * handler) — before validation and handlers, so a refused request costs next to nothing.
  * Undeploying it shuts its server down gracefully: no new connections, in-flight requests get up to
  * shutdown.timeout-ms to finish, then whatever is left is closed.
  */
@@ -61,14 +61,12 @@ public final class HttpVerticle extends VerticleBase {
     RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
     builder
       // Platform handlers: vertx-web requires them before the body handler.
-      .rootHandler((PlatformHandler) this::closeWhileDraining)
-      .rootHandler((PlatformHandler) TenantResolution::pathPrefix)
+      .rootHandler((PlatformHandler) this::drainNoticeAndPathPrefix)
       .rootHandler((PlatformHandler) RequestIds::handle)
       .rootHandler(platform.config().accessLog() ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
       .rootHandler(BodyHandler.create(false).setBodyLimit(platform.config().bodyLimit()))
       .rootHandler(platform.authenticator()::handle)
-      .rootHandler(this::resolveTenantForDataPlane)
-      .rootHandler(this::rateLimitDataPlane);
+      .rootHandler(this::dataPlaneGate);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
     on(builder, "getReady", HealthCheckHandler.createWithHealthChecks(platform.readiness()));
@@ -109,26 +107,24 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * While draining, every response asks the client to close its connection, so no keep-alive connection is idle
-   * (and about to be reused by the client) when the server stops and closes idle connections.
+   * (and about to be reused by the client) when the server stops and closes idle connections. Then /t/{slug}/api/...
+   * is rerouted to /api/... ({@link TenantResolution#pathPrefix}). One root handler for both: each root handler is
+   * one more step through the router for every request.
    */
-  private void closeWhileDraining(RoutingContext ctx) {
+  private void drainNoticeAndPathPrefix(RoutingContext ctx) {
     if (platform.draining().active()) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
-    ctx.next();
+    TenantResolution.pathPrefix(ctx);
   }
 
-  private void resolveTenantForDataPlane(RoutingContext ctx) {
+  /**
+   * Data plane (/api/): resolves the tenant, then charges its rate limit — in one root handler, the rate limit
+   * called directly once the tenant is attached rather than through another router step.
+   */
+  private void dataPlaneGate(RoutingContext ctx) {
     if (ctx.request().path().startsWith("/api/")) {
-      platform.tenantResolution().handle(ctx);
-    } else {
-      ctx.next();
-    }
-  }
-
-  private void rateLimitDataPlane(RoutingContext ctx) {
-    if (ctx.request().path().startsWith("/api/")) {
-      platform.rateLimiting().handler().handle(ctx);
+      platform.tenantResolution().resolve(ctx, platform.rateLimiting().handler());
     } else {
       ctx.next();
     }

@@ -3,6 +3,7 @@ package io.tenantry.tenant;
 import io.tenantry.auth.Caller;
 import io.tenantry.http.Problem;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
@@ -43,7 +44,8 @@ public final class TenantResolution {
     ctx.next();
   }
 
-  public void handle(RoutingContext ctx) {
+  /** Resolves the tenant and hands the request to {@code then}; any failure ends it with a problem instead. */
+  public void resolve(RoutingContext ctx, Handler<RoutingContext> then) {
     Caller caller = Caller.of(ctx);
     if (caller == null) {
       ctx.fail(Problem.unauthorized("authentication is required"));
@@ -72,7 +74,7 @@ public final class TenantResolution {
       .map(done -> agree(lookups))
       .onSuccess(tenant -> {
         tenant.attachTo(ctx);
-        ctx.next();
+        then.handle(ctx);
       })
       .onFailure(ctx::fail);
   }
