@@ -16,6 +16,9 @@
 #   PG_ADMIN (postgresql://postgres@127.0.0.1:5432/postgres), REDIS_URL, TOOL (wrk|gatling; default wrk,
 #   gatling when wrk is missing and cannot be installed), KEEP=1 keeps the databases and logs,
 #   JFR_DIR=dir records a Java Flight Recording of each server (profile settings) into dir/{mt,base}.jfr,
+#   PROFILE_DIR=dir attaches async-profiler (tools.profiler:async-profiler from Maven Central) to both servers for
+#   the measured rounds only and writes CPU stacks in collapsed form to dir/{mt,base}.collapsed (flame-graph input;
+#   each server is idle while the other runs, so each file holds its own rounds),
 #   MT_FLAGS extra --key=value flags for the multi-tenant server only (e.g. --db.tenant-context=transaction),
 #   PLAN_RATE=n (default 100000) sets the default plan's rate to n/s (burst 2n) before the rounds, so that the
 #   limiter does all its work (leases from Redis, RateLimit-* headers) but never refuses: a 429 is cheaper than a
@@ -173,6 +176,25 @@ log "warm-up: ${WARMUP}s per server (JIT, pools, prepared statements, caches)"
 run_load $MT_PORT "$WARMUP" >/dev/null
 run_load $BASE_PORT "$WARMUP" >/dev/null
 
+profiler() { # start|stop: async-profiler in both servers, through the JVM's attach mechanism
+  [ -n "${PROFILE_DIR:-}" ] || return 0
+  local i=0
+  for side in mt base; do
+    local pid=${PIDS[$i]}; i=$((i + 1))
+    local opts="stop,file=$(realpath "$PROFILE_DIR")/$side.collapsed,collapsed"
+    [ "$1" = start ] && opts="start,event=cpu,interval=997us"
+    # the quotes keep jcmd from splitting the agent's options at '='
+    jcmd "$pid" JVMTI.agent_load "$PROFILER_LIB" "\"$opts\"" >/dev/null
+  done
+}
+if [ -n "${PROFILE_DIR:-}" ]; then
+  mkdir -p "$PROFILE_DIR"
+  log "fetching async-profiler"
+  mvn -q -B -Dstyle.color=never dependency:copy -Dartifact=tools.profiler:async-profiler:4.1 -DoutputDirectory="$WORK" >&2
+  unzip -qo "$WORK/async-profiler-4.1.jar" 'linux-x64/*' -d "$WORK/async-profiler"
+  PROFILER_LIB=$WORK/async-profiler/linux-x64/libasyncProfiler.so
+fi
+profiler start
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the rounds; tool $TOOL," \
   "$CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, tenants=$TENANTS ($ISOLATION, $DIST), mix $MIX"
 declare -a MT_RPS MT_P50 MT_P99 BASE_RPS BASE_P50 BASE_P99 NON2XX
@@ -191,6 +213,7 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
+profiler stop
 non2xx_total=$(printf '%s\n' "${NON2XX[@]}" | awk '{s+=$1} END {print s+0}')
 if [ "$non2xx_total" != 0 ]; then
   echo "WARNING: $non2xx_total non-2xx answers in the measured rounds (429s: the tenants' plan is lower than the offered load; see PLAN_RATE): the comparison is not like for like"
