@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,6 +36,7 @@ public final class RateLimiter {
   private final LongSupplier clock;
   private final RateLimitCounters counters;
   private final Map<UUID, TenantBudget> budgets = new ConcurrentHashMap<>();
+  private final IntUnaryOperator leaseSize = this::leaseSize;
 
   /** @param clock monotonic nanoseconds ({@code System::nanoTime} outside tests) */
   public RateLimiter(String keyPrefix, BudgetStore store, CircuitBreaker breaker, LiveNodes nodes, int leaseMax,
@@ -54,16 +56,24 @@ public final class RateLimiter {
    */
   public Future<Decision> decide(UUID tenantId, UUID userId, boolean write, Limits limits) {
     int cost = write ? limits.writeCost() : 1;
-    TenantBudget budget = budgets.compute(tenantId, (id, current) ->
-      current != null && current.limits().equals(limits) ? current : new TenantBudget(keyPrefix, id, limits, clock.getAsLong()));
+    TenantBudget budget = budgets.get(tenantId);
+    if (budget == null || !sameLimits(budget, limits)) {
+      budget = budgets.compute(tenantId, (id, current) ->
+        current != null && sameLimits(current, limits) ? current : new TenantBudget(keyPrefix, id, limits, clock.getAsLong()));
+    }
     return attempt(budget, userId, cost, 0).onSuccess(counters::decided);
+  }
+
+  /** The cached limits are one instance until they change: identity first, equality for a reloaded copy. */
+  private static boolean sameLimits(TenantBudget budget, Limits limits) {
+    return budget.limits() == limits || budget.limits().equals(limits);
   }
 
   private Future<Decision> attempt(TenantBudget budget, UUID userId, int cost, int round) {
     if (round > MAX_ROUNDS) {
       return Future.succeededFuture(local(budget, userId, cost));
     }
-    TenantBudget.Step step = budget.next(userId, cost, clock.getAsLong(), round, MAX_WAITS, this::leaseSize);
+    TenantBudget.Step step = budget.next(userId, cost, clock.getAsLong(), round, MAX_WAITS, leaseSize);
     if (step instanceof TenantBudget.Done done) {
       return Future.succeededFuture(done.decision());
     }
