@@ -37,6 +37,11 @@ public final class Roles {
     // Keep the runtime role's attributes right even if someone loosened them by hand.
     execute(c, "ALTER ROLE " + quoteIdent(app) + " NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
       + (config.dbAppPassword().isEmpty() ? "" : " PASSWORD " + quoteLiteral(config.dbAppPassword())));
+    // Every statement of the runtime role is a prepared key or range lookup, for which a generic plan is the custom
+    // plan. Without this PostgreSQL re-plans every list statement on every execution (its custom plans look cheaper
+    // than the generic one because of LIMIT $n), and planning with row-level security costs more than running it.
+    // A role setting rather than a connection parameter, so that it also holds behind PgBouncer.
+    execute(c, "ALTER ROLE " + quoteIdent(app) + " SET plan_cache_mode = force_generic_plan");
     // The admin must be able to SET ROLE to the owner (needed for non-superuser admins).
     execute(c, "GRANT " + quoteIdent(owner) + " TO CURRENT_USER");
   }

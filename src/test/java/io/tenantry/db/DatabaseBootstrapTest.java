@@ -2,11 +2,14 @@ package io.tenantry.db;
 
 import io.tenantry.config.Config;
 import io.tenantry.config.ConfigException;
+import io.tenantry.pool.PoolFactory;
 import io.tenantry.server.TenantryServer;
+import io.tenantry.support.Await;
 import io.tenantry.support.TestEnv;
 import io.tenantry.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,6 +92,17 @@ class DatabaseBootstrapTest {
       assertThat(one(st, "SELECT has_table_privilege('" + app + "', 'platform.flyway_schema_history', 'SELECT')")).isEqualTo("f");
       assertThat(one(st, "SELECT has_schema_privilege('" + app + "', 'shared', 'CREATE')")).isEqualTo("f");
       assertThat(one(st, "SELECT has_schema_privilege('" + app + "', 'public', 'CREATE')")).isEqualTo("f");
+    }
+  }
+
+  @Test
+  void theRuntimeRolesSessionsUseGenericPlans() {
+    Pool pool = new PoolFactory(ts.vertx, ts.config).platform();
+    try {
+      String mode = Await.result(pool.query("SHOW plan_cache_mode").execute(), 10).iterator().next().getString(0);
+      assertThat(mode).isEqualTo("force_generic_plan");
+    } finally {
+      Await.result(pool.close(), 10);
     }
   }
 
