@@ -16,9 +16,10 @@ import java.util.function.Function;
 /**
  * Statements of one unit of work written to the connection together: one task on the connection's event loop, one
  * flush, one {@code write(2)} — where Vert.x's pipelining alone still schedules, flushes and writes each command on
- * its own (sql-client 5.0.7, {@code SocketConnectionBase.checkPending}). Built on the client's grouping
- * ({@link SqlClientInternal#group}, internal API: re-check on every Vert.x upgrade; {@code TenantDbTest} and the
- * records API tests fail if it stops working).
+ * its own (sql-client 5.0.7, {@code SocketConnectionBase.checkPending}). Used by {@code db.tenant-context:
+ * transaction}, whose units are BEGIN with the context, the statements and COMMIT. Built on the client's grouping
+ * ({@link SqlClientInternal#group}, internal API: re-check on every Vert.x upgrade; {@code TransactionContextTest}
+ * and {@code TransactionContextPooledConnectionAttacksTest} fail if it stops working).
  *
  * <p>The group is sent when the work returns, so the work must create every statement before it returns; a
  * statement created later (after awaiting another's result) is refused with an IllegalStateException instead of
