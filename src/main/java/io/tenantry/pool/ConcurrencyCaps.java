@@ -40,6 +40,15 @@ public final class ConcurrencyCaps {
   private record Waiter(Promise<Permit> promise, Context context, long[] timer) {
   }
 
+  /**
+   * Whether a cap of {@code max} keeps its promise on pools split per event loop: a request can only use its own
+   * loop's connections, so a tenant allowed as many requests as the smallest loop pool holds could take all of it
+   * and stall every other tenant on that loop.
+   */
+  public static boolean leavesRoomOnEveryLoop(int max, int smallestLoopShare) {
+    return max < smallestLoopShare;
+  }
+
   public ConcurrencyCaps(Vertx vertx, int max, long timeoutMs) {
     this.vertx = vertx;
     this.max = max;

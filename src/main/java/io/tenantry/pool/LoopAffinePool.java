@@ -34,6 +34,7 @@ import java.util.function.IntFunction;
 public final class LoopAffinePool implements Pool {
   private final List<Pool> pools;
   private final Pool background;
+  private final int smallestShare;
   private final Map<EventLoop, Pool> byLoop = new ConcurrentHashMap<>();
 
   /** Pools made by {@code build(size)}: one per loop and one for background work, {@code totalSize} connections in all. */
@@ -46,6 +47,7 @@ public final class LoopAffinePool implements Pool {
       made.add(build.apply(forLoops / n + (i < forLoops % n ? 1 : 0)));
     }
     this.pools = List.copyOf(made);
+    this.smallestShare = forLoops / n;
     this.background = separateBackground ? build.apply(1) : pools.get(0);
   }
 
@@ -111,6 +113,11 @@ public final class LoopAffinePool implements Pool {
       size += pool.size();
     }
     return size;
+  }
+
+  /** Connections of the smallest event-loop pool: all a request on that loop can ever use at once. */
+  public int smallestShare() {
+    return smallestShare;
   }
 
   int pools() {

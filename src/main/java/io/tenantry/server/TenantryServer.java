@@ -40,6 +40,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
+import org.slf4j.LoggerFactory;
 
 /**
  * Boots the server on a node: prepares the database (worker thread), creates the shared services once, deploys
@@ -97,8 +98,13 @@ public final class TenantryServer {
     LoopAffinePool pool = pools.platform();
     DedicatedPools dedicated = new DedicatedPools(vertx, pools,
       (config.dbConnectionBudget() - config.dbPoolSize()) / config.dedicatedPoolSize(), config.dedicatedPoolIdleSeconds());
-    TenantPools tenantPools = new TenantPools(pool,
-      new ConcurrencyCaps(vertx, config.maxConcurrentPerTenant(), config.queueTimeoutMs()), dedicated);
+    int cap = config.maxConcurrentPerTenant();
+    if (!ConcurrencyCaps.leavesRoomOnEveryLoop(cap, pool.smallestShare())) {
+      LoggerFactory.getLogger(TenantryServer.class).warn("tenancy.max-concurrent-per-tenant ({}) is not below the "
+          + "smallest event-loop share of db.pool-size ({} connections): one tenant can hold all of that loop's "
+          + "connections; raise db.pool-size or lower the cap", cap, pool.smallestShare());
+    }
+    TenantPools tenantPools = new TenantPools(pool, new ConcurrencyCaps(vertx, cap, config.queueTimeoutMs()), dedicated);
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolSize(8));
     RedisAPI redisApi = RedisAPI.api(redis);
 

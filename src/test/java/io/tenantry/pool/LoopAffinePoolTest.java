@@ -49,6 +49,16 @@ class LoopAffinePoolTest {
     assertThat(sizes).containsExactly(8, 7, 1, 2, 2, 1, 1, 1, 4);
   }
 
+  @Test
+  void theSmallestShareBoundsThePerTenantCap() {
+    assertThat(pool(2, 16).smallestShare()).isEqualTo(7);
+    assertThat(pool(2, 6).smallestShare()).isEqualTo(2);
+    assertThat(pool(1, 4).smallestShare()).isEqualTo(4);
+    assertThat(ConcurrencyCaps.leavesRoomOnEveryLoop(6, 7)).as("the defaults: cap 6, 16 connections over 2 loops").isTrue();
+    assertThat(ConcurrencyCaps.leavesRoomOnEveryLoop(8, 7)).as("the cap before 2026-11-27").isFalse();
+    assertThat(ConcurrencyCaps.leavesRoomOnEveryLoop(1, 1)).isFalse();
+  }
+
   /** Each verticle instance runs on its own event loop and claims a pool there. */
   private static final class Claimer extends AbstractVerticle {
     private final LoopAffinePool pool;

@@ -65,7 +65,9 @@ class TenantPoolsTest {
 
   @Test
   void aNoisyTenantWaitsBoundedThenGets503WhileOthersAreServed() throws SQLException {
-    try (TestServer ts = TestServer.start(Map.of("tenancy.max-concurrent-per-tenant", "1", "tenancy.queue-timeout-ms", "300"))) {
+    // 6 connections: 3 and 2 for the two loops, so the noisy tenant's one place never holds a whole loop's share.
+    try (TestServer ts = TestServer.start(Map.of("tenancy.max-concurrent-per-tenant", "1", "tenancy.queue-timeout-ms", "300",
+      "db.pool-size", "6"))) {
       String admin = ts.adminToken();
       ts.createTenant(admin, "noisy");
       ts.createTenant(admin, "quiet");
