@@ -39,16 +39,6 @@ public final class Access {
       || (tenant.id().equals(caller.tenantId()) && caller.roles().contains(Caller.TENANT_ADMIN));
   }
 
-  /** A loop, not a stream: this runs on every data-plane request. */
-  private static boolean holdsAny(Caller caller, Set<String> allowed) {
-    for (String role : caller.roles()) {
-      if (allowed.contains(role)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static void requireTenantRole(RoutingContext ctx, Set<String> allowed) {
     Caller caller = Caller.of(ctx);
     Tenant tenant = Tenant.of(ctx);
@@ -58,7 +48,7 @@ public final class Access {
       ctx.next();
     } else if (!tenant.id().equals(caller.tenantId())) {
       ctx.fail(Problem.forbidden("the token is not valid for this tenant"));
-    } else if (!holdsAny(caller, allowed) && !caller.superAdmin()) {
+    } else if (!caller.holdsAny(allowed) && !caller.superAdmin()) {
       ctx.fail(Problem.forbidden("your role in this tenant does not allow this operation"));
     } else {
       ctx.next();

@@ -19,6 +19,16 @@ public record Caller(UUID userId, UUID tenantId, Set<String> roles) {
     return roles.contains(SUPER_ADMIN);
   }
 
+  /** Whether the caller holds any of {@code allowed}; a loop, not a stream: every data-plane request asks. */
+  public boolean holdsAny(Set<String> allowed) {
+    for (String role : roles) {
+      if (allowed.contains(role)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public void attachTo(RoutingContext ctx) {
     ctx.put(KEY, this);
   }

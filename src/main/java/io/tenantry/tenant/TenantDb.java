@@ -58,7 +58,7 @@ public final class TenantDb {
    */
   public <T> Future<T> autocommit(Tenant tenant, Function<SqlClient, Future<T>> work) {
     if (mode == ContextMode.STATEMENT) {
-      return pools.withClient(tenant, client -> run(work, client));
+      return pools.withClient(tenant, work); // TenantPools turns a throwing work into a failed future
     }
     return pools.withConnection(tenant, conn -> OneWrite.run(conn, client -> transactionUnit(client, tenant.id(), work)));
   }
