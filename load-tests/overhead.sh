@@ -20,6 +20,13 @@
 #   the measured rounds only and writes CPU stacks in collapsed form to dir/{mt,base}.collapsed (flame-graph input;
 #   each server is idle while the other runs, so each file holds its own rounds),
 #   MT_FLAGS extra --key=value flags for the multi-tenant server only (e.g. --db.tenant-context=transaction),
+#   ABLATION=1 adds a third server to every round, A B C A B C ...: the baseline serving the multi-tenant database's
+#   shared.records through the shared tier's own statements (java -jar tenantry.jar baseline --shared-table: tenant
+#   key, the statement's tenant context, forced RLS, the foreign key; tenant id straight from the token), which
+#   splits the overhead into PostgreSQL's isolation work (shared-table baseline / baseline) and the server's tenant
+#   machinery (multi-tenant / shared-table baseline),
+#   MT_SQL='...' SQL run as the superuser in the multi-tenant database after seeding, before the warm-up (ablations,
+#   e.g. MT_SQL='ALTER TABLE shared.records DROP CONSTRAINT records_tenant_id_fkey' to price the foreign key),
 #   PLAN_RATE=n (default 100000) sets the default plan's rate to n/s (burst 2n) before the rounds, so that the
 #   limiter does all its work (leases from Redis, RateLimit-* headers) but never refuses: a 429 is cheaper than a
 #   served request and would flatter the multi-tenant server. PLAN_RATE=default keeps the shipped plan (100/s,
@@ -50,6 +57,8 @@ MT_DB=tenantry_ovh_mt
 BASE_DB=tenantry_ovh_base
 MT_PORT=${MT_PORT:-18080}
 BASE_PORT=${BASE_PORT:-18081}
+ISO_PORT=${ISO_PORT:-18082}
+ABLATION=${ABLATION:-0}
 ADMIN_EMAIL=overhead-admin@tenantry.local
 ADMIN_PASSWORD=overhead-admin-password
 JAR=${JAR:-target/tenantry.jar}
@@ -104,6 +113,7 @@ common=(--http.host=127.0.0.1 --http.access-log="$ACCESS_LOG" --db.pool-size="$P
 start_server() { # name command db port
   local jfr=() extra=()
   [ "$1" = mt ] && [ -n "${MT_FLAGS:-}" ] && read -r -a extra <<<"$MT_FLAGS"
+  [ "$1" = iso ] && extra=(--shared-table)
   if [ -n "${JFR_DIR:-}" ]; then
     mkdir -p "$JFR_DIR"
     jfr=("-XX:StartFlightRecording=filename=$(realpath "$JFR_DIR")/$1.jfr,settings=profile,dumponexit=true")
@@ -122,6 +132,13 @@ start_server() { # name command db port
 log "starting the multi-tenant server (:$MT_PORT, database $MT_DB) and the baseline (:$BASE_PORT, database $BASE_DB)"
 start_server mt serve $MT_DB $MT_PORT
 start_server base baseline $BASE_DB $BASE_PORT
+SIDES=(mt base)
+if [ "$ABLATION" = 1 ]; then
+  [ "$ISOLATION" = shared ] || { log "ABLATION=1 measures the shared tier only"; exit 2; }
+  log "starting the shared-table baseline (:$ISO_PORT, database $MT_DB)"
+  start_server iso baseline $MT_DB $ISO_PORT
+  SIDES=(mt iso base)
+fi
 
 SEED=$WORK/seed.csv
 log "seeding $TENANTS $ISOLATION-tier tenants x $RECORDS records through the public API"
@@ -149,6 +166,10 @@ records_sql() {
 $PSQL -d $MT_DB -c "COPY ($(records_sql)) TO STDOUT" \
   | $PSQL -d $BASE_DB -c "COPY baseline.records (collection, id, version, data, created_at, updated_at) FROM STDIN"
 echo "records: multi-tenant $($PSQL -d $MT_DB -c "SELECT (SELECT count(*) FROM shared.records)") (shared table), baseline $($PSQL -d $BASE_DB -c "SELECT count(*) FROM baseline.records")" >&2
+if [ -n "${MT_SQL:-}" ]; then
+  log "ablation in $MT_DB: $MT_SQL"
+  $PSQL -d $MT_DB -c "$MT_SQL" >/dev/null
+fi
 $PSQL -d $MT_DB -c "VACUUM ANALYZE" && $PSQL -d $BASE_DB -c "VACUUM ANALYZE"
 
 run_load() { # port seconds -> RESULT line
@@ -173,8 +194,9 @@ run_load() { # port seconds -> RESULT line
 field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
 
 log "warm-up: ${WARMUP}s per server (JIT, pools, prepared statements, caches)"
-run_load $MT_PORT "$WARMUP" >/dev/null
-run_load $BASE_PORT "$WARMUP" >/dev/null
+port_of() { case $1 in mt) echo $MT_PORT ;; iso) echo $ISO_PORT ;; *) echo $BASE_PORT ;; esac; }
+name_of() { case $1 in mt) echo multi-tenant ;; iso) echo shared-table ;; *) echo baseline ;; esac; }
+for side in "${SIDES[@]}"; do run_load "$(port_of $side)" "$WARMUP" >/dev/null; done
 
 profiler() { # start|stop: async-profiler in both servers, through the JVM's attach mechanism
   [ -n "${PROFILE_DIR:-}" ] || return 0
@@ -197,19 +219,21 @@ fi
 profiler start
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the rounds; tool $TOOL," \
   "$CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, tenants=$TENANTS ($ISOLATION, $DIST), mix $MIX"
-declare -a MT_RPS MT_P50 MT_P99 BASE_RPS BASE_P50 BASE_P99 NON2XX
+declare -a MT_RPS MT_P50 MT_P99 BASE_RPS BASE_P50 BASE_P99 ISO_RPS ISO_P50 ISO_P99 NON2XX
 for round in $(seq 1 "$ROUNDS"); do
-  for side in mt base; do
-    port=$MT_PORT; [ $side = base ] && port=$BASE_PORT
-    line=$(run_load $port "$SECONDS_PER_RUN")
+  for side in "${SIDES[@]}"; do
+    line=$(run_load "$(port_of $side)" "$SECONDS_PER_RUN")
     rps=$(field rps "$line"); p50=$(field p50_ms "$line"); p99=$(field p99_ms "$line")
     bad=$(field non2xx "$line"); err=$(field errors "$line")
     printf "round %d %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s  socket errors %s  (load %s)\n" \
-      "$round" "$([ $side = mt ] && echo multi-tenant || echo baseline)" "$rps" "$p50" "$p99" "$bad" "$err" \
+      "$round" "$(name_of $side)" "$rps" "$p50" "$p99" "$bad" "$err" \
       "$(cut -d' ' -f1 /proc/loadavg)"
     NON2XX+=("$bad")
-    if [ $side = mt ]; then MT_RPS+=("$rps"); MT_P50+=("$p50"); MT_P99+=("$p99")
-    else BASE_RPS+=("$rps"); BASE_P50+=("$p50"); BASE_P99+=("$p99"); fi
+    case $side in
+      mt) MT_RPS+=("$rps"); MT_P50+=("$p50"); MT_P99+=("$p99") ;;
+      iso) ISO_RPS+=("$rps"); ISO_P50+=("$p50"); ISO_P99+=("$p99") ;;
+      *) BASE_RPS+=("$rps"); BASE_P50+=("$p50"); BASE_P99+=("$p99") ;;
+    esac
   done
 done
 
@@ -224,6 +248,14 @@ mt_p50=$(mean "${MT_P50[@]}"); base_p50=$(mean "${BASE_P50[@]}")
 mt_p99=$(mean "${MT_P99[@]}"); base_p99=$(mean "${BASE_P99[@]}")
 printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms\n" multi-tenant "$mt_rps" "$mt_p50" "$mt_p99"
 printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms\n" baseline "$base_rps" "$base_p50" "$base_p99"
+if [ "$ABLATION" = 1 ]; then
+  iso_rps=$(mean "${ISO_RPS[@]}"); iso_p50=$(mean "${ISO_P50[@]}"); iso_p99=$(mean "${ISO_P99[@]}")
+  printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms\n" shared-table "$iso_rps" "$iso_p50" "$iso_p99"
+  awk -v a="$iso_rps" -v b="$base_rps" -v e="$iso_p99" -v f="$base_p99" \
+    'BEGIN {printf "ratio  shared-table/baseline (PostgreSQL isolation work): throughput %.3f, p99 %.3f\n", a/b, e/f}'
+  awk -v a="$mt_rps" -v b="$iso_rps" -v e="$mt_p99" -v f="$iso_p99" \
+    'BEGIN {printf "ratio  multi-tenant/shared-table (server tenant machinery): throughput %.3f, p99 %.3f\n", a/b, e/f}'
+fi
 awk -v a="$mt_rps" -v b="$base_rps" -v c="$mt_p50" -v d="$base_p50" -v e="$mt_p99" -v f="$base_p99" \
   'BEGIN {printf "ratio  multi-tenant/baseline: throughput %.3f, p50 %.3f, p99 %.3f\n", a/b, c/d, e/f}'
 awk -v a="$mt_rps" -v b="$base_rps" -v e="$mt_p99" -v f="$base_p99" -v n="$TENANTS" \

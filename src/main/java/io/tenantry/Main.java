@@ -33,6 +33,9 @@ public final class Main {
                         schema- and database-tier tenant (parallel, resumable), then exit (1 if a tenant failed)
       migrate --status  print each tenant's migration version and last failure
       baseline          serve the single-tenant baseline of the overhead benchmark (load-tests/overhead.sh)
+      baseline --shared-table
+                        the same, serving the multi-tenant database's shared.records through the shared tier's
+                        statements (PostgreSQL's isolation work alone; ABLATION=1 load-tests/overhead.sh)
       --cluster         join the cluster described by the cluster.* keys (same as --cluster.enabled=true)
     Keys are those of conf/tenantry.yaml (e.g. --http.port=9090); TENANTRY_* environment variables work too.""";
 
@@ -58,10 +61,13 @@ public final class Main {
     Path file = Files.exists(Path.of("conf/tenantry.yaml")) ? Path.of("conf/tenantry.yaml") : null;
     Map<String, String> flags = new LinkedHashMap<>();
     boolean status = false;
+    boolean sharedTable = false;
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
       if (arg.equals("--status") && command.equals("migrate")) {
         status = true;
+      } else if (arg.equals("--shared-table") && command.equals("baseline")) {
+        sharedTable = true;
       } else if (arg.equals("--config")) {
         file = Path.of(next(rest, arg));
       } else if (arg.equals("--profile")) {
@@ -77,7 +83,7 @@ public final class Main {
     switch (command) {
       case "serve" -> serve(ConfigLoader.load(file, System.getenv(), flags));
       case "migrate" -> migrate(ConfigLoader.load(file, System.getenv(), flags), status);
-      case "baseline" -> baseline(ConfigLoader.load(file, System.getenv(), flags));
+      case "baseline" -> baseline(ConfigLoader.load(file, System.getenv(), flags), sharedTable);
       case "help" -> System.out.println(USAGE);
       default -> throw new UsageException("unknown command: " + command);
     }
@@ -115,10 +121,10 @@ public final class Main {
   }
 
   /** The overhead benchmark's yardstick: the same stack without the multi-tenancy machinery. */
-  private static void baseline(Config config) {
+  private static void baseline(Config config, boolean sharedTable) {
     Vertx vertx = Vertx.vertx();
     try {
-      BaselineServer server = BaselineServer.start(vertx, config).await(5, TimeUnit.MINUTES);
+      BaselineServer server = BaselineServer.start(vertx, config, sharedTable).await(5, TimeUnit.MINUTES);
       LoggerFactory.getLogger(Main.class).info("baseline listening on {}:{}", config.httpHost(), config.httpPort());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {

@@ -41,22 +41,14 @@ final class BaselineRecords {
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (collection, id));
     """;
-  private static final String COLUMNS = "id, version, data, created_at, updated_at";
-  private static final String INSERT =
-    "INSERT INTO " + TABLE + " (collection, id, data) VALUES ($1, $2, $3) RETURNING " + COLUMNS;
-  private static final String GET = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE collection = $1 AND id = $2";
-  private static final String LOCK = GET + " FOR UPDATE";
-  private static final String UPDATE = "UPDATE " + TABLE + " SET data = $3, version = version + 1, updated_at = now() "
-    + "WHERE collection = $1 AND id = $2 RETURNING " + COLUMNS;
-  private static final String LIST_FIRST = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE collection = $1 ORDER BY id LIMIT $2";
-  private static final String LIST_AFTER =
-    "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE collection = $1 AND id > $2 ORDER BY id LIMIT $3";
   private static final Set<String> WRITERS = Set.of(Caller.TENANT_ADMIN, Caller.MEMBER, Caller.SUPER_ADMIN);
 
   private final Pool pool;
+  private final BaselineSql sql;
 
-  BaselineRecords(Pool pool) {
+  BaselineRecords(Pool pool, BaselineSql sql) {
     this.pool = pool;
+    this.sql = sql;
   }
 
   /** Any authenticated caller may read. */
@@ -82,7 +74,7 @@ final class BaselineRecords {
   void create(RoutingContext ctx) {
     String collection = RecordEndpoints.collection(ctx);
     JsonObject data = RecordEndpoints.body(ctx);
-    one(pool, INSERT, Tuple.of(collection, Uuids.v7(), data), collection)
+    one(pool, sql.insert(), sql.args(ctx, collection, Uuids.v7(), data), collection)
       .map(Optional::orElseThrow)
       .onSuccess(record -> {
         ctx.response().putHeader("Location", ctx.request().path() + "/" + record.id());
@@ -94,7 +86,7 @@ final class BaselineRecords {
   void get(RoutingContext ctx) {
     String collection = RecordEndpoints.collection(ctx);
     UUID id = RecordEndpoints.id(ctx);
-    one(pool, GET, Tuple.of(collection, id), collection)
+    one(pool, sql.get(), sql.args(ctx, collection, id), collection)
       .map(found -> found.orElseThrow(BaselineRecords::notFound))
       .onSuccess(record -> send(ctx, 200, record))
       .onFailure(ctx::fail);
@@ -105,8 +97,8 @@ final class BaselineRecords {
     int limit = Paging.limit(ctx);
     UUID after = Paging.after(ctx, "records:" + collection);
     Future<RowSet<Row>> rows = after == null
-      ? pool.preparedQuery(LIST_FIRST).execute(Tuple.of(collection, limit + 1))
-      : pool.preparedQuery(LIST_AFTER).execute(Tuple.of(collection, after, limit + 1));
+      ? pool.preparedQuery(sql.listFirst()).execute(sql.args(ctx, collection, limit + 1))
+      : pool.preparedQuery(sql.listAfter()).execute(sql.args(ctx, collection, after, limit + 1));
     rows.onSuccess(set -> {
         List<Record> records = new ArrayList<>(set.size());
         set.forEach(row -> records.add(record(row, collection)));
@@ -121,10 +113,10 @@ final class BaselineRecords {
     UUID id = RecordEndpoints.id(ctx);
     JsonObject data = RecordEndpoints.body(ctx);
     IfMatch precondition = IfMatch.parse(ctx.request().getHeader("If-Match"));
-    pool.withTransaction(conn -> one(conn, LOCK, Tuple.of(collection, id), collection).compose(found -> {
+    pool.withTransaction(conn -> one(conn, sql.lock(), sql.args(ctx, collection, id), collection).compose(found -> {
         Record current = found.orElseThrow(BaselineRecords::notFound);
         precondition.check(current.version());
-        return one(conn, UPDATE, Tuple.of(collection, id, data), collection).map(Optional::orElseThrow);
+        return one(conn, sql.update(), sql.args(ctx, collection, id, data), collection).map(Optional::orElseThrow);
       }))
       .onSuccess(record -> send(ctx, 200, record))
       .onFailure(ctx::fail);

@@ -39,15 +39,21 @@ public final class BaselineServer {
     this.deploymentId = deploymentId;
   }
 
-  public static Future<BaselineServer> start(Vertx vertx, Config config) {
+  /**
+   * @param sharedTable serve from the multi-tenant server's {@code shared.records} in {@code db.name} through the
+   *                    shared tier's statements ({@link BaselineSql#sharedTier()}) instead of the plain table
+   */
+  public static Future<BaselineServer> start(Vertx vertx, Config config, boolean sharedTable) {
     return vertx.executeBlocking(() -> {
       new DatabaseBootstrap(config).run(); // database and roles, as for the real server
-      createTable(config);
+      if (!sharedTable) {
+        createTable(config);
+      }
       return JwtKeys.load(config);
     }).compose(keys -> {
       LoopAffinePool pool = new PoolFactory(vertx, config).platform();
       Authenticator authenticator = new Authenticator(new Tokens(vertx, keys, config.jwtIssuer(), config.tokenTtlSeconds()));
-      BaselineRecords records = new BaselineRecords(pool);
+      BaselineRecords records = new BaselineRecords(pool, sharedTable ? BaselineSql.sharedTier() : BaselineSql.plain());
       int instances = PoolFactory.httpEventLoops(config);
       return ApiContract.load(vertx)
         .compose(api -> vertx.deployVerticle(() -> new BaselineVerticle(config, api.contract(), authenticator, records, pool),

@@ -11,10 +11,10 @@ import static io.tenantry.db.SqlIdentifiers.quoteIdent;
  * $1 and uses it twice: as the key ({@code tenant_id = $1}) and as the statement's own tenant context
  * ({@link TenantDb#CONTEXT}), so that row-level security applies to it whichever connection it runs on.
  */
-record RecordSql(String insert, String get, String lock, String update, String delete, String listFirst, String listAfter) {
+public record RecordSql(String insert, String get, String lock, String update, String delete, String listFirst, String listAfter) {
   private static final String COLUMNS = "id, version, data, created_at, updated_at";
 
-  static RecordSql forSchema(String schema) {
+  public static RecordSql forSchema(String schema) {
     String table = quoteIdent(schema) + ".records";
     String get = "SELECT " + COLUMNS + " FROM " + table
       + " WHERE tenant_id = $1 AND collection = $2 AND id = $3 AND " + TenantDb.CONTEXT;

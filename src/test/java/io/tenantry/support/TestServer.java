@@ -67,12 +67,17 @@ public final class TestServer implements AutoCloseable {
   }
 
   public TestServer peer(Map<String, String> overrides) {
+    TestServer peer = new TestServer(peerConfig(overrides), false);
+    peer.boot();
+    return peer;
+  }
+
+  /** The configuration of another node of this deployment, on a free port of its own. */
+  public Config peerConfig(Map<String, String> overrides) {
     Map<String, String> flags = new HashMap<>(sameDeployment(config));
     flags.put("http.port", Integer.toString(freePort()));
     flags.putAll(overrides);
-    TestServer peer = new TestServer(ConfigLoader.load(null, Map.of(), flags), false);
-    peer.boot();
-    return peer;
+    return ConfigLoader.load(null, Map.of(), flags);
   }
 
   private static Map<String, String> sameDeployment(Config c) {
