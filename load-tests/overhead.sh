@@ -16,8 +16,8 @@
 #   PG_ADMIN (postgresql://postgres@127.0.0.1:5432/postgres), REDIS_URL, TOOL (wrk|gatling; default wrk,
 #   gatling when wrk is missing and cannot be installed), KEEP=1 keeps the databases and logs,
 #   JFR_DIR=dir records a Java Flight Recording of each server (profile settings) into dir/{mt,base}.jfr,
-#   PROFILE_DIR=dir attaches async-profiler (tools.profiler:async-profiler from Maven Central) to both servers for
-#   the measured rounds only and writes CPU stacks in collapsed form to dir/{mt,base}.collapsed (flame-graph input;
+#   PROFILE_DIR=dir attaches async-profiler (tools.profiler:async-profiler from Maven Central) to the servers for
+#   the measured rounds only and writes CPU stacks in collapsed form to dir/{mt,base,iso}.collapsed (flame-graph input;
 #   each server is idle while the other runs, so each file holds its own rounds),
 #   MT_FLAGS extra --key=value flags for the multi-tenant server only (e.g. --db.tenant-context=transaction),
 #   ABLATION=1 adds a third server to every round, A B C A B C ...: the baseline serving the multi-tenant database's
@@ -198,11 +198,11 @@ port_of() { case $1 in mt) echo $MT_PORT ;; iso) echo $ISO_PORT ;; *) echo $BASE
 name_of() { case $1 in mt) echo multi-tenant ;; iso) echo shared-table ;; *) echo baseline ;; esac; }
 for side in "${SIDES[@]}"; do run_load "$(port_of $side)" "$WARMUP" >/dev/null; done
 
-profiler() { # start|stop: async-profiler in both servers, through the JVM's attach mechanism
+profiler() { # start|stop: async-profiler in every server, through the JVM's attach mechanism
   [ -n "${PROFILE_DIR:-}" ] || return 0
-  local i=0
-  for side in mt base; do
-    local pid=${PIDS[$i]}; i=$((i + 1))
+  for side in "${SIDES[@]}"; do
+    local pid
+    case $side in mt) pid=${PIDS[0]} ;; base) pid=${PIDS[1]} ;; iso) pid=${PIDS[2]} ;; esac
     local opts="stop,file=$(realpath "$PROFILE_DIR")/$side.collapsed,collapsed"
     [ "$1" = start ] && opts="start,event=cpu,interval=997us"
     # the quotes keep jcmd from splitting the agent's options at '='
