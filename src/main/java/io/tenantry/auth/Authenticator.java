@@ -1,6 +1,7 @@
 package io.tenantry.auth;
 
 import io.tenantry.http.Problem;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
@@ -19,13 +20,22 @@ public final class Authenticator {
   }
 
   public void handle(RoutingContext ctx) {
+    handle(ctx, RoutingContext::next);
+  }
+
+  /**
+   * Authenticates, then hands the request to {@code then} rather than to the next route: a step that must follow
+   * authentication (the data plane's tenant resolution) runs in the same router step — each root handler is one
+   * more pass through the router for every request.
+   */
+  public void handle(RoutingContext ctx, Handler<RoutingContext> then) {
     if (Caller.of(ctx) != null) {
-      ctx.next(); // rerouted request, already authenticated
+      then.handle(ctx); // rerouted request, already authenticated
       return;
     }
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null) {
-      ctx.next();
+      then.handle(ctx);
       return;
     }
     if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length()) || header.length() == PREFIX.length()) {
@@ -35,7 +45,7 @@ public final class Authenticator {
     tokens.verify(header.substring(PREFIX.length()).trim())
       .onSuccess(caller -> {
         caller.attachTo(ctx);
-        ctx.next();
+        then.handle(ctx);
       })
       .onFailure(ctx::fail);
   }

@@ -10,7 +10,7 @@ import io.vertx.sqlclient.SqlConnection;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -22,14 +22,15 @@ public final class TenantPools {
   private final Pool platform;
   private final ConcurrencyCaps caps;
   private final DedicatedPools dedicated;
-  private final Map<Isolation, AtomicInteger> inFlight = new EnumMap<>(Isolation.class);
+  /** Striped: every request bumps its tier's count twice, from whichever event loop it runs on. */
+  private final Map<Isolation, LongAdder> inFlight = new EnumMap<>(Isolation.class);
 
   public TenantPools(Pool platform, ConcurrencyCaps caps, DedicatedPools dedicated) {
     this.platform = platform;
     this.caps = caps;
     this.dedicated = dedicated;
     for (Isolation tier : Isolation.values()) {
-      inFlight.put(tier, new AtomicInteger());
+      inFlight.put(tier, new LongAdder());
     }
   }
 
@@ -52,8 +53,8 @@ public final class TenantPools {
    * costs no extra future.
    */
   private <T> Future<T> guarded(Tenant tenant, Function<Pool, Future<T>> use) {
-    AtomicInteger counter = inFlight.get(tenant.isolation());
-    counter.incrementAndGet();
+    LongAdder counter = inFlight.get(tenant.isolation());
+    counter.increment();
     Future<T> result;
     if (tenant.isolation() == Isolation.DATABASE) {
       result = dedicated.lease(tenant).compose(lease -> apply(use, lease.pool()).andThen(done -> lease.release().run()));
@@ -63,7 +64,7 @@ public final class TenantPools {
         ? apply(use, platform).andThen(done -> permit.result().release())
         : permit.compose(place -> apply(use, platform).andThen(done -> place.release()));
     }
-    return result.andThen(done -> counter.decrementAndGet());
+    return result.andThen(done -> counter.decrement());
   }
 
   private static <C, T> Future<T> apply(Function<C, Future<T>> work, C client) {
@@ -81,7 +82,7 @@ public final class TenantPools {
   /** What the pools are doing, for operators and the metrics export. */
   public JsonObject stats() {
     JsonObject tiers = new JsonObject();
-    inFlight.forEach((tier, count) -> tiers.put(tier.sql(), new JsonObject().put("in_flight", count.get())));
+    inFlight.forEach((tier, count) -> tiers.put(tier.sql(), new JsonObject().put("in_flight", count.sum())));
     return new JsonObject()
       .put("tiers", tiers)
       .put("platform_pool", new JsonObject()

@@ -1,6 +1,7 @@
 package io.tenantry.server;
 
 import io.tenantry.auth.Access;
+import io.tenantry.auth.Authenticator;
 import io.tenantry.http.ProblemHandler;
 import io.tenantry.http.RequestIds;
 import io.tenantry.tenant.TenantResolution;
@@ -25,14 +26,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One per event loop. Routes come from the OpenAPI document (which also validates requests), so a route the
- * document does not describe cannot exist. Order of the root handlers: drain notice and path prefix, request id,
- * access log, body (bounded), authentication, then for /api/ tenant resolution and the tenant's rate limit (one
- * handler) — before validation and handlers, so a refused request costs next to nothing.
+ * document does not describe cannot exist. Order of the root handlers: drain notice, request id and path prefix
+ * (one handler), access log, body (bounded), then authentication followed in the same handler by, for /api/,
+ * tenant resolution and the tenant's rate limit — before validation and handlers, so a refused request costs next
+ * to nothing. As many root handlers as the baseline's: each one is one more pass through the router per request.
  * Undeploying it shuts its server down gracefully: no new connections, in-flight requests get up to
  * shutdown.timeout-ms to finish, then whatever is left is closed.
  */
 public final class HttpVerticle extends VerticleBase {
   private final Platform platform;
+  private final Handler<RoutingContext> gate = this::dataPlaneGate;
   private HttpServer server;
 
   public HttpVerticle(Platform platform) {
@@ -59,14 +62,13 @@ public final class HttpVerticle extends VerticleBase {
 
   Router router() {
     RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
+    Authenticator authenticator = platform.authenticator();
     builder
       // Platform handlers: vertx-web requires them before the body handler.
-      .rootHandler((PlatformHandler) this::drainNoticeAndPathPrefix)
-      .rootHandler((PlatformHandler) RequestIds::handle)
+      .rootHandler((PlatformHandler) this::entry)
       .rootHandler(platform.config().accessLog() ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
       .rootHandler(BodyHandler.create(false).setBodyLimit(platform.config().bodyLimit()))
-      .rootHandler(platform.authenticator()::handle)
-      .rootHandler(this::dataPlaneGate);
+      .rootHandler(ctx -> authenticator.handle(ctx, gate));
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
     on(builder, "getReady", HealthCheckHandler.createWithHealthChecks(platform.readiness()));
@@ -106,16 +108,20 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * While draining, every response asks the client to close its connection, so no keep-alive connection is idle
-   * (and about to be reused by the client) when the server stops and closes idle connections. Then /t/{slug}/api/...
-   * is rerouted to /api/... ({@link TenantResolution#pathPrefix}). One root handler for both: each root handler is
-   * one more step through the router for every request.
+   * First /t/{slug}/api/... is rerouted to /api/... ({@link TenantResolution#reroutedPathPrefix}; the rerouted
+   * request passes here again). While draining, every response asks the client to close its connection, so no
+   * keep-alive connection is idle (and about to be reused by the client) when the server stops and closes idle
+   * connections. Then the request gets its id ({@link RequestIds}). One root handler for the three; the headers are
+   * set after any reroute, which starts the response's headers afresh.
    */
-  private void drainNoticeAndPathPrefix(RoutingContext ctx) {
+  private void entry(RoutingContext ctx) {
+    if (TenantResolution.reroutedPathPrefix(ctx)) {
+      return;
+    }
     if (platform.draining().active()) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
-    TenantResolution.pathPrefix(ctx);
+    RequestIds.handle(ctx);
   }
 
   /**

@@ -29,8 +29,11 @@ public final class TenantResolution {
     this.registry = registry;
   }
 
-  /** Root handler: turns /t/{slug}/api/... into /api/... and remembers the slug. */
-  public static void pathPrefix(RoutingContext ctx) {
+  /**
+   * Turns /t/{slug}/api/... into /api/... and remembers the slug: reroutes the request and returns true (routing
+   * starts again, without the response headers set so far), or returns false when the path has no such prefix.
+   */
+  public static boolean reroutedPathPrefix(RoutingContext ctx) {
     String path = ctx.request().path();
     if (path.startsWith("/t/") && ctx.get(PATH_SLUG) == null) {
       int slash = path.indexOf('/', 3);
@@ -38,10 +41,10 @@ public final class TenantResolution {
         ctx.put(PATH_SLUG, path.substring(3, slash));
         String query = ctx.request().query();
         ctx.reroute(path.substring(slash) + (query == null ? "" : "?" + query));
-        return;
+        return true;
       }
     }
-    ctx.next();
+    return false;
   }
 
   /** Resolves the tenant and hands the request to {@code then}; any failure ends it with a problem instead. */

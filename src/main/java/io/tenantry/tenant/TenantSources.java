@@ -17,11 +17,12 @@ public final class TenantSources {
   private static final Pattern UUID_TEXT =
     Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-  private final List<String> baseDomains;
+  /** ".<base domain>" for each accepted base domain, made once rather than per request. */
+  private final List<String> suffixes;
 
   /** @param baseDomain the configured base domain; "localhost" is always accepted too */
   public TenantSources(String baseDomain) {
-    this.baseDomains = baseDomain.equals("localhost") ? List.of("localhost") : List.of(baseDomain, "localhost");
+    this.suffixes = baseDomain.equals("localhost") ? List.of(".localhost") : List.of("." + baseDomain, ".localhost");
   }
 
   public List<TenantRef> collect(UUID tokenTenant, String header, String host, String pathSlug) {
@@ -81,9 +82,9 @@ public final class TenantSources {
     if (name.endsWith(".")) {
       name = name.substring(0, name.length() - 1);
     }
-    for (String base : baseDomains) {
-      if (name.endsWith("." + base)) {
-        String label = name.substring(0, name.length() - base.length() - 1);
+    for (String suffix : suffixes) {
+      if (name.endsWith(suffix)) {
+        String label = name.substring(0, name.length() - suffix.length());
         if (label.isEmpty() || label.contains(".")) {
           throw Problem.badRequest("the host " + host + " does not name a single tenant");
         }
