@@ -26,6 +26,7 @@ public final class ConcurrencyCaps {
   private final Map<UUID, Slot> slots = new ConcurrentHashMap<>();
   private final AtomicInteger waiting = new AtomicInteger();
   private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong queued = new AtomicLong();
 
   /** Releases a taken place; idempotent. */
   public interface Permit {
@@ -71,6 +72,7 @@ public final class ConcurrencyCaps {
       waiter = new Waiter(Promise.promise(), context, new long[1]);
       slot.queue.addLast(waiter);
       waiting.incrementAndGet();
+      queued.incrementAndGet();
     }
     waiter.timer()[0] = vertx.setTimer(timeoutMs, id -> expire(slot, waiter));
     return waiter.promise().future();
@@ -82,6 +84,11 @@ public final class ConcurrencyCaps {
 
   public long rejected() {
     return rejected.get();
+  }
+
+  /** Requests that had to wait for a place, since start (those refused after waiting included). */
+  public long queued() {
+    return queued.get();
   }
 
   /** Requests of all tenants running under the cap right now. */

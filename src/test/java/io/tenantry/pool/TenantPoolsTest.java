@@ -109,6 +109,9 @@ class TenantPoolsTest {
       locker.close();
       assertThat(Await.result(holder).statusCode()).isEqualTo(200);
       assertThat(Await.result(waiter).statusCode()).isEqualTo(200);
+      JsonObject pool = ts.api.get("/admin/v1/pools", admin).bodyAsJsonObject().getJsonObject("platform_pool");
+      assertThat(pool.getLong("queued_total")).isEqualTo(1); // the waiter; the holder got its place at once
+      assertThat(pool.getInteger("waiting")).isZero();
     }
   }
 
