@@ -55,16 +55,24 @@ public final class TenantPools {
   private <T> Future<T> guarded(Tenant tenant, Function<Pool, Future<T>> use) {
     LongAdder counter = inFlight.get(tenant.isolation());
     counter.increment();
-    Future<T> result;
     if (tenant.isolation() == Isolation.DATABASE) {
-      result = dedicated.lease(tenant).compose(lease -> apply(use, lease.pool()).andThen(done -> lease.release().run()));
-    } else {
-      Future<ConcurrencyCaps.Permit> permit = caps.acquire(tenant.id());
-      result = permit.succeeded()
-        ? apply(use, platform).andThen(done -> permit.result().release())
-        : permit.compose(place -> apply(use, platform).andThen(done -> place.release()));
+      return dedicated.lease(tenant).compose(lease -> apply(use, lease.pool()).andThen(done -> lease.release().run()))
+        .andThen(done -> counter.decrement());
     }
-    return result.andThen(done -> counter.decrement());
+    Future<ConcurrencyCaps.Permit> permit = caps.acquire(tenant.id());
+    if (!permit.succeeded()) {
+      return permit.compose(place -> apply(use, platform).andThen(done -> place.release()))
+        .andThen(done -> counter.decrement());
+    }
+    // The usual case, a place at once: released by the work's own future's first listener — registered before
+    // the caller's, so it runs before them, as andThen would, without two more futures per request.
+    ConcurrencyCaps.Permit place = permit.result();
+    Future<T> result = apply(use, platform);
+    result.onComplete(done -> {
+      place.release();
+      counter.decrement();
+    });
+    return result;
   }
 
   private static <C, T> Future<T> apply(Function<C, Future<T>> work, C client) {
@@ -88,6 +96,7 @@ public final class TenantPools {
       .put("platform_pool", new JsonObject()
         .put("running_under_cap", caps.running())
         .put("waiting", caps.waiting())
+        .put("queued_total", caps.queued())
         .put("rejected", caps.rejected()))
       .put("dedicated_pools", new JsonObject()
         .put("open", dedicated.open())

@@ -113,8 +113,11 @@ public final class LimitsCache {
     }
   }
 
-  /** One query for every tenant held; skipped while the previous one is still running. */
-  void reloadAll() {
+  /**
+   * One query for every tenant held; skipped while the previous one is still running. The future completes when
+   * this reload is over (at once when skipped) and never fails: a failed reload keeps the last known limits.
+   */
+  Future<Void> reloadAll() {
     long now = System.nanoTime();
     entries.values().removeIf(e -> now - e.usedAt > IDLE_NANOS);
     List<UUID> ids = entries.entrySet().stream()
@@ -122,17 +125,21 @@ public final class LimitsCache {
       .map(Map.Entry::getKey)
       .toList();
     if (ids.isEmpty() || !reloading.compareAndSet(false, true)) {
-      return;
+      return Future.succeededFuture();
     }
     long startGeneration = generation.get();
-    store.byTenants(ids)
+    return store.byTenants(ids)
       .onSuccess(all -> {
         if (generation.get() == startGeneration) {
-          all.forEach(limits -> entries.computeIfPresent(limits.tenantId(),
-            (id, old) -> new Entry(Future.succeededFuture(limits), old.usedAt)));
+          // Unchanged limits keep their instance: the limiter recognises its tenant's budget by identity.
+          all.forEach(limits -> entries.computeIfPresent(limits.tenantId(), (id, old) ->
+            old.limits.succeeded() && old.limits.result().equals(limits) ? old
+              : new Entry(Future.succeededFuture(limits), old.usedAt)));
         }
       })
       .onFailure(e -> LOG.debug("reloading rate limits failed; keeping the last known ones", e))
-      .onComplete(done -> reloading.set(false));
+      .onComplete(done -> reloading.set(false))
+      .<Void>mapEmpty()
+      .otherwiseEmpty();
   }
 }

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Resolved tenants, cached in memory by id and by slug. Concurrent misses for one key share one query. A change
@@ -25,7 +26,8 @@ public final class TenantRegistry {
   private record Entry(Future<Optional<Tenant>> tenant, long expiresAt) {
   }
 
-  private final TenantStore store;
+  private final Function<UUID, Future<Optional<Tenant>>> loadById;
+  private final Function<String, Future<Optional<Tenant>>> loadBySlug;
   private final long ttlNanos;
   private final Map<UUID, Entry> byId = new ConcurrentHashMap<>();
   private final Map<String, Entry> bySlug = new ConcurrentHashMap<>();
@@ -34,7 +36,9 @@ public final class TenantRegistry {
   private EventBus eventBus;
 
   public TenantRegistry(TenantStore store, int ttlSeconds) {
-    this.store = store;
+    // made once: a lookup that hits the cache allocates no loader
+    this.loadById = store::byId;
+    this.loadBySlug = store::bySlug;
     this.ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
   }
 
@@ -59,11 +63,11 @@ public final class TenantRegistry {
   }
 
   public Future<Optional<Tenant>> byId(UUID id) {
-    return cached(byId, id, () -> store.byId(id));
+    return cached(byId, id, loadById);
   }
 
   public Future<Optional<Tenant>> bySlug(String slug) {
-    return cached(bySlug, slug, () -> store.bySlug(slug));
+    return cached(bySlug, slug, loadBySlug);
   }
 
   /**
@@ -108,8 +112,7 @@ public final class TenantRegistry {
     return f.succeeded() && f.result().map(t -> t.id().equals(id)).orElse(false);
   }
 
-  private <K> Future<Optional<Tenant>> cached(Map<K, Entry> index, K key,
-                                               java.util.function.Supplier<Future<Optional<Tenant>>> load) {
+  private <K> Future<Optional<Tenant>> cached(Map<K, Entry> index, K key, Function<K, Future<Optional<Tenant>>> load) {
     long now = System.nanoTime();
     Entry entry = index.get(key);
     if (entry != null && entry.expiresAt() - now > 0 && !entry.tenant().failed()) {
@@ -120,7 +123,7 @@ public final class TenantRegistry {
       return hit.succeeded() ? Future.succeededFuture(hit.result()) : hit;
     }
     long startGeneration = generation.get();
-    Future<Optional<Tenant>> loading = load.get();
+    Future<Optional<Tenant>> loading = load.apply(key);
     Entry fresh = new Entry(loading, now + ttlNanos);
     index.put(key, fresh);
     loading.onComplete(result -> {

@@ -73,13 +73,28 @@ public final class TenantResolution {
     }
     // One reference (the usual token-only request): no composite future; a cache hit resolves synchronously.
     Future<?> all = lookups.size() == 1 ? lookups.get(0) : Future.all(lookups);
-    all
-      .map(done -> agree(lookups))
-      .onSuccess(tenant -> {
-        tenant.attachTo(ctx);
-        then.handle(ctx);
-      })
-      .onFailure(ctx::fail);
+    if (all.isComplete()) {
+      settle(ctx, all, lookups, then);
+    } else {
+      all.onComplete(done -> settle(ctx, all, lookups, then));
+    }
+  }
+
+  private static void settle(RoutingContext ctx, Future<?> all, List<Future<Optional<Tenant>>> lookups,
+                             Handler<RoutingContext> then) {
+    if (all.failed()) {
+      ctx.fail(all.cause());
+      return;
+    }
+    Tenant tenant;
+    try {
+      tenant = agree(lookups);
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+      return;
+    }
+    tenant.attachTo(ctx);
+    then.handle(ctx);
   }
 
   private Future<Optional<Tenant>> lookup(TenantRef ref) {
