@@ -17,7 +17,7 @@ import io.vertx.sqlclient.Tuple;
  */
 record BaselineSql(boolean keyed, String insert, String get, String lock, String update, String listFirst,
                    String listAfter) {
-  static final String COLUMNS = "id, version, data, created_at, updated_at";
+  private static final String COLUMNS = "id, version, data, created_at, updated_at";
 
   static BaselineSql plain() {
     String table = BaselineRecords.TABLE;
