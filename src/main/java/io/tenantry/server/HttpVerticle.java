@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One per event loop. Routes come from the OpenAPI document (which also validates requests), so a route the
- * document does not describe cannot exist. Order of the root handlers: drain notice, request id and path prefix
+ * document does not describe cannot exist. Order of the root handlers: path prefix, drain notice and request id
  * (one handler), access log, body (bounded), then authentication followed in the same handler by, for /api/,
  * tenant resolution and the tenant's rate limit — before validation and handlers, so a refused request costs next
  * to nothing. As many root handlers as the baseline's: each one is one more pass through the router per request.
@@ -125,8 +125,8 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * Data plane (/api/): resolves the tenant, then charges its rate limit — in one root handler, the rate limit
-   * called directly once the tenant is attached rather than through another router step.
+   * Data plane (/api/): resolves the tenant, then charges its rate limit — called by the authenticator in its own
+   * router step, and the rate limit directly once the tenant is attached, rather than through more router steps.
    */
   private void dataPlaneGate(RoutingContext ctx) {
     if (ctx.request().path().startsWith("/api/")) {
