@@ -6,10 +6,18 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.Set;
 
-/** Route guards: who may call what. Each ends the request with a problem or calls {@code ctx.next()}. */
+/**
+ * Route guards: which role a route needs. Each ends the request with a problem or calls {@code ctx.next()}. On the
+ * data plane they run after the gate admitted the caller to the request's tenant; a tenant route reached without
+ * a resolved tenant fails closed.
+ */
 public final class Access {
   private static final Set<String> READERS = Caller.TENANT_ROLES;
   private static final Set<String> WRITERS = Set.of(Caller.TENANT_ADMIN, Caller.MEMBER);
+
+  /** Not expected: the gate resolves a tenant for every /api/ path the router routes. Refused, never served. */
+  private static final Problem NO_TENANT = Problem.of(500, "internal", "Internal server error",
+    "the request reached a tenant route without a resolved tenant");
 
   private Access() {
   }
@@ -44,9 +52,9 @@ public final class Access {
     Tenant tenant = Tenant.of(ctx);
     if (caller == null) {
       ctx.fail(Problem.unauthorized("authentication is required"));
-    } else if (caller.superAdmin() && caller.tenantId() == null) {
-      ctx.next();
-    } else if (!tenant.id().equals(caller.tenantId())) {
+    } else if (tenant == null) {
+      ctx.fail(NO_TENANT);
+    } else if (!caller.superAdmin() && !tenant.id().equals(caller.tenantId())) {
       ctx.fail(Problem.forbidden("the token is not valid for this tenant"));
     } else if (!caller.holdsAny(allowed) && !caller.superAdmin()) {
       ctx.fail(Problem.forbidden("your role in this tenant does not allow this operation"));

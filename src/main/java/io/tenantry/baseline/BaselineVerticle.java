@@ -5,10 +5,11 @@ import io.tenantry.config.Config;
 import io.tenantry.pool.LoopAffinePool;
 import io.tenantry.http.ProblemHandler;
 import io.tenantry.http.RequestIds;
-import io.tenantry.server.AccessLog;
+import io.tenantry.pipeline.AccessLog;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -62,7 +63,7 @@ final class BaselineVerticle extends VerticleBase {
       .rootHandler((PlatformHandler) RequestIds::handle)
       .rootHandler(config.accessLog() ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
       .rootHandler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()))
-      .rootHandler(authenticator::handle);
+      .rootHandler(this::authenticate);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
     on(builder, "createRecord", BaselineRecords::writer, records::create);
@@ -79,6 +80,21 @@ final class BaselineVerticle extends VerticleBase {
     router.errorHandler(404, ProblemHandler::handle);
     router.errorHandler(405, ProblemHandler::handle);
     return router;
+  }
+
+  /** A single-tenant server's authentication: verify the bearer token when there is one, attach the caller. */
+  private void authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null) {
+      ctx.next();
+      return;
+    }
+    authenticator.authenticate(header)
+      .onSuccess(caller -> {
+        caller.attachTo(ctx);
+        ctx.next();
+      })
+      .onFailure(ctx::fail);
   }
 
   @SafeVarargs

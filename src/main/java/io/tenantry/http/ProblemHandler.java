@@ -1,5 +1,7 @@
 package io.tenantry.http;
 
+import io.tenantry.pool.PoolBusy;
+import io.tenantry.tenant.TenantGone;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -68,6 +70,12 @@ public final class ProblemHandler {
     }
     if (failure instanceof DecodeException) {
       return Problem.badRequest("the request body is not valid JSON");
+    }
+    if (failure instanceof PoolBusy busy) {
+      return Problem.unavailable(busy.getMessage(), busy.retryAfterSeconds());
+    }
+    if (failure instanceof TenantGone) {
+      return Problem.notFound("unknown tenant");
     }
     if (failure instanceof PgException pg) {
       Problem mapped = PgErrors.toProblem(pg);

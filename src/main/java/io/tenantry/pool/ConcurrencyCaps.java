@@ -1,6 +1,5 @@
 package io.tenantry.pool;
 
-import io.tenantry.http.Problem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -134,7 +133,7 @@ public final class ConcurrencyCaps {
     waiter.promise().fail(busy());
   }
 
-  private static Problem busy() {
-    return Problem.unavailable("this tenant has too many requests in progress; retry shortly", 1);
+  private static PoolBusy busy() {
+    return new PoolBusy("this tenant has too many requests in progress; retry shortly", 1);
   }
 }

@@ -1,6 +1,5 @@
 package io.tenantry.pool;
 
-import io.tenantry.http.Problem;
 import io.tenantry.tenant.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,7 +60,7 @@ public final class DedicatedPools {
       if (entry == null) {
         if (pools.size() >= maxPools && !evictLongestIdle()) {
           rejected.incrementAndGet();
-          return Future.failedFuture(Problem.unavailable("the database connection budget is in use; retry shortly", 1));
+          return Future.failedFuture(new PoolBusy("the database connection budget is in use; retry shortly", 1));
         }
         entry = new Entry(factory.dedicated(tenant.database()));
         pools.put(tenant.id(), entry);

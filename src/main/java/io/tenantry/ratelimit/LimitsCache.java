@@ -1,6 +1,6 @@
 package io.tenantry.ratelimit;
 
-import io.tenantry.http.Problem;
+import io.tenantry.tenant.TenantGone;
 import io.tenantry.tenant.TenantRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -78,7 +78,7 @@ public final class LimitsCache {
     }
     long startGeneration = generation.get();
     Future<TenantLimits> loading = store.byTenant(tenantId)
-      .map(found -> found.orElseThrow(() -> Problem.notFound("unknown tenant")));
+      .map(found -> found.orElseThrow(() -> new TenantGone(tenantId)));
     Entry fresh = new Entry(loading, now);
     entries.put(tenantId, fresh);
     loading.onComplete(result -> {

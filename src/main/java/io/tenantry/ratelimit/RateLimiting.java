@@ -30,7 +30,6 @@ public final class RateLimiting {
   private final LimitsCache cache;
   private final RateLimiter limiter;
   private final RateLimitCounters counters;
-  private final RateLimitHandler handler;
   private final TenantLimitsEndpoints tenantLimits;
   private final PlanEndpoints plans;
   private final long sweepTimer;
@@ -43,7 +42,6 @@ public final class RateLimiting {
     this.cache = cache;
     this.limiter = limiter;
     this.counters = counters;
-    this.handler = new RateLimitHandler(cache, limiter);
     this.tenantLimits = new TenantLimitsEndpoints(tenants, store, cache);
     this.plans = new PlanEndpoints(store, cache);
     this.sweepTimer = sweepTimer;
@@ -115,8 +113,9 @@ public final class RateLimiting {
     return breaker;
   }
 
-  public RateLimitHandler handler() {
-    return handler;
+  /** Each tenant's limits in force, for the data plane's rate-limit step. */
+  public LimitsCache limits() {
+    return cache;
   }
 
   public TenantLimitsEndpoints tenantLimits() {

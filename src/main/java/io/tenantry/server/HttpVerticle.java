@@ -1,21 +1,16 @@
 package io.tenantry.server;
 
 import io.tenantry.auth.Access;
-import io.tenantry.auth.Authenticator;
 import io.tenantry.http.ProblemHandler;
-import io.tenantry.http.RequestIds;
-import io.tenantry.tenant.TenantResolution;
+import io.tenantry.pipeline.Pipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -26,16 +21,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One per event loop. Routes come from the OpenAPI document (which also validates requests), so a route the
- * document does not describe cannot exist. Order of the root handlers: path prefix, drain notice and request id
- * (one handler), access log, body (bounded), then authentication followed in the same handler by, for /api/,
- * tenant resolution and the tenant's rate limit — before validation and handlers, so a refused request costs next
- * to nothing. As many root handlers as the baseline's: each one is one more pass through the router per request.
- * Undeploying it shuts its server down gracefully: no new connections, in-flight requests get up to
- * shutdown.timeout-ms to finish, then whatever is left is closed.
+ * document does not describe cannot exist. Every request first passes the {@link Pipeline}'s root handlers (entry,
+ * access log, the gate that authenticates and admits it to its tenant, the body); each route then validates, checks
+ * the caller's role for that route, and runs its handler. Undeploying it shuts its server down gracefully: no new
+ * connections, in-flight requests get up to shutdown.timeout-ms to finish, then whatever is left is closed.
  */
 public final class HttpVerticle extends VerticleBase {
   private final Platform platform;
-  private final Handler<RoutingContext> gate = this::dataPlaneGate;
   private HttpServer server;
 
   public HttpVerticle(Platform platform) {
@@ -46,12 +38,15 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     platform.pool().claim(); // this loop's requests use connections of this loop only
     Router router = router();
+    StalledConnections stalled = new StalledConnections();
+    stalled.start(vertx, platform.config().headerTimeoutMs());
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(platform.config().httpHost())
         .setPort(platform.config().httpPort())
         .setCompressionSupported(false)
         .setIdleTimeout(120))
-      .requestHandler(router);
+      .connectionHandler(stalled::opened)
+      .requestHandler(stalled.watching(router));
     return server.listen();
   }
 
@@ -62,13 +57,7 @@ public final class HttpVerticle extends VerticleBase {
 
   Router router() {
     RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
-    Authenticator authenticator = platform.authenticator();
-    builder
-      // Platform handlers: vertx-web requires them before the body handler.
-      .rootHandler((PlatformHandler) this::entry)
-      .rootHandler(platform.config().accessLog() ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
-      .rootHandler(BodyHandler.create(false).setBodyLimit(platform.config().bodyLimit()))
-      .rootHandler(ctx -> authenticator.handle(ctx, gate));
+    platform.pipeline().install(builder);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
     on(builder, "getReady", HealthCheckHandler.createWithHealthChecks(platform.readiness()));
@@ -105,35 +94,6 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, ProblemHandler::handle);
     router.errorHandler(405, ProblemHandler::handle);
     return router;
-  }
-
-  /**
-   * First /t/{slug}/api/... is rerouted to /api/... ({@link TenantResolution#reroutedPathPrefix}; the rerouted
-   * request passes here again). While draining, every response asks the client to close its connection, so no
-   * keep-alive connection is idle (and about to be reused by the client) when the server stops and closes idle
-   * connections. Then the request gets its id ({@link RequestIds}). One root handler for the three; the headers are
-   * set after any reroute, which starts the response's headers afresh.
-   */
-  private void entry(RoutingContext ctx) {
-    if (TenantResolution.reroutedPathPrefix(ctx)) {
-      return;
-    }
-    if (platform.draining().active()) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    }
-    RequestIds.handle(ctx);
-  }
-
-  /**
-   * Data plane (/api/): resolves the tenant, then charges its rate limit — called by the authenticator in its own
-   * router step, and the rate limit directly once the tenant is attached, rather than through more router steps.
-   */
-  private void dataPlaneGate(RoutingContext ctx) {
-    if (ctx.request().path().startsWith("/api/")) {
-      platform.tenantResolution().resolve(ctx, platform.rateLimiting().handler());
-    } else {
-      ctx.next();
-    }
   }
 
   @SafeVarargs

@@ -2,14 +2,13 @@ package io.tenantry.server;
 
 import io.tenantry.admin.PoolsEndpoint;
 import io.tenantry.admin.TenantAdminEndpoints;
-import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.config.Config;
 import io.tenantry.health.Draining;
+import io.tenantry.pipeline.Pipeline;
 import io.tenantry.pool.LoopAffinePool;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.records.RecordEndpoints;
-import io.tenantry.tenant.TenantResolution;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -24,8 +23,7 @@ public record Platform(
   Buffer openApiDocument,
   HealthChecks readiness,
   Draining draining,
-  Authenticator authenticator,
-  TenantResolution tenantResolution,
+  Pipeline pipeline,
   RateLimiting rateLimiting,
   TokenEndpoint tokens,
   TenantAdminEndpoints tenantAdmin,

@@ -14,6 +14,7 @@ import io.tenantry.db.DatabaseBootstrap;
 import io.tenantry.admin.PoolsEndpoint;
 import io.tenantry.health.Draining;
 import io.tenantry.health.Readiness;
+import io.tenantry.pipeline.Pipeline;
 import io.tenantry.pool.ConcurrencyCaps;
 import io.tenantry.pool.DedicatedPools;
 import io.tenantry.pool.LoopAffinePool;
@@ -27,7 +28,6 @@ import io.tenantry.records.RecordEndpoints;
 import io.tenantry.records.RecordStore;
 import io.tenantry.tenant.TenantDb;
 import io.tenantry.tenant.TenantRegistry;
-import io.tenantry.tenant.TenantResolution;
 import io.tenantry.tenant.TenantSources;
 import io.tenantry.tenant.TenantStore;
 import io.tenantry.users.BootstrapAdmin;
@@ -131,8 +131,8 @@ public final class TenantryServer {
         api.result().document(),
         Readiness.create(vertx, pool, redisApi, node.membership(), config.cluster().minMembers(), draining),
         draining,
-        new Authenticator(tokens),
-        new TenantResolution(new TenantSources(config.baseDomain()), registry),
+        Pipeline.create(new Authenticator(tokens), new TenantSources(config.baseDomain()), registry,
+          rateLimiting.result(), draining, config.bodyLimit(), config.accessLog()),
         rateLimiting.result(),
         new TokenEndpoint(vertx, users, registry, passwords, tokens),
         new TenantAdminEndpoints(vertx, tenantStore, registry, lifecycle, users, passwords,

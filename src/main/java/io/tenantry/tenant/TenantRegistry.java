@@ -1,6 +1,9 @@
 package io.tenantry.tenant;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -16,12 +19,15 @@ import java.util.function.Function;
 /**
  * Resolved tenants, cached in memory by id and by slug. Concurrent misses for one key share one query. A change
  * made through {@link #changed(Tenant)} evicts at once on this node and is published on the event bus (with the
- * tenant id in a header) so other nodes evict too; the TTL is only a safety net. Unknown tenants are not
- * cached, so random slugs cannot fill memory.
+ * tenant id, and the slug when known, in headers) so other nodes evict too; the TTL is only a safety net.
+ * Unknown ids and slugs are remembered briefly in a bounded set of their own ({@link UnknownTenants}), so a client
+ * repeating a name that does not exist costs no database round trip, and random names cannot fill memory.
  */
 public final class TenantRegistry {
   public static final String CHANGED_ADDRESS = "tenantry.tenant.changed";
   public static final String TENANT_HEADER = "tenant-id";
+  public static final String SLUG_HEADER = "tenant-slug";
+  private static final Future<Optional<Tenant>> UNKNOWN = Future.succeededFuture(Optional.empty());
 
   private record Entry(Future<Optional<Tenant>> tenant, long expiresAt) {
   }
@@ -31,15 +37,22 @@ public final class TenantRegistry {
   private final long ttlNanos;
   private final Map<UUID, Entry> byId = new ConcurrentHashMap<>();
   private final Map<String, Entry> bySlug = new ConcurrentHashMap<>();
+  private final UnknownTenants unknown;
   /** Bumped by every eviction; a load that raced with one is not cached. */
   private final AtomicLong generation = new AtomicLong();
   private EventBus eventBus;
 
   public TenantRegistry(TenantStore store, int ttlSeconds) {
+    this(store::byId, store::bySlug, ttlSeconds, new UnknownTenants(UnknownTenants.DEFAULT_MAX, UnknownTenants.DEFAULT_TTL_MS));
+  }
+
+  TenantRegistry(Function<UUID, Future<Optional<Tenant>>> loadById, Function<String, Future<Optional<Tenant>>> loadBySlug,
+                 int ttlSeconds, UnknownTenants unknown) {
     // made once: a lookup that hits the cache allocates no loader
-    this.loadById = store::byId;
-    this.loadBySlug = store::bySlug;
+    this.loadById = loadById;
+    this.loadBySlug = loadBySlug;
     this.ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
+    this.unknown = unknown;
   }
 
   /** Starts evicting on change notices from any node. */
@@ -47,6 +60,10 @@ public final class TenantRegistry {
     this.eventBus = eventBus;
     MessageConsumer<String> consumer = eventBus.consumer(CHANGED_ADDRESS, message -> {
       UUID id = tenantId(message.headers().get(TENANT_HEADER));
+      String slug = message.headers().get(SLUG_HEADER);
+      if (slug != null) {
+        evictSlug(slug);
+      }
       if (id != null) {
         evict(id);
       }
@@ -75,8 +92,9 @@ public final class TenantRegistry {
    * evicts it within milliseconds; the TTL only covers a notice lost in a cluster split.
    */
   public void changed(Tenant tenant) {
-    bySlug.remove(tenant.slug());
-    changed(tenant.id());
+    evictSlug(tenant.slug());
+    evict(tenant.id());
+    publish(new DeliveryOptions().addHeader(TENANT_HEADER, tenant.id().toString()).addHeader(SLUG_HEADER, tenant.slug()));
   }
 
   /**
@@ -85,8 +103,12 @@ public final class TenantRegistry {
    */
   public void changed(UUID tenantId) {
     evict(tenantId);
+    publish(new DeliveryOptions().addHeader(TENANT_HEADER, tenantId.toString()));
+  }
+
+  private void publish(DeliveryOptions notice) {
     if (eventBus != null) {
-      eventBus.publish(CHANGED_ADDRESS, "changed", new DeliveryOptions().addHeader(TENANT_HEADER, tenantId.toString()));
+      eventBus.publish(CHANGED_ADDRESS, "changed", notice);
     }
   }
 
@@ -95,14 +117,22 @@ public final class TenantRegistry {
     generation.incrementAndGet();
     byId.clear();
     bySlug.clear();
+    unknown.clear();
   }
 
   public int size() {
     return byId.size();
   }
 
+  private void evictSlug(String slug) {
+    generation.incrementAndGet();
+    bySlug.remove(slug);
+    unknown.forget(slug);
+  }
+
   private void evict(UUID id) {
     generation.incrementAndGet();
+    unknown.forget(id);
     Entry entry = byId.remove(id);
     bySlug.values().removeIf(e -> e == entry || matches(e, id));
   }
@@ -118,18 +148,24 @@ public final class TenantRegistry {
     if (entry != null && entry.expiresAt() - now > 0 && !entry.tenant().failed()) {
       Future<Optional<Tenant>> hit = entry.tenant();
       // A fresh completed future, not the loading one: that one belongs to the context of the request that loaded
-      // it, and a listener added from another event loop would be dispatched to that loop — moving the rest of
-      // this request (validation, handler, database call) onto another thread and back.
-      return hit.succeeded() ? Future.succeededFuture(hit.result()) : hit;
+      // it, and a listener added from another event loop would be dispatched to that loop.
+      return hit.succeeded() ? Future.succeededFuture(hit.result()) : onCallersLoop(hit);
+    }
+    if (unknown.contains(key, now)) {
+      return UNKNOWN;
     }
     long startGeneration = generation.get();
     Future<Optional<Tenant>> loading = load.apply(key);
     Entry fresh = new Entry(loading, now + ttlNanos);
     index.put(key, fresh);
     loading.onComplete(result -> {
-      if (result.failed() || result.result().isEmpty() || generation.get() != startGeneration) {
-        // Not cached: unknown, failed, or possibly stale because a change was evicted while loading.
+      boolean current = generation.get() == startGeneration;
+      if (result.failed() || result.result().isEmpty() || !current) {
+        // Not cached: failed, unknown, or possibly stale because a change was evicted while loading.
         index.remove(key, fresh);
+        if (current && result.succeeded()) {
+          unknown.remember(key, System.nanoTime());
+        }
       } else {
         Tenant tenant = result.result().get();
         byId.putIfAbsent(tenant.id(), fresh);
@@ -137,5 +173,25 @@ public final class TenantRegistry {
       }
     });
     return loading;
+  }
+
+  /**
+   * A pending load started by a request on another event loop, seen from this one: a future completed here, so the
+   * caller's continuation stays on its own loop (its pool, its context) instead of running on the loader's.
+   */
+  private static <T> Future<T> onCallersLoop(Future<T> pending) {
+    Context caller = Vertx.currentContext();
+    if (caller == null) {
+      return pending;
+    }
+    Promise<T> here = Promise.promise();
+    pending.onComplete(result -> {
+      if (Vertx.currentContext() == caller) {
+        here.handle(result);
+      } else {
+        caller.runOnContext(v -> here.handle(result));
+      }
+    });
+    return here.future();
   }
 }

@@ -105,6 +105,7 @@ public final class TestServer implements AutoCloseable {
     flags.put("http.host", c.httpHost());
     flags.put("http.instances", Integer.toString(c.httpInstances()));
     flags.put("http.access-log", Boolean.toString(c.accessLog()));
+    flags.put("http.header-timeout-ms", Integer.toString(c.headerTimeoutMs()));
     flags.put("data-dir", c.dataDir().toString());
     flags.put("auth.password-iterations", Integer.toString(c.passwordIterations()));
     flags.put("admin.email", ADMIN_EMAIL);

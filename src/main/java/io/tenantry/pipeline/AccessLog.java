@@ -1,4 +1,4 @@
-package io.tenantry.server;
+package io.tenantry.pipeline;
 
 import io.tenantry.auth.Caller;
 import io.tenantry.http.RequestIds;

@@ -1,0 +1,147 @@
+package io.tenantry.pipeline;
+
+import io.tenantry.auth.Authenticator;
+import io.tenantry.auth.Caller;
+import io.tenantry.http.Problem;
+import io.tenantry.ratelimit.Decision;
+import io.tenantry.ratelimit.LimitsCache;
+import io.tenantry.ratelimit.RateLimiter;
+import io.tenantry.ratelimit.TenantLimits;
+import io.tenantry.tenant.Tenant;
+import io.tenantry.tenant.TenantRef;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
+
+import java.util.List;
+
+/**
+ * Who may go further, decided on the request's headers before its body is read. For every request:
+ * <ol>
+ *   <li>authenticate — verify the bearer token; a request without one is refused unless its path is public;</li>
+ * </ol>
+ * and for the data plane (/api/) then:
+ * <ol start="2">
+ *   <li>name — the tenants the request names besides its token (header, host, path prefix), unambiguously;</li>
+ *   <li>resolve and authorize — the one tenant the caller may act in ({@link TenantAccess}); a refused caller
+ *       costs that tenant nothing and learns nothing of it;</li>
+ *   <li>rate limit — charge the tenant (and the user) and set the RateLimit-* headers, or 429.</li>
+ * </ol>
+ * One router step for all of it. Paths are the router's normalized paths, so what the gate checks is what the
+ * router routes. Asynchronous steps pause the request (its body waits unread) and continue on the request's own
+ * event loop ({@link OnLoop}).
+ */
+public final class Gate implements SecurityPolicyHandler {
+  private static final String DATA_PLANE = "/api/";
+
+  private final Authenticator authenticator;
+  private final TenantNaming naming;
+  private final TenantAccess access;
+  private final LimitsCache limits;
+  private final RateLimiter limiter;
+
+  Gate(Authenticator authenticator, TenantNaming naming, TenantAccess access, LimitsCache limits, RateLimiter limiter) {
+    this.authenticator = authenticator;
+    this.naming = naming;
+    this.access = access;
+    this.limits = limits;
+    this.limiter = limiter;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    assert SameLoop.mark(ctx);
+    String path = ctx.normalizedPath();
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (authorization == null) {
+      if (PublicPaths.isPublic(path)) {
+        ctx.next();
+      } else {
+        ctx.fail(Problem.unauthorized("authentication is required: send Authorization: Bearer <token> "
+          + "(POST /auth/token issues one)"));
+      }
+      return;
+    }
+    boolean dataPlane = path.startsWith(DATA_PLANE);
+    OnLoop.whenDone(authenticator.authenticate(authorization), ctx, verified -> {
+      if (verified.failed()) {
+        fail(ctx, verified.cause());
+        return;
+      }
+      verified.result().attachTo(ctx);
+      if (dataPlane) {
+        resolve(ctx, verified.result());
+      } else {
+        proceed(ctx);
+      }
+    });
+  }
+
+  private void resolve(RoutingContext ctx, Caller caller) {
+    List<TenantRef> named;
+    try {
+      named = naming.refs(ctx.request(), PathPrefix.slug(ctx));
+    } catch (Problem p) {
+      fail(ctx, p);
+      return;
+    }
+    OnLoop.whenDone(access.resolve(caller, named), ctx, resolved -> {
+      if (resolved.failed()) {
+        fail(ctx, resolved.cause());
+        return;
+      }
+      resolved.result().attachTo(ctx);
+      rateLimit(ctx, caller, resolved.result());
+    });
+  }
+
+  private void rateLimit(RoutingContext ctx, Caller caller, Tenant tenant) {
+    boolean write = isWrite(ctx.request());
+    OnLoop.whenDone(limits.get(tenant.id()), ctx, found -> {
+      if (found.failed()) {
+        fail(ctx, found.cause());
+        return;
+      }
+      TenantLimits tenantLimits = found.result();
+      OnLoop.whenDone(limiter.decide(tenant.id(), caller.userId(), write, tenantLimits.effective()), ctx,
+        decided -> charged(ctx, decided));
+    });
+  }
+
+  private static void charged(RoutingContext ctx, AsyncResult<Decision> decided) {
+    if (decided.failed()) {
+      fail(ctx, decided.cause());
+      return;
+    }
+    Decision decision = decided.result();
+    RateLimitAnswer.headers(ctx.response(), decision);
+    if (decision.allowed()) {
+      proceed(ctx);
+    } else {
+      fail(ctx, RateLimitAnswer.tooManyRequests(decision));
+    }
+  }
+
+  private static boolean isWrite(HttpServerRequest request) {
+    HttpMethod method = request.method();
+    return method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;
+  }
+
+  /** On to the body handler, which resumes a request a step paused once it has set its own handlers. */
+  private static void proceed(RoutingContext ctx) {
+    assert SameLoop.holds(ctx);
+    ctx.next();
+  }
+
+  /** A refused request's body is never read: resumed only so the connection can drain it and be reused. */
+  private static void fail(RoutingContext ctx, Throwable cause) {
+    HttpServerRequest request = ctx.request();
+    if (!request.isEnded()) {
+      request.resume();
+    }
+    ctx.fail(cause);
+  }
+}

@@ -1,0 +1,74 @@
+package io.tenantry.pipeline;
+
+import io.tenantry.auth.Authenticator;
+import io.tenantry.health.Draining;
+import io.tenantry.http.RequestIds;
+import io.tenantry.ratelimit.RateLimiting;
+import io.tenantry.tenant.TenantRegistry;
+import io.tenantry.tenant.TenantSources;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+/**
+ * The request pipeline, in the order every request meets it:
+ * <ol>
+ *   <li>entry — /t/{slug}/api/... rerouted to /api/...; "Connection: close" while draining; the request id;</li>
+ *   <li>access log — one line when the response ends (when enabled);</li>
+ *   <li>{@link Gate} — authenticate, and on the data plane name the tenant, resolve it and authorize the caller in
+ *       it, then charge its rate limit: all on headers, before the body is read;</li>
+ *   <li>body — read, bounded by http.body-limit;</li>
+ * </ol>
+ * then, per route: validation against openapi.yaml (vertx-openapi), the route's role check
+ * ({@link io.tenantry.auth.Access}), the handler. Each root handler is one more pass through the router per
+ * request, which is why the gate's steps are one handler.
+ */
+public final class Pipeline {
+  private final Gate gate;
+  private final Draining draining;
+  private final long bodyLimit;
+  private final boolean accessLog;
+
+  private Pipeline(Gate gate, Draining draining, long bodyLimit, boolean accessLog) {
+    this.gate = gate;
+    this.draining = draining;
+    this.bodyLimit = bodyLimit;
+    this.accessLog = accessLog;
+  }
+
+  public static Pipeline create(Authenticator authenticator, TenantSources sources, TenantRegistry registry,
+                                RateLimiting rateLimiting, Draining draining, long bodyLimit, boolean accessLog) {
+    FailedResolutions failures = new FailedResolutions(FailedResolutions.DEFAULT_ALLOWANCE,
+      FailedResolutions.DEFAULT_WINDOW_MS, System::currentTimeMillis);
+    Gate gate = new Gate(authenticator, new TenantNaming(sources), new TenantAccess(registry, failures),
+      rateLimiting.limits(), rateLimiting.limiter());
+    return new Pipeline(gate, draining, bodyLimit, accessLog);
+  }
+
+  /** Installs the root handlers on a router being built (one router per event loop). */
+  public void install(RouterBuilder builder) {
+    builder
+      // Platform handlers first: vertx-web requires them before the gate (a security policy) and the body handler.
+      .rootHandler((PlatformHandler) this::entry)
+      .rootHandler(accessLog ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
+      .rootHandler(gate)
+      .rootHandler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+  }
+
+  /**
+   * The headers are set after any reroute, which starts the response's headers afresh. While draining, every
+   * response asks the client to close its connection, so no keep-alive connection is idle (and about to be reused
+   * by the client) when the server stops and closes idle connections.
+   */
+  private void entry(RoutingContext ctx) {
+    if (PathPrefix.rerouted(ctx)) {
+      return;
+    }
+    if (draining.active()) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
+    RequestIds.handle(ctx);
+  }
+}

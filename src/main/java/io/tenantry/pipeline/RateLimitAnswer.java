@@ -1,0 +1,30 @@
+package io.tenantry.pipeline;
+
+import io.tenantry.http.Problem;
+import io.tenantry.ratelimit.Decision;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+
+/** How a rate-limit decision shows in the response: RateLimit-* headers, and 429 with Retry-After when refused. */
+final class RateLimitAnswer {
+  // Pre-encoded names: hashed and written without per-request conversion.
+  private static final CharSequence LIMIT = HttpHeaders.createOptimized("RateLimit-Limit");
+  private static final CharSequence REMAINING = HttpHeaders.createOptimized("RateLimit-Remaining");
+  private static final CharSequence RESET = HttpHeaders.createOptimized("RateLimit-Reset");
+
+  private RateLimitAnswer() {
+  }
+
+  static void headers(HttpServerResponse response, Decision decision) {
+    response.putHeader(LIMIT, Integer.toString(decision.limit()));
+    response.putHeader(REMAINING, Integer.toString(decision.remaining()));
+    response.putHeader(RESET, Long.toString(decision.resetSeconds()));
+  }
+
+  static Problem tooManyRequests(Decision decision) {
+    String whose = decision.scope() == Decision.Scope.USER ? "your per-user rate limit in this tenant" : "the tenant's rate limit";
+    return Problem.of(429, "too-many-requests", "Too many requests",
+        whose + " is exhausted; retry in " + decision.retryAfterSeconds() + " s")
+      .withHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+  }
+}
