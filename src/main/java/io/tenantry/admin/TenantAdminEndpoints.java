@@ -2,7 +2,7 @@ package io.tenantry.admin;
 
 import io.tenantry.auth.Access;
 import io.tenantry.auth.Caller;
-import io.tenantry.auth.Passwords;
+import io.tenantry.auth.PasswordHashing;
 import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
@@ -30,11 +30,11 @@ public final class TenantAdminEndpoints {
   private final TenantRegistry registry;
   private final TenantLifecycle lifecycle;
   private final UserStore users;
-  private final Passwords passwords;
+  private final PasswordHashing passwords;
   private final Isolation defaultIsolation;
 
   public TenantAdminEndpoints(Vertx vertx, TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
-                              UserStore users, Passwords passwords, Isolation defaultIsolation) {
+                              UserStore users, PasswordHashing passwords, Isolation defaultIsolation) {
     this.vertx = vertx;
     this.store = store;
     this.registry = registry;
@@ -111,7 +111,7 @@ public final class TenantAdminEndpoints {
     if (password.length() < 12) {
       return Future.failedFuture(Problem.badRequest("password must have at least 12 characters"));
     }
-    return vertx.executeBlocking(() -> Optional.of(passwords.hash(password)), false);
+    return passwords.hash(password).map(Optional::of);
   }
 
   /** New users are created with the password; existing users keep theirs and only gain the membership. */

@@ -9,7 +9,8 @@ import java.util.Base64;
 
 /**
  * PBKDF2-HMAC-SHA256 password hashes, stored as {@code pbkdf2-sha256$<iterations>$<salt>$<hash>} so the cost
- * can be raised later without invalidating old hashes. Deliberately slow: call only from worker threads.
+ * can be raised later without invalidating old hashes. Deliberately slow: called only through
+ * {@link PasswordHashing}, on threads of its own.
  */
 public final class Passwords {
   private static final String SCHEME = "pbkdf2-sha256";
@@ -18,12 +19,14 @@ public final class Passwords {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final int iterations;
-  /** Verified against when the user does not exist, so an unknown email costs the same time as a wrong password. */
-  private final String decoy;
+  /**
+   * Verified against when the user does not exist, so an unknown email costs the same time as a wrong password.
+   * Made on first need, on a hashing thread rather than at construction.
+   */
+  private volatile String decoy;
 
   public Passwords(int iterations) {
     this.iterations = iterations;
-    this.decoy = hash("decoy-password-" + RANDOM.nextLong());
   }
 
   public String hash(String password) {
@@ -37,7 +40,7 @@ public final class Passwords {
   /** @param stored a stored hash, or null when the user is unknown (then the decoy is checked and false returned) */
   public boolean verify(String password, String stored) {
     boolean known = stored != null;
-    String[] parts = (known ? stored : decoy).split("\\$");
+    String[] parts = (known ? stored : decoy()).split("\\$");
     if (parts.length != 4 || !SCHEME.equals(parts[0])) {
       return false;
     }
@@ -45,6 +48,19 @@ public final class Passwords {
     byte[] expected = b64.decode(parts[3]);
     byte[] actual = derive(password, b64.decode(parts[2]), Integer.parseInt(parts[1]));
     return MessageDigest.isEqual(expected, actual) && known;
+  }
+
+  private String decoy() {
+    String made = decoy;
+    if (made == null) {
+      synchronized (this) {
+        if (decoy == null) {
+          decoy = hash("decoy-password-" + RANDOM.nextLong());
+        }
+        made = decoy;
+      }
+    }
+    return made;
   }
 
   private static byte[] derive(String password, byte[] salt, int iterations) {

@@ -6,7 +6,6 @@ import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.users.UserStore;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -19,21 +18,24 @@ import java.util.UUID;
  * POST /auth/token: email + password (+ tenant) for an access token. A wrong password, an unknown email, an
  * unknown or suspended tenant and a non-member all get the same 401 after the same work — one user lookup,
  * one membership lookup when a tenant is asked for, one password hash — so none can be told apart.
+ * Each such refusal counts against the email and the client address in the {@link LoginThrottle}; while either is
+ * throttled, attempts get that same 401 at once, before any lookup or hash, whether or not the email exists.
  */
 public final class TokenEndpoint {
   private static final Problem REFUSED = Problem.unauthorized("invalid credentials");
 
-  private final Vertx vertx;
   private final UserStore users;
   private final TenantRegistry tenants;
-  private final Passwords passwords;
+  private final PasswordHashing passwords;
+  private final LoginThrottle throttle;
   private final Tokens tokens;
 
-  public TokenEndpoint(Vertx vertx, UserStore users, TenantRegistry tenants, Passwords passwords, Tokens tokens) {
-    this.vertx = vertx;
+  public TokenEndpoint(UserStore users, TenantRegistry tenants, PasswordHashing passwords, LoginThrottle throttle,
+                       Tokens tokens) {
     this.users = users;
     this.tenants = tenants;
     this.passwords = passwords;
+    this.throttle = throttle;
     this.tokens = tokens;
   }
 
@@ -42,18 +44,30 @@ public final class TokenEndpoint {
     String email = body.getString("email");
     String password = body.getString("password");
     String tenantName = body.getString("tenant");
+    String account = LoginKeys.account(email);
+    String address = LoginKeys.address(ctx.request().remoteAddress());
+    if (throttle.refused(account, address)) {
+      ctx.fail(REFUSED);
+      return;
+    }
     Future<Optional<UserStore.User>> user = users.byEmail(users.pool(), email);
     Future<Optional<Tenant>> tenant = tenantName == null ? Future.succeededFuture(Optional.empty()) : lookup(tenantName);
     Future.all(user, tenant)
       .compose(found -> decide(user.result().orElse(null), tenantName != null, tenant.result().orElse(null), password))
       .onSuccess(token -> {
+        throttle.succeeded(account);
         ctx.response().putHeader("Cache-Control", "no-store");
         Responses.json(ctx, 200, new JsonObject()
           .put("access_token", token)
           .put("token_type", "Bearer")
           .put("expires_in", tokens.ttlSeconds()));
       })
-      .onFailure(ctx::fail);
+      .onFailure(failure -> {
+        if (failure == REFUSED) {
+          throttle.failed(account, address);
+        }
+        ctx.fail(failure);
+      });
   }
 
   private Future<Optional<Tenant>> lookup(String name) {
@@ -69,7 +83,7 @@ public final class TokenEndpoint {
     Future<Optional<String>> role = tenantAsked
       ? users.role(user == null ? UUID.randomUUID() : user.id(), tenant == null ? UUID.randomUUID() : tenant.id())
       : Future.succeededFuture(Optional.empty());
-    Future<Boolean> verified = vertx.executeBlocking(() -> passwords.verify(password, user == null ? null : user.passwordHash()), false);
+    Future<Boolean> verified = passwords.verify(password, user == null ? null : user.passwordHash());
     return Future.all(role, verified).compose(done -> {
       if (!verified.result()) {
         return Future.failedFuture(REFUSED);

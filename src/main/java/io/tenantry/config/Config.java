@@ -47,9 +47,15 @@ public record Config(
   String jwtPublicKeyFile,
   String adminEmail,
   String adminPassword,
-  RateLimitSettings rateLimit) {
+  RateLimitSettings rateLimit,
+  LoginSettings login) {
 
   public enum Profile { DEV, PROD, TEST }
+
+  /** The login.* keys: the password-hashing pool and the sign-in throttle. */
+  public record LoginSettings(int hashThreads, int hashQueue, int accountFailures, int addressFailures,
+                              int backoffSeconds, int backoffMaxSeconds, int windowSeconds, int maxEntries) {
+  }
 
   /** The ratelimit.* keys. Times in milliseconds. */
   public record RateLimitSettings(int nodes, int leaseMax, int leaseTtlMs, int redisTimeoutMs, int breakerMaxFailures,
@@ -142,7 +148,26 @@ public record Config(
       r.optionalText("auth.jwt-public-key-file"),
       r.optionalText("admin.email"),
       r.optionalText("admin.password"),
-      rateLimit(r));
+      rateLimit(r),
+      login(r));
+  }
+
+  private static LoginSettings login(Reader r) {
+    int threads = r.integer("login.hash-threads", 0, 256);
+    int backoff = r.integer("login.backoff-seconds", 1, 86_400);
+    int backoffMax = r.integer("login.backoff-max-seconds", 1, 86_400);
+    if (backoffMax < backoff) {
+      throw new ConfigException("login.backoff-max-seconds", "must be at least login.backoff-seconds (" + backoff + ")");
+    }
+    return new LoginSettings(
+      threads == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2) : threads,
+      r.integer("login.hash-queue", 0, 100_000),
+      r.integer("login.account-failures", 1, 1000),
+      r.integer("login.address-failures", 1, 100_000),
+      backoff,
+      backoffMax,
+      r.integer("login.window-seconds", 1, 604_800),
+      r.integer("login.max-entries", 100, 10_000_000));
   }
 
   private static String tenantContext(Reader r) {

@@ -3,6 +3,8 @@ package io.tenantry.server;
 import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.JwtKeys;
+import io.tenantry.auth.LoginThrottle;
+import io.tenantry.auth.PasswordHashing;
 import io.tenantry.auth.Passwords;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.auth.Tokens;
@@ -108,7 +110,8 @@ public final class TenantryServer {
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolSize(8));
     RedisAPI redisApi = RedisAPI.api(redis);
 
-    Passwords passwords = new Passwords(config.passwordIterations());
+    PasswordHashing passwords = new PasswordHashing(vertx, new Passwords(config.passwordIterations()),
+      config.login().hashThreads(), config.login().hashQueue());
     Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.tokenTtlSeconds());
     TenantStore tenantStore = new TenantStore(pool);
     TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
@@ -116,7 +119,7 @@ public final class TenantryServer {
     TenantLifecycle lifecycle = new TenantLifecycle(vertx, tenantStore, registry, new TenantProvisioner(config), dedicated);
 
     Future<ApiContract.Loaded> api = ApiContract.load(vertx);
-    Future<Void> admin = new BootstrapAdmin(vertx, config, users, passwords).ensure();
+    Future<Void> admin = new BootstrapAdmin(config, users, passwords).ensure();
     Future<Void> listening = registry.listen(vertx.eventBus());
     // A notice published while the member list changed (a node dying, a split healing) may never arrive.
     node.membership().onChange(registry::evictAll);
@@ -134,7 +137,7 @@ public final class TenantryServer {
         Pipeline.create(new Authenticator(tokens), new TenantSources(config.baseDomain()), registry,
           rateLimiting.result(), draining, config.bodyLimit(), config.accessLog()),
         rateLimiting.result(),
-        new TokenEndpoint(vertx, users, registry, passwords, tokens),
+        new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens),
         new TenantAdminEndpoints(vertx, tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation())),
         new PoolsEndpoint(tenantPools),

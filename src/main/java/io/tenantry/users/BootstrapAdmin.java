@@ -1,10 +1,9 @@
 package io.tenantry.users;
 
-import io.tenantry.auth.Passwords;
+import io.tenantry.auth.PasswordHashing;
 import io.tenantry.config.Config;
 import io.tenantry.config.ConfigException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +18,11 @@ public final class BootstrapAdmin {
   public static final String DEV_PASSWORD = "tenantry-dev-password";
   private static final Logger LOG = LoggerFactory.getLogger(BootstrapAdmin.class);
 
-  private final Vertx vertx;
   private final Config config;
   private final UserStore users;
-  private final Passwords passwords;
+  private final PasswordHashing passwords;
 
-  public BootstrapAdmin(Vertx vertx, Config config, UserStore users, Passwords passwords) {
-    this.vertx = vertx;
+  public BootstrapAdmin(Config config, UserStore users, PasswordHashing passwords) {
     this.config = config;
     this.users = users;
     this.passwords = passwords;
@@ -45,7 +42,7 @@ public final class BootstrapAdmin {
     if (password.length() < 12) {
       return Future.failedFuture(new ConfigException("admin.password", "at least 12 characters are required to create the first super-admin"));
     }
-    return vertx.executeBlocking(() -> passwords.hash(password))
+    return passwords.hash(password)
       .compose(hash -> users.insert(users.pool(), UUID.randomUUID(), email, hash, true))
       .compose(created -> created ? Future.succeededFuture() : users.makeSuperAdmin(email))
       .onSuccess(v -> {
