@@ -46,7 +46,10 @@ public record Config(
   String jwtPublicKeyFile,
   String adminEmail,
   String adminPassword,
-  RateLimitSettings rateLimit) {
+  RateLimitSettings rateLimit,
+  String jwtAudience,
+  int dbStatementTimeoutMs,
+  int dbIdleInTransactionTimeoutMs) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -140,7 +143,10 @@ public record Config(
       r.optionalText("auth.jwt-public-key-file"),
       r.optionalText("admin.email"),
       r.optionalText("admin.password"),
-      rateLimit(r));
+      rateLimit(r),
+      r.text("auth.audience"),
+      r.integer("db.statement-timeout-ms", 0, 86_400_000),
+      r.integer("db.idle-in-transaction-timeout-ms", 0, 86_400_000));
   }
 
   private static String tenantContext(Reader r) {

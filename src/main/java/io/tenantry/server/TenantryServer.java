@@ -109,7 +109,7 @@ public final class TenantryServer {
     RedisAPI redisApi = RedisAPI.api(redis);
 
     Passwords passwords = new Passwords(config.passwordIterations());
-    Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.tokenTtlSeconds());
+    Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience(), config.tokenTtlSeconds());
     TenantStore tenantStore = new TenantStore(pool);
     TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
     UserStore users = new UserStore(pool);
