@@ -43,18 +43,17 @@ final class TokenText {
   }
 
   private static int value(char c) {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
+    return c < VALUES.length ? VALUES[c] : -1;
+  }
+
+  /** The base64url alphabet's values by character; -1 for every other character. */
+  private static final byte[] VALUES = new byte[128];
+
+  static {
+    java.util.Arrays.fill(VALUES, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < alphabet.length(); i++) {
+      VALUES[alphabet.charAt(i)] = (byte) i;
     }
-    if (c >= 'a' && c <= 'z') {
-      return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-      return c - '0' + 52;
-    }
-    if (c == '-') {
-      return 62;
-    }
-    return c == '_' ? 63 : -1;
   }
 }
