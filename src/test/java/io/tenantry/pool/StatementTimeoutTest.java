@@ -2,9 +2,11 @@ package io.tenantry.pool;
 
 import io.tenantry.support.TestEnv;
 import io.tenantry.support.TestServer;
+import io.tenantry.tenant.DbTarget;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static io.tenantry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,6 +63,22 @@ class StatementTimeoutTest {
     }
   }
 
+  /** idle_in_transaction_session_timeout and statement_timeout as a pool's connection has them (the startup parameters). */
+  private static List<String> connectionSettings(TestServer ts, Integer tenantTimeout) {
+    Pool pool = new PoolFactory(ts.vertx, ts.config)
+      .dedicated(new DbTarget(ts.config.dbHost(), ts.config.dbPort(), ts.config.dbName()), tenantTimeout);
+    try {
+      List<String> settings = new ArrayList<>();
+      pool.query("SELECT setting FROM pg_settings WHERE name IN ('statement_timeout', 'idle_in_transaction_session_timeout') "
+        + "ORDER BY name").execute().await(10, TimeUnit.SECONDS).forEach(row -> settings.add(row.getString(0)));
+      return settings;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      pool.close();
+    }
+  }
+
   @Test
   void theDefaultTimeoutCancelsASlowStatementAndTheConnectionsServeAgain() throws SQLException {
     try (TestServer ts = TestServer.start(Map.of("db.statement-timeout-ms", "300",
@@ -71,6 +90,8 @@ class StatementTimeoutTest {
       }
       assertThat(setting(ts, ts.config.appRole(), "statement_timeout")).isEqualTo("300");
       assertThat(setting(ts, ts.config.appRole(), "idle_in_transaction_session_timeout")).isEqualTo("2500");
+      assertThat(connectionSettings(ts, null)).containsExactly("2500", "300");
+      assertThat(connectionSettings(ts, 1234)).containsExactly("2500", "1234");
 
       try (Connection locker = lockTable(ts.config.dbName(), "shared.records")) {
         for (int i = 0; i < 4; i++) { // more than any one loop's share of the pool: every connection gets cancelled
