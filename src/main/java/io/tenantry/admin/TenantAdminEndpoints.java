@@ -32,12 +32,14 @@ public final class TenantAdminEndpoints {
   private final UserStore users;
   private final PasswordHashing passwords;
   private final Isolation defaultIsolation;
+  private final TenantTimeoutsEndpoint timeouts;
 
   public TenantAdminEndpoints(Vertx vertx, TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
                               UserStore users, PasswordHashing passwords, Isolation defaultIsolation) {
     this.vertx = vertx;
     this.store = store;
     this.registry = registry;
+    this.timeouts = new TenantTimeoutsEndpoint(store, registry);
     this.lifecycle = lifecycle;
     this.users = users;
     this.passwords = passwords;
@@ -162,5 +164,9 @@ public final class TenantAdminEndpoints {
       }
       return Future.succeededFuture(tenant.get());
     });
+  }
+
+  public TenantTimeoutsEndpoint timeouts() {
+    return timeouts;
   }
 }

@@ -24,16 +24,18 @@ public final class Tokens {
 
   private final JWTAuth jwt;
   private final String issuer;
+  private final List<String> audience;
   private final int ttlSeconds;
   private final VerifiedTokens verified = new VerifiedTokens(CACHE_SIZE);
 
-  public Tokens(Vertx vertx, JwtKeys keys, String issuer, int ttlSeconds) {
+  public Tokens(Vertx vertx, JwtKeys keys, String issuer, String audience, int ttlSeconds) {
     this.issuer = issuer;
+    this.audience = List.of(audience);
     this.ttlSeconds = ttlSeconds;
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.publicPem()))
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.privatePem()))
-      .setJWTOptions(new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(issuer).setLeeway(5)));
+      .setJWTOptions(new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(issuer).setAudience(this.audience).setLeeway(5)));
   }
 
   public int ttlSeconds() {
@@ -50,19 +52,33 @@ public final class Tokens {
       claims.put("tenant", tenantId.toString());
     }
     return jwt.generateToken(claims, new JWTOptions()
-      .setAlgorithm(ALGORITHM).setIssuer(issuer).setExpiresInSeconds(ttlSeconds));
+      .setAlgorithm(ALGORITHM).setIssuer(issuer).setAudience(audience).setExpiresInSeconds(ttlSeconds));
   }
 
   /**
-   * Verifies signature, algorithm, issuer and expiry; fails with a 401 problem. A token verified before is
-   * answered from the cache of verified tokens until its exp (without the verifier's leeway).
+   * Verifies spelling, signature, algorithm, issuer, audience, expiry and the types of the claims read; fails with
+   * a 401 problem. A token verified before is answered from the cache of verified tokens until its exp (without the
+   * verifier's leeway); only canonically spelled tokens reach the cache, so one signed token is one cache entry and
+   * one accepted string.
    */
   public Future<Caller> verify(String token) {
+    // Only canonical tokens are ever put in the cache, so a hit is canonical: the spelling check costs nothing on
+    // the path of a repeated token and still runs before anything else looks at a new one.
     Caller known = verified.get(token, System.currentTimeMillis());
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    if (!TokenText.isCanonical(token)) {
+      return Future.failedFuture(Problem.unauthorized("the token is not a compact JWS in unpadded base64url"));
+    }
+    Future<io.vertx.ext.auth.User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // vertx-auth-jwt reads exp, iat and nbf as numbers after the signature check, throwing on other types.
+      return Future.failedFuture(Problem.unauthorized("the token's claims are malformed"));
+    }
+    return authenticated
       .recover(e -> Future.failedFuture(Problem.unauthorized("the token is invalid or expired")))
       .compose(user -> {
         JsonObject claims = user.attributes().getJsonObject("accessToken");
@@ -78,16 +94,34 @@ public final class Tokens {
   }
 
   private static Caller toCaller(JsonObject claims) {
-    if (!(claims.getValue("exp") instanceof Number)) {
-      throw new IllegalArgumentException("no numeric exp");
-    }
-    UUID user = UUID.fromString(claims.getString("sub"));
-    String tenant = claims.getString("tenant");
+    requireWholeNumber(claims, "exp", true);
+    requireWholeNumber(claims, "iat", false);
+    requireWholeNumber(claims, "nbf", false);
+    UUID user = UUID.fromString(text(claims.getValue("sub"), "sub"));
+    Object tenant = claims.getValue("tenant");
     Set<String> roles = new HashSet<>();
-    JsonArray array = claims.getJsonArray("roles", new JsonArray());
-    for (int i = 0; i < array.size(); i++) {
-      roles.add(array.getString(i));
+    Object array = claims.getValue("roles", new JsonArray());
+    if (!(array instanceof JsonArray list)) {
+      throw new IllegalArgumentException("roles is not an array");
     }
-    return new Caller(user, tenant == null ? null : UUID.fromString(tenant), Set.copyOf(roles));
+    for (Object role : list) {
+      roles.add(text(role, "roles"));
+    }
+    return new Caller(user, tenant == null ? null : UUID.fromString(text(tenant, "tenant")), Set.copyOf(roles));
+  }
+
+  /** NumericDate claims as this platform issues them: whole seconds. */
+  private static void requireWholeNumber(JsonObject claims, String name, boolean required) {
+    Object value = claims.getValue(name);
+    if (value == null ? required : !(value instanceof Integer || value instanceof Long)) {
+      throw new IllegalArgumentException(name + " is not a whole number");
+    }
+  }
+
+  private static String text(Object value, String name) {
+    if (!(value instanceof String string)) {
+      throw new IllegalArgumentException(name + " is not a string");
+    }
+    return string;
   }
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Tokens already verified, by their exact text, until their {@code exp}: a client repeating its token skips the
  * RS256 signature check and the claims parsing. Keyed by the whole token string (header, payload and signature),
- * so a token differing in any byte is a miss and gets fully verified. Bounded: when full, expired entries are
+ * so a token differing in any byte is a miss and gets fully verified; only canonically spelled tokens are looked up
+ * ({@link TokenText}), so the text is a function of the token's bytes and one token cannot have two entries. Bounded: when full, expired entries are
  * dropped first, then arbitrary ones. Thread-safe; shared by all HTTP verticles.
  */
 final class VerifiedTokens {

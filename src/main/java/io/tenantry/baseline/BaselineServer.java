@@ -52,7 +52,7 @@ public final class BaselineServer {
       return JwtKeys.load(config);
     }).compose(keys -> {
       LoopAffinePool pool = new PoolFactory(vertx, config).platform();
-      Authenticator authenticator = new Authenticator(new Tokens(vertx, keys, config.jwtIssuer(), config.tokenTtlSeconds()));
+      Authenticator authenticator = new Authenticator(new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience(), config.tokenTtlSeconds()));
       BaselineRecords records = new BaselineRecords(pool, sharedTable ? BaselineSql.sharedTier() : BaselineSql.plain());
       int instances = PoolFactory.httpEventLoops(config);
       return ApiContract.load(vertx)

@@ -48,7 +48,10 @@ public record Config(
   String adminEmail,
   String adminPassword,
   RateLimitSettings rateLimit,
-  LoginSettings login) {
+  LoginSettings login,
+  String jwtAudience,
+  int dbStatementTimeoutMs,
+  int dbIdleInTransactionTimeoutMs) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -149,7 +152,10 @@ public record Config(
       r.optionalText("admin.email"),
       r.optionalText("admin.password"),
       rateLimit(r),
-      login(r));
+      login(r),
+      r.text("auth.audience"),
+      r.integer("db.statement-timeout-ms", 0, 86_400_000),
+      r.integer("db.idle-in-transaction-timeout-ms", 0, 86_400_000));
   }
 
   private static LoginSettings login(Reader r) {

@@ -42,6 +42,11 @@ public final class Roles {
     // than the generic one because of LIMIT $n), and planning with row-level security costs more than running it.
     // A role setting rather than a connection parameter, so that it also holds behind PgBouncer.
     execute(c, "ALTER ROLE " + quoteIdent(app) + " SET plan_cache_mode = force_generic_plan");
+    // The pools also send these as startup parameters (which win, and carry a database-tier tenant's own timeout);
+    // as role settings they hold for any other session of the runtime role, behind PgBouncer too.
+    execute(c, "ALTER ROLE " + quoteIdent(app) + " SET statement_timeout = " + config.dbStatementTimeoutMs());
+    execute(c, "ALTER ROLE " + quoteIdent(app) + " SET idle_in_transaction_session_timeout = "
+      + config.dbIdleInTransactionTimeoutMs());
     // The admin must be able to SET ROLE to the owner (needed for non-superuser admins).
     execute(c, "GRANT " + quoteIdent(owner) + " TO CURRENT_USER");
   }

@@ -72,8 +72,10 @@ public final class ConcurrencyCaps {
       slot.queue.addLast(waiter);
       waiting.incrementAndGet();
       queued.incrementAndGet();
+      // Under the lock, so that a release handing this waiter a place cancels this timer and not the id 0 of an
+      // unrelated one; expire, which also takes the lock, cannot run before this block ends.
+      waiter.timer()[0] = vertx.setTimer(timeoutMs, id -> expire(slot, waiter));
     }
-    waiter.timer()[0] = vertx.setTimer(timeoutMs, id -> expire(slot, waiter));
     return waiter.promise().future();
   }
 

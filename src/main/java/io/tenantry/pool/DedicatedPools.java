@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,11 +33,14 @@ public final class DedicatedPools {
 
   private static final class Entry {
     final Pool pool;
+    /** The tenant's statement timeout its connections were opened with. */
+    final Integer statementTimeoutMs;
     int inFlight;
     long lastUsed;
 
-    Entry(Pool pool) {
+    Entry(Pool pool, Integer statementTimeoutMs) {
       this.pool = pool;
+      this.statementTimeoutMs = statementTimeoutMs;
     }
   }
 
@@ -57,12 +61,17 @@ public final class DedicatedPools {
     Entry entry;
     synchronized (this) {
       entry = pools.get(tenant.id());
+      if (entry != null && entry.inFlight == 0 && !Objects.equals(entry.statementTimeoutMs, tenant.statementTimeoutMs())) {
+        // The tenant's timeout changed: its connections carry the old one, so the pool is reopened once unused.
+        pools.remove(tenant.id()).pool.close();
+        entry = null;
+      }
       if (entry == null) {
         if (pools.size() >= maxPools && !evictLongestIdle()) {
           rejected.incrementAndGet();
           return Future.failedFuture(new PoolBusy("the database connection budget is in use; retry shortly", 1));
         }
-        entry = new Entry(factory.dedicated(tenant.database()));
+        entry = new Entry(factory.dedicated(tenant.database(), tenant.statementTimeoutMs()), tenant.statementTimeoutMs());
         pools.put(tenant.id(), entry);
         opened.incrementAndGet();
       }

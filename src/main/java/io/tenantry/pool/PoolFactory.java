@@ -10,7 +10,11 @@ import io.vertx.sqlclient.PoolOptions;
 
 import java.util.concurrent.TimeUnit;
 
-/** Runtime pools, always as the runtime role, with cached prepared statements and pipelining. */
+/**
+ * Runtime pools, always as the runtime role, with cached prepared statements and pipelining. Every connection
+ * starts with {@code statement_timeout} and {@code idle_in_transaction_session_timeout} as startup parameters (no
+ * statement per request): a slow statement of one tenant cannot hold a connection for longer than that.
+ */
 public final class PoolFactory {
   private final Vertx vertx;
   private final Config config;
@@ -26,7 +30,8 @@ public final class PoolFactory {
    */
   public LoopAffinePool platform() {
     DbTarget target = new DbTarget(config.dbHost(), config.dbPort(), config.dbName());
-    return new LoopAffinePool(httpEventLoops(config), config.dbPoolSize(), size -> build(target, size, "tenantry"));
+    return new LoopAffinePool(httpEventLoops(config), config.dbPoolSize(),
+      size -> build(target, size, "tenantry", config.dbStatementTimeoutMs()));
   }
 
   /** How many HTTP verticles (one per event loop) the servers deploy: {@code http.instances}, 0 = one per core. */
@@ -34,12 +39,13 @@ public final class PoolFactory {
     return config.httpInstances() > 0 ? config.httpInstances() : Runtime.getRuntime().availableProcessors();
   }
 
-  /** A database-tier tenant's own pool. */
-  public Pool dedicated(DbTarget target) {
-    return build(target, config.dedicatedPoolSize(), "tenantry-tenant");
+  /** A database-tier tenant's own pool, its connections with the tenant's statement timeout (null: the default). */
+  public Pool dedicated(DbTarget target, Integer statementTimeoutMs) {
+    return build(target, config.dedicatedPoolSize(), "tenantry-tenant",
+      statementTimeoutMs == null ? config.dbStatementTimeoutMs() : statementTimeoutMs);
   }
 
-  private Pool build(DbTarget target, int size, String applicationName) {
+  private Pool build(DbTarget target, int size, String applicationName, int statementTimeoutMs) {
     PgConnectOptions connect = new PgConnectOptions()
       .setHost(target.host())
       .setPort(target.port())
@@ -48,7 +54,9 @@ public final class PoolFactory {
       .setCachePreparedStatements(config.dbStatementCacheSize() > 0)
       .setPreparedStatementCacheMaxSize(Math.max(1, config.dbStatementCacheSize()))
       .setPipeliningLimit(256)
-      .addProperty("application_name", applicationName);
+      .addProperty("application_name", applicationName)
+      .addProperty("statement_timeout", Integer.toString(statementTimeoutMs))
+      .addProperty("idle_in_transaction_session_timeout", Integer.toString(config.dbIdleInTransactionTimeoutMs()));
     if (!config.dbAppPassword().isEmpty()) {
       connect.setPassword(config.dbAppPassword());
     }

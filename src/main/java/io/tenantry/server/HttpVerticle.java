@@ -73,6 +73,7 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "addTenantUser", admin::addUser);
     on(builder, "suspendTenant", Access::superAdmin, admin::suspend);
     on(builder, "resumeTenant", Access::superAdmin, admin::resume);
+    on(builder, "putTenantTimeouts", Access::superAdmin, admin.timeouts()::put);
 
     var limits = platform.rateLimiting();
     on(builder, "getTenantLimits", Access::superAdmin, limits.tenantLimits()::get);

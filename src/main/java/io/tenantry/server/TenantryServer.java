@@ -112,7 +112,7 @@ public final class TenantryServer {
 
     PasswordHashing passwords = new PasswordHashing(vertx, new Passwords(config.passwordIterations()),
       config.login().hashThreads(), config.login().hashQueue());
-    Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.tokenTtlSeconds());
+    Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience(), config.tokenTtlSeconds());
     TenantStore tenantStore = new TenantStore(pool);
     TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
     UserStore users = new UserStore(pool);

@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  *
  * @param database where a database-tier tenant's data lives; null for the other tiers
  * @param schemaVersion the highest tenant migration applied to its schema or database (0 for shared)
+ * @param statementTimeoutMs its own statement timeout, null for {@code db.statement-timeout-ms}
  */
 public record Tenant(UUID id, String slug, String name, Status status, Isolation isolation, DbTarget database,
-                     int schemaVersion, String migrationError, OffsetDateTime createdAt) {
+                     int schemaVersion, String migrationError, OffsetDateTime createdAt, Integer statementTimeoutMs) {
   public static final Pattern SLUG = Pattern.compile("[a-z0-9-]{3,63}");
   private static final String KEY = "tenant";
 
@@ -30,7 +31,8 @@ public record Tenant(UUID id, String slug, String name, Status status, Isolation
 
   /** The columns {@link #from(Row)} reads. */
   public static final String COLUMNS =
-    "id, slug, name, status, isolation, db_host, db_port, db_name, schema_version, migration_error, created_at";
+    "id, slug, name, status, isolation, db_host, db_port, db_name, schema_version, migration_error, created_at, "
+    + "statement_timeout_ms";
 
   static Tenant from(Row row) {
     String dbHost = row.getString("db_host");
@@ -39,7 +41,8 @@ public record Tenant(UUID id, String slug, String name, Status status, Isolation
     return new Tenant(row.getUUID("id"), row.getString("slug"), row.getString("name"),
       Status.valueOf(row.getString("status").toUpperCase(Locale.ROOT)),
       Isolation.parse(row.getString("isolation")), database,
-      row.getInteger("schema_version"), row.getString("migration_error"), row.getOffsetDateTime("created_at"));
+      row.getInteger("schema_version"), row.getString("migration_error"), row.getOffsetDateTime("created_at"),
+      row.getInteger("statement_timeout_ms"));
   }
 
   public boolean active() {
@@ -67,6 +70,9 @@ public record Tenant(UUID id, String slug, String name, Status status, Isolation
     if (database != null) {
       json.put("database", new JsonObject()
         .put("host", database.host()).put("port", database.port()).put("name", database.database()));
+    }
+    if (statementTimeoutMs != null) {
+      json.put("statement_timeout_ms", statementTimeoutMs);
     }
     if (migrationError != null) {
       json.put("migration_error", migrationError);

@@ -7,7 +7,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -24,6 +23,12 @@ import java.util.function.Function;
  * work and COMMITs after, which does not depend on how PostgreSQL orders a statement's filters, at the price of two
  * extra protocol messages per unit (docs/benchmarks.md). In both, every statement also names {@code tenant_id = $1}:
  * a context and a key that disagree match nothing.
+ *
+ * <p>A tenant's own statement timeout ({@link Tenant#statementTimeoutMs()}) is set transaction-locally in the same
+ * messages as the context: in every {@link #withTenant} transaction, and in {@code TRANSACTION} mode's autocommit
+ * units. {@code STATEMENT} mode's autocommit statements have no transaction to put it in without another round
+ * trip, so they run under the pool's timeout ({@code db.statement-timeout-ms}); database-tier tenants' own pools
+ * carry the tenant's timeout on every connection instead.
  */
 public final class TenantDb {
   /** Where the tenant context is set; {@code db.tenant-context}. */
@@ -60,7 +65,7 @@ public final class TenantDb {
     if (mode == ContextMode.STATEMENT) {
       return pools.withClient(tenant, work); // TenantPools turns a throwing work into a failed future
     }
-    return pools.withConnection(tenant, conn -> OneWrite.run(conn, client -> transactionUnit(client, tenant.id(), work)));
+    return pools.withConnection(tenant, conn -> OneWrite.run(conn, client -> transactionUnit(client, tenant, work)));
   }
 
   /** Work that needs one transaction (read, check, write): rolled back if any of it fails. */
@@ -70,11 +75,13 @@ public final class TenantDb {
       Future<?> local = mode == ContextMode.TRANSACTION
         ? conn.preparedQuery(SET_CONTEXT).execute(Tuple.of(tenant.id().toString()))
         : NOTHING;
+      Future<?> timeout = tenant.statementTimeoutMs() == null ? NOTHING
+        : conn.query(setLocalStatementTimeout(tenant.statementTimeoutMs())).execute();
       Future<T> result = run(work, conn);
-      return Future.join(begin, local, result)
+      return Future.join(begin, local, timeout, result)
         .compose(
           done -> begin.result().commit().map(v -> result.result()),
-          failed -> rollback(begin).compose(v -> Future.<T>failedFuture(firstCause(result, local, begin))));
+          failed -> rollback(begin).compose(v -> Future.<T>failedFuture(firstCause(result, local, timeout, begin))));
     });
   }
 
@@ -85,8 +92,8 @@ public final class TenantDb {
    * to the pool inside the transaction; if any statement failed, PostgreSQL turns that COMMIT into a rollback and
    * the first failure is returned.
    */
-  private static <T> Future<T> transactionUnit(SqlClient client, UUID tenantId, Function<SqlClient, Future<T>> work) {
-    Future<?> begin = client.query(beginWithContext(tenantId)).execute();
+  private static <T> Future<T> transactionUnit(SqlClient client, Tenant tenant, Function<SqlClient, Future<T>> work) {
+    Future<?> begin = client.query(beginWithContext(tenant)).execute();
     Future<T> result = run(work, client);
     Future<?> commit = client.query(COMMIT).execute();
     return Future.join(begin, result, commit).transform(done -> done.succeeded()
@@ -94,8 +101,15 @@ public final class TenantDb {
       : Future.failedFuture(firstCause(result, begin, commit)));
   }
 
-  static String beginWithContext(UUID tenantId) {
-    return "BEGIN; SET LOCAL app.tenant_id = '" + tenantId + "'";
+  /** The tenant's own statement timeout, when it has one, travels in the same simple query. */
+  static String beginWithContext(Tenant tenant) {
+    String begin = "BEGIN; SET LOCAL app.tenant_id = '" + tenant.id() + "'";
+    return tenant.statementTimeoutMs() == null ? begin : begin + "; " + setLocalStatementTimeout(tenant.statementTimeoutMs());
+  }
+
+  /** Inlined: an int, never client text. */
+  static String setLocalStatementTimeout(int millis) {
+    return "SET LOCAL statement_timeout = " + millis;
   }
 
   private static <C extends SqlClient, T> Future<T> run(Function<C, Future<T>> work, C conn) {

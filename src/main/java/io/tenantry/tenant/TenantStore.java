@@ -24,6 +24,8 @@ public final class TenantStore {
     + "WHERE slug = $1 AND status <> 'provisioning' RETURNING " + COLUMNS;
   private static final String PROVISIONED = "UPDATE platform.tenants SET status = 'active', schema_version = $2, "
     + "migrated_at = now(), migration_error = NULL, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS;
+  private static final String SET_STATEMENT_TIMEOUT = "UPDATE platform.tenants SET statement_timeout_ms = $2, "
+    + "updated_at = now() WHERE slug = $1 RETURNING " + COLUMNS;
   private static final String DELETE = "DELETE FROM platform.tenants WHERE id = $1";
   private static final String LIST_FIRST = "SELECT " + COLUMNS + " FROM platform.tenants ORDER BY id LIMIT $1";
   private static final String LIST_AFTER =
@@ -64,6 +66,11 @@ public final class TenantStore {
   /** Suspends or resumes; a tenant still being provisioned is left alone (empty result). */
   public Future<Optional<Tenant>> setStatus(String slug, Tenant.Status status) {
     return one(pool.preparedQuery(SET_STATUS).execute(Tuple.of(slug, status.sql())));
+  }
+
+  /** Sets or (null) clears a tenant's own statement timeout; empty for an unknown slug. */
+  public Future<Optional<Tenant>> setStatementTimeout(String slug, Integer millis) {
+    return one(pool.preparedQuery(SET_STATEMENT_TIMEOUT).execute(Tuple.of(slug, millis)));
   }
 
   /** Deletes the row; shared-tier records go with it (ON DELETE CASCADE). */

@@ -26,7 +26,7 @@ class VerifiedTokensTest {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     var pair = generator.generateKeyPair();
-    tokens = new Tokens(vertx, new JwtKeys(JwtKeysPem.privatePem(pair), JwtKeysPem.publicPem(pair)), "tenantry", 900);
+    tokens = new Tokens(vertx, new JwtKeys(JwtKeysPem.privatePem(pair), JwtKeysPem.publicPem(pair)), "tenantry", "tenantry", 900);
   }
 
   @AfterAll

@@ -1,11 +1,16 @@
 package io.tenantry.isolation;
 
+import io.tenantry.support.TestEnv;
 import io.tenantry.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,12 +98,63 @@ final class AttackWorld implements AutoCloseable {
       .isEqualTo(victim.note(9));
   }
 
-  /** Every record the attacker lists belongs to the attacker. */
-  static void assertOnlyOwn(HttpResponse<Buffer> list, Side owner) {
+  /**
+   * A list of the notes read as {@code owner} is exactly the owner's notes as the database holds them, in id order:
+   * its own notes are there (an empty or short list fails) and nothing else is.
+   */
+  void assertOnlyOwn(HttpResponse<Buffer> list, Side owner) {
+    List<String> ids = assertOnlyOwn(list, owner, null);
+    assertThat(ids).as("%s's own notes", owner.slug()).containsAll(owner.noteIds());
+  }
+
+  /**
+   * As {@link #assertOnlyOwn(HttpResponse, Side)} for a page that starts after {@code after} (null: the first page):
+   * exactly the owner's notes with a greater id, as many as fit in the page's limit of 500.
+   *
+   * @return the ids listed
+   */
+  List<String> assertOnlyOwn(HttpResponse<Buffer> list, Side owner, UUID after) {
     assertThat(list.statusCode()).as(list.bodyAsString()).isEqualTo(200);
     JsonArray items = list.bodyAsJsonObject().getJsonArray("items");
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       assertThat(items.getJsonObject(i).getJsonObject("data").getString("owner")).isEqualTo(owner.slug());
+      ids.add(items.getJsonObject(i).getString("id"));
+    }
+    assertThat(ids).as("%s's notes after %s", owner.slug(), after).containsExactlyElementsOf(storedNotes(owner, after));
+    return ids;
+  }
+
+  /**
+   * Makes sure the owner has a note with an id greater than {@code after} (ids are random), so that a page starting
+   * there has something of the owner's to show and an empty answer fails.
+   */
+  void addNotesAfter(Side owner, UUID after) {
+    for (int i = 0; i < 30; i++) {
+      String id = ts.api.post(NOTES, owner.memberToken(), owner.note(100 + i)).bodyAsJsonObject().getString("id");
+      if (UUID.fromString(id).toString().compareTo(after.toString()) > 0) {
+        return;
+      }
+    }
+    throw new AssertionError("no note of " + owner.slug() + " after " + after + " in 30 tries");
+  }
+
+  /** The owner's notes read straight from its table as the superuser (no RLS, no server code): the truth to compare with. */
+  private List<String> storedNotes(Side owner, UUID after) {
+    String sql = "SELECT id FROM " + owner.table() + " WHERE tenant_id = ? AND collection = 'notes' AND id > ? ORDER BY id LIMIT 500";
+    try (Connection c = TestEnv.connect(owner.database(), TestEnv.adminUser()); PreparedStatement st = c.prepareStatement(sql)) {
+      st.setObject(1, owner.id());
+      st.setObject(2, after == null ? new UUID(0, 0) : after);
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      assertThat(ids).as("%s's stored notes", owner.slug()).isNotEmpty();
+      return ids;
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading " + owner.slug() + "'s notes: " + e.getMessage(), e);
     }
   }
 

@@ -19,7 +19,6 @@ import java.util.List;
 
 import static io.tenantry.isolation.AttackWorld.NOTES;
 import static io.tenantry.isolation.AttackWorld.assertNoLeak;
-import static io.tenantry.isolation.AttackWorld.assertOnlyOwn;
 import static io.tenantry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +42,7 @@ class InjectionAttacksTest extends AttackSuite {
 
   private void assertIntact(Pairing p) throws SQLException {
     world.assertUnchanged(world.b(p));
-    assertOnlyOwn(world.ts.api.get(NOTES + "?limit=500", world.a(p).memberToken()), world.a(p));
+    world.assertOnlyOwn(world.ts.api.get(NOTES + "?limit=500", world.a(p).memberToken()), world.a(p));
     try (Connection c = TestEnv.connect(world.ts.config.dbName(), TestEnv.adminUser()); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT to_regclass('shared.records') IS NOT NULL")) {
       rs.next();
@@ -141,10 +140,10 @@ class InjectionAttacksTest extends AttackSuite {
     var request = world.ts.api.request(HttpMethod.GET, NOTES + "?limit=500", world.a(p).memberToken())
       .putHeader("X-Request-Id", "abc").putHeader("User-Agent", setB).putHeader("X-Forwarded-For", setB);
     HttpResponse<Buffer> r = world.ts.api.send(request);
-    assertOnlyOwn(r, world.a(p));
+    world.assertOnlyOwn(r, world.a(p));
     assertNoLeak(r, world.b(p));
     world.ts.api.post(NOTES + "?x=" + enc(setB), world.a(p).memberToken(), new JsonObject().put("owner", world.a(p).slug()).put("v", setB));
-    assertOnlyOwn(world.ts.api.get(NOTES + "?limit=500", world.a(p).memberToken()), world.a(p));
+    world.assertOnlyOwn(world.ts.api.get(NOTES + "?limit=500", world.a(p).memberToken()), world.a(p));
     assertIntact(p);
   }
 
