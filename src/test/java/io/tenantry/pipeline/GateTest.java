@@ -75,6 +75,9 @@ class GateTest {
   void aMemberNamingAnotherTenantIsRefusedWithoutChargingOrDescribingIt() {
     ts.api.send(ts.api.request(HttpMethod.PUT, "/admin/v1/tenants/globex/limits", admin),
       new JsonObject().put("rate", 1).put("burst", 5));
+    HttpResponse<Buffer> before = list(globexMember, null, null, null);
+    assertOwnList(before, "globex");
+    int remainingBefore = Integer.parseInt(before.getHeader("RateLimit-Remaining"));
     for (int i = 0; i < 6; i++) {
       HttpResponse<Buffer> viaHeader = list(acmeMember, "globex", null, null);
       assertProblem(viaHeader, 403);
@@ -82,10 +85,10 @@ class GateTest {
       assertProblem(list(acmeMember, null, "globex.localhost", null), 403);
       assertProblem(list(acmeMember, null, null, "/t/globex" + NOTES), 403);
     }
-    // 18 refused requests named globex; its burst of 5 is untouched.
+    // 18 refused requests named globex; of its burst of 5 only its own member's next request is spent.
     HttpResponse<Buffer> own = list(globexMember, null, null, null);
     assertOwnList(own, "globex");
-    assertThat(own.getHeader("RateLimit-Remaining")).isEqualTo("4");
+    assertThat(Integer.parseInt(own.getHeader("RateLimit-Remaining"))).isGreaterThanOrEqualTo(remainingBefore - 1);
   }
 
   @Test
