@@ -92,8 +92,8 @@ public final class StrictJson {
     JsonToken token;
     while ((token = parser.nextToken()) != null) {
       if (depth == 0 && rootSeen) {
-        throw refuse("the body must hold exactly one JSON value; more follows at line "
-          + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr());
+        throw refuse("the body must hold exactly one JSON value; more follows (line "
+          + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr() + ")");
       }
       switch (token) {
         case START_OBJECT, START_ARRAY -> {
@@ -195,7 +195,7 @@ public final class StrictJson {
         + "or leading zeros)";
     }
     JsonLocation at = e.getLocation();
-    return at == null || at.getLineNr() < 1 ? what : what + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    return at == null || at.getLineNr() < 1 ? what : what + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
   }
 
   private static Problem refuse(String detail) {
