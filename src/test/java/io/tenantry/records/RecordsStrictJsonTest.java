@@ -1,5 +1,6 @@
 package io.tenantry.records;
 
+import io.tenantry.support.HostileJson;
 import io.tenantry.support.TestEnv;
 import io.tenantry.support.TestServer;
 import io.vertx.core.buffer.Buffer;
@@ -15,10 +16,9 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
+import static io.tenantry.support.HostileJson.nested;
 import static io.tenantry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,33 +49,6 @@ class RecordsStrictJsonTest {
     ts.close();
   }
 
-  static String nested(int depth) {
-    return "{\"n\":" + "[".repeat(depth - 1) + "1" + "]".repeat(depth - 1) + "}";
-  }
-
-  private static Buffer raw(String prefix, int... bytes) {
-    Buffer b = Buffer.buffer(prefix);
-    for (int x : bytes) {
-      b.appendByte((byte) x);
-    }
-    return b.appendString("\"}");
-  }
-
-  /** Each hostile body and what the problem's detail must say. */
-  static Map<String, Buffer> hostileBodies() {
-    Map<String, Buffer> bodies = new LinkedHashMap<>();
-    bodies.put("nested deeper than 64 levels", Buffer.buffer(nested(998)));
-    bodies.put("beyond the range of a double", Buffer.buffer("{\"n\":1e400}"));
-    bodies.put("too small for a double", Buffer.buffer("{\"n\":1e-400}"));
-    bodies.put("unpaired surrogate", Buffer.buffer("{\"s\":\"\\ud800\"}"));
-    bodies.put("not valid UTF-8", raw("{\"s\":\"", 0xC0, 0xAF));
-    bodies.put("encoded surrogates", raw("{\"s\":\"", 0xED, 0xA0, 0x80));
-    bodies.put("comments are not allowed", Buffer.buffer("{\"a\":1 /* hidden */}"));
-    bodies.put("appears twice", Buffer.buffer("{\"owner\":\"me\",\"owner\":\"you\"}"));
-    bodies.put("U+0000", Buffer.buffer("{\"s\":\"a\\u0000b\"}"));
-    return bodies;
-  }
-
   private HttpResponse<Buffer> sendRaw(HttpMethod method, String path, String contentType, Buffer body, String bearer) {
     HttpRequest<Buffer> request = ts.api.request(method, path, bearer).putHeader("Content-Type", contentType);
     return io.tenantry.support.Await.result(request.sendBuffer(body), 30);
@@ -91,7 +64,7 @@ class RecordsStrictJsonTest {
   void hostileBodiesAreRefusedOnCreateReplaceAndPatchAndNothingChanges() {
     JsonObject existing = create(new JsonObject().put("owner", "me").put("n", 1));
     String path = NOTES + "/" + existing.getString("id");
-    hostileBodies().forEach((detail, body) -> {
+    HostileJson.bodies().forEach((detail, body) -> {
       assertThat(assertProblem(sendRaw(HttpMethod.POST, NOTES, "application/json", body, token), 400)
         .getString("detail")).as("create").contains(detail);
       assertThat(assertProblem(sendRaw(HttpMethod.PUT, path, "application/json", body, token), 400)
