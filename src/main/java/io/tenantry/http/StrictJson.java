@@ -69,8 +69,9 @@ public final class StrictJson {
 
   /**
    * @throws Problem 400, its detail naming what is not allowed, unless {@code body} is one JSON value (RFC 8259) in
-   *                 valid UTF-8, nested at most {@code maxDepth} objects/arrays deep, without duplicate keys, unpaired
-   *                 surrogates or U+0000 in strings, and with every number within the range of a double
+   *                 valid UTF-8, nested at most {@code maxDepth} objects/arrays deep, without duplicate keys or
+   *                 unpaired surrogates, and with every number within the range of a double (U+0000 is left to
+   *                 PostgreSQL, which refuses to store it: a 400 from {@link PgErrors})
    */
   public static void check(Buffer body, int maxDepth) {
     CharBuffer text = utf8(body);
@@ -136,9 +137,6 @@ public final class StrictJson {
   private static void text(String s, String what) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == 0) {
-        throw refuse(what + " contains U+0000 (\\u0000), which PostgreSQL cannot store; it is not allowed");
-      }
       if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {

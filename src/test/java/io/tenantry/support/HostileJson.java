@@ -5,8 +5,13 @@ import io.vertx.core.buffer.Buffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Request bodies the server must refuse with 400 (docs/records.md), each with words its problem detail must hold. */
+/**
+ * Request bodies the server must refuse with 400 (docs/records.md), each with words its problem detail must hold. All
+ * but U+0000 are refused before anything reads the body; U+0000 by PostgreSQL when the write runs.
+ */
 public final class HostileJson {
+  private static final String BY_POSTGRESQL = "cannot store";
+
   private HostileJson() {
   }
 
@@ -26,7 +31,14 @@ public final class HostileJson {
     bodies.put("encoded surrogates", withRawBytes(0xED, 0xA0, 0x80));
     bodies.put("comments are not allowed", Buffer.buffer("{\"a\":1 /* hidden */}"));
     bodies.put("appears twice", Buffer.buffer("{\"owner\":\"me\",\"owner\":\"you\"}"));
-    bodies.put("U+0000", Buffer.buffer("{\"s\":\"a\\u0000b\"}"));
+    bodies.put(BY_POSTGRESQL, Buffer.buffer("{\"s\":\"a\\u0000b\"}"));
+    return bodies;
+  }
+
+  /** The bodies refused before authentication and routing, whatever the request addresses. */
+  public static Map<String, Buffer> refusedBeforeRouting() {
+    Map<String, Buffer> bodies = bodies();
+    bodies.remove(BY_POSTGRESQL);
     return bodies;
   }
 
