@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -31,6 +33,9 @@ import java.util.Locale;
 public final class StrictJson {
   /** Longest number literal accepted, in characters (Jackson's default limit, stated here so the detail can name it). */
   static final int MAX_NUMBER_LENGTH = 1000;
+  /** Bodies from this size on are checked off the event loop. */
+  static final int ON_WORKER = 64 * 1024;
+  private static final int WORKERS = 2;
   private static final JsonFactory FACTORY = JsonFactory.builder()
     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
     .build();
@@ -40,20 +45,35 @@ public final class StrictJson {
 
   /**
    * Fails the request with the 400 of {@link #check} when its body is JSON (a JSON media type, or none) and not
-   * acceptable; other bodies, and requests without one, go on untouched.
+   * acceptable; other bodies, and requests without one, go on untouched. Bodies of {@link #ON_WORKER} bytes or more
+   * are checked on a small worker pool of their own (a megabyte takes milliseconds), smaller ones on the event loop.
    */
-  public static Handler<RoutingContext> handler(int maxDepth) {
+  public static Handler<RoutingContext> handler(Vertx vertx, int maxDepth) {
+    WorkerExecutor workers = vertx.createSharedWorkerExecutor("tenantry-strict-json", WORKERS);
     return ctx -> {
       Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-      if (body != null && body.length() > 0 && isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+      if (body == null || body.length() == 0 || !isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+        ctx.next();
+      } else if (body.length() < ON_WORKER) {
         try {
           check(body, maxDepth);
         } catch (Problem refused) {
           ctx.fail(refused);
           return;
         }
+        ctx.next();
+      } else {
+        workers.executeBlocking(() -> {
+          check(body, maxDepth);
+          return null;
+        }, false).onComplete(checked -> {
+          if (checked.succeeded()) {
+            ctx.next();
+          } else {
+            ctx.fail(checked.cause());
+          }
+        });
       }
-      ctx.next();
     };
   }
 

@@ -68,7 +68,7 @@ public final class HttpVerticle extends VerticleBase {
       .rootHandler((PlatformHandler) this::entry)
       .rootHandler(platform.config().accessLog() ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
       .rootHandler(BodyHandler.create(false).setBodyLimit(platform.config().bodyLimit()))
-      .rootHandler(io.tenantry.http.StrictJson.handler(platform.config().jsonMaxDepth())) // before anything reads the body
+      .rootHandler(io.tenantry.http.StrictJson.handler(vertx, platform.config().jsonMaxDepth())) // before anything reads the body
       .rootHandler(ctx -> authenticator.handle(ctx, gate));
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));

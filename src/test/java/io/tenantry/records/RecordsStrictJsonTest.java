@@ -116,6 +116,19 @@ class RecordsStrictJsonTest {
     assertThat(data.getString("slash")).isEqualTo("a/b");
   }
 
+  /** Bodies of 64 KiB and more are checked off the event loop, by the same rules. */
+  @Test
+  void largeBodiesAreCheckedToo() {
+    String pad = "x".repeat(100_000);
+    HttpResponse<Buffer> refused = sendRaw(HttpMethod.POST, NOTES, "application/json",
+      Buffer.buffer("{\"pad\":\"" + pad + "\",\"n\":1e400}"), token);
+    assertThat(assertProblem(refused, 400).getString("detail")).contains("beyond the range of a double");
+    HttpResponse<Buffer> created = sendRaw(HttpMethod.POST, NOTES, "application/json",
+      Buffer.buffer("{\"pad\":\"" + pad + "\",\"n\":1.5}"), token);
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    assertThat(created.bodyAsJsonObject().getJsonObject("data").getString("pad")).isEqualTo(pad);
+  }
+
   @Test
   void patchBodiesOfOtherMediaTypesAreNotReadAsJson() {
     String path = NOTES + "/" + create(new JsonObject().put("k", "v")).getString("id");
