@@ -123,7 +123,7 @@ public final class StrictJson {
           }
         }
         case END_OBJECT, END_ARRAY -> depth--;
-        case FIELD_NAME, VALUE_STRING -> text(parser.getText(), token == JsonToken.FIELD_NAME ? "a key" : "a string");
+        case FIELD_NAME, VALUE_STRING -> text(parser, token == JsonToken.FIELD_NAME ? "a key" : "a string");
         case VALUE_NUMBER_FLOAT -> number(parser);
         default -> {
           // integers are kept exactly (PostgreSQL numeric, BigInteger in Java); true, false, null are themselves
@@ -154,10 +154,12 @@ public final class StrictJson {
     return out.flip();
   }
 
-  private static void text(String s, String what) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+  private static void text(JsonParser parser, String what) throws IOException {
+    char[] chars = parser.getTextCharacters();
+    int end = parser.getTextOffset() + parser.getTextLength();
+    for (int i = parser.getTextOffset(); i < end; i++) {
+      char c = chars[i];
+      if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
         i++;
       } else if (Character.isSurrogate(c)) {
         throw refuse(what + " contains an unpaired surrogate (\\u" + Integer.toHexString(c).toUpperCase(Locale.ROOT)
