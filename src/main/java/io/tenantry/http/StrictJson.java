@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.vertx.core.Handler;
@@ -31,8 +32,6 @@ import java.util.Locale;
  * encoded again inside a response.
  */
 public final class StrictJson {
-  /** Longest number literal accepted, in characters (Jackson's default limit, stated here so the detail can name it). */
-  static final int MAX_NUMBER_LENGTH = 1000;
   /** Bodies from this size on are checked off the event loop. */
   static final int ON_WORKER = 64 * 1024;
   private static final int WORKERS = 2;
@@ -98,8 +97,7 @@ public final class StrictJson {
     try (JsonParser parser = FACTORY.createParser(text.array(), text.arrayOffset(), text.remaining())) {
       walk(parser, maxDepth);
     } catch (StreamConstraintsException tooLong) {
-      throw refuse("a number longer than " + MAX_NUMBER_LENGTH + " characters (or a string or key beyond Jackson's "
-        + "limits) is not allowed");
+      throw refuse(tooLong(tooLong));
     } catch (JsonProcessingException invalid) {
       throw refuse(syntax(invalid));
     } catch (IOException e) {
@@ -200,6 +198,19 @@ public final class StrictJson {
 
   private static String abbreviated(String literal) {
     return literal.length() <= 40 ? literal : literal.substring(0, 37) + "...";
+  }
+
+  /** Jackson's own limits on literal lengths, named in the client's terms. */
+  private static String tooLong(StreamConstraintsException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    StreamReadConstraints limits = StreamReadConstraints.defaults();
+    if (message.startsWith("Number")) {
+      return "a number longer than " + limits.getMaxNumberLength() + " characters is not allowed";
+    }
+    if (message.startsWith("Name")) {
+      return "a key longer than " + limits.getMaxNameLength() + " characters is not allowed";
+    }
+    return "a string longer than " + limits.getMaxStringLength() + " characters is not allowed";
   }
 
   private static String syntax(JsonProcessingException e) {

@@ -81,6 +81,8 @@ class StrictJsonTest {
   @Test
   void numberLiteralsLongerThanTheLimitAreRefused() {
     assertThat(refused("{\"n\":" + "9".repeat(1001) + "}")).contains("longer than 1000 characters");
+    assertThat(refused("{\"n\":1." + "5".repeat(1001) + "}")).isEqualTo("a number longer than 1000 characters is not allowed");
+    assertThat(refused("{\"" + "k".repeat(50_001) + "\":1}")).isEqualTo("a key longer than 50000 characters is not allowed");
   }
 
   @ParameterizedTest
