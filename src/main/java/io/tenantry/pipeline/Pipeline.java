@@ -3,9 +3,11 @@ package io.tenantry.pipeline;
 import io.tenantry.auth.Authenticator;
 import io.tenantry.health.Draining;
 import io.tenantry.http.RequestIds;
+import io.tenantry.http.StrictJson;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantSources;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -20,6 +22,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
  *   <li>{@link Gate} — authenticate, and on the data plane name the tenant, resolve it and authorize the caller in
  *       it, then charge its rate limit: all on headers, before the body is read;</li>
  *   <li>body — read, bounded by http.body-limit;</li>
+ *   <li>strict JSON — a JSON body must round-trip exactly ({@link StrictJson}), before validation parses it.</li>
  * </ol>
  * then, per route: validation against openapi.yaml (vertx-openapi), the route's role check
  * ({@link io.tenantry.auth.Access}), the handler. Each root handler is one more pass through the router per
@@ -29,32 +32,36 @@ public final class Pipeline {
   private final Gate gate;
   private final Draining draining;
   private final long bodyLimit;
+  private final int jsonMaxDepth;
   private final boolean accessLog;
 
-  private Pipeline(Gate gate, Draining draining, long bodyLimit, boolean accessLog) {
+  private Pipeline(Gate gate, Draining draining, long bodyLimit, int jsonMaxDepth, boolean accessLog) {
     this.gate = gate;
     this.draining = draining;
     this.bodyLimit = bodyLimit;
+    this.jsonMaxDepth = jsonMaxDepth;
     this.accessLog = accessLog;
   }
 
   public static Pipeline create(Authenticator authenticator, TenantSources sources, TenantRegistry registry,
-                                RateLimiting rateLimiting, Draining draining, long bodyLimit, boolean accessLog) {
+                                RateLimiting rateLimiting, Draining draining, long bodyLimit, int jsonMaxDepth,
+                                boolean accessLog) {
     FailedResolutions failures = new FailedResolutions(FailedResolutions.DEFAULT_ALLOWANCE,
       FailedResolutions.DEFAULT_WINDOW_MS, System::currentTimeMillis);
     Gate gate = new Gate(authenticator, new TenantNaming(sources), new TenantAccess(registry, failures),
       rateLimiting.limits(), rateLimiting.limiter());
-    return new Pipeline(gate, draining, bodyLimit, accessLog);
+    return new Pipeline(gate, draining, bodyLimit, jsonMaxDepth, accessLog);
   }
 
   /** Installs the root handlers on a router being built (one router per event loop). */
-  public void install(RouterBuilder builder) {
+  public void install(Vertx vertx, RouterBuilder builder) {
     builder
       // Platform handlers first: vertx-web requires them before the gate (a security policy) and the body handler.
       .rootHandler((PlatformHandler) this::entry)
       .rootHandler(accessLog ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
       .rootHandler(gate)
-      .rootHandler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+      .rootHandler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+      .rootHandler(StrictJson.handler(vertx, jsonMaxDepth));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.tenantry.records;
 import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
+import io.tenantry.http.StrictJson;
 import io.tenantry.http.Uuids;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantDb;
@@ -33,22 +34,18 @@ public final class RecordEndpoints {
     Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     JsonObject data = body(ctx);
-    db.autocommit(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), data))
-      .onSuccess(record -> {
-        ctx.response().putHeader("Location", ctx.request().path() + "/" + record.id());
-        send(ctx, 201, record);
-      })
-      .onFailure(ctx::fail);
+    Responses.when(ctx, db.autocommit(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), data)), record -> {
+      ctx.response().putHeader("Location", ctx.request().path() + "/" + record.id());
+      send(ctx, 201, record);
+    });
   }
 
   public void get(RoutingContext ctx) {
     Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     UUID id = id(ctx);
-    db.autocommit(tenant, conn -> store.get(conn, tenant, collection, id))
-      .map(found -> found.orElseThrow(RecordEndpoints::notFound))
-      .onSuccess(record -> send(ctx, 200, record))
-      .onFailure(ctx::fail);
+    Responses.when(ctx, db.autocommit(tenant, conn -> store.get(conn, tenant, collection, id))
+      .map(found -> found.orElseThrow(RecordEndpoints::notFound)), record -> send(ctx, 200, record));
   }
 
   public void list(RoutingContext ctx) {
@@ -56,11 +53,8 @@ public final class RecordEndpoints {
     String collection = collection(ctx);
     int limit = Paging.limit(ctx);
     UUID after = Paging.after(ctx, "records:" + collection);
-    db.autocommit(tenant, conn -> store.list(conn, tenant, collection, after, limit + 1))
-      .onSuccess(records -> {
-        Responses.json(ctx, 200, Paging.page(records, limit, "records:" + collection, Record::id, Record::toJson));
-      })
-      .onFailure(ctx::fail);
+    Responses.when(ctx, db.autocommit(tenant, conn -> store.list(conn, tenant, collection, after, limit + 1)),
+      records -> Responses.json(ctx, 200, Paging.page(records, limit, "records:" + collection, Record::id, Record::toJson)));
   }
 
   public void replace(RoutingContext ctx) {
@@ -74,15 +68,13 @@ public final class RecordEndpoints {
   }
 
   public void delete(RoutingContext ctx) {
-    underLock(ctx, (conn, current) -> store.delete(conn, Tenant.of(ctx), current.collection(), current.id()))
-      .onSuccess(v -> Responses.noContent(ctx))
-      .onFailure(ctx::fail);
+    Responses.when(ctx, underLock(ctx, (conn, current) -> store.delete(conn, Tenant.of(ctx), current.collection(), current.id())),
+      v -> Responses.noContent(ctx));
   }
 
   private void modify(RoutingContext ctx, Function<Record, JsonObject> change) {
-    underLock(ctx, (conn, current) -> store.update(conn, Tenant.of(ctx), current.collection(), current.id(), change.apply(current)))
-      .onSuccess(record -> send(ctx, 200, record))
-      .onFailure(ctx::fail);
+    Responses.when(ctx, underLock(ctx, (conn, current) -> store.update(conn, Tenant.of(ctx), current.collection(), current.id(), change.apply(current))),
+      record -> send(ctx, 200, record));
   }
 
   /**
@@ -122,7 +114,15 @@ public final class RecordEndpoints {
     }
   }
 
+  /**
+   * The body as an object. Only a JSON media type (or none) is read: those are the bodies {@link StrictJson} has
+   * checked before any handler runs, and the merge-patch route is not validated against the contract's media types.
+   */
   public static JsonObject body(RoutingContext ctx) {
+    if (!StrictJson.isJson(ctx.request().getHeader("Content-Type"))) {
+      throw Problem.of(415, "unsupported-media-type", "Unsupported media type",
+        "send application/json (or application/merge-patch+json to patch)");
+    }
     Object json;
     try {
       json = ctx.body().asJsonObject();

@@ -57,7 +57,7 @@ public final class HttpVerticle extends VerticleBase {
 
   Router router() {
     RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
-    platform.pipeline().install(builder);
+    platform.pipeline().install(vertx, builder);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
     on(builder, "getReady", HealthCheckHandler.createWithHealthChecks(platform.readiness()));

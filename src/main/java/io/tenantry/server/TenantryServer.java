@@ -135,7 +135,7 @@ public final class TenantryServer {
         Readiness.create(vertx, pool, redisApi, node.membership(), config.cluster().minMembers(), draining),
         draining,
         Pipeline.create(new Authenticator(tokens), new TenantSources(config.baseDomain()), registry,
-          rateLimiting.result(), draining, config.bodyLimit(), config.accessLog()),
+          rateLimiting.result(), draining, config.bodyLimit(), config.jsonMaxDepth(), config.accessLog()),
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens),
         new TenantAdminEndpoints(vertx, tenantStore, registry, lifecycle, users, passwords,
