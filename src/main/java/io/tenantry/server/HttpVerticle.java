@@ -74,6 +74,7 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "getReady", HealthCheckHandler.createWithHealthChecks(platform.readiness()));
     on(builder, "getOpenApi", ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(platform.openApiDocument()));
     on(builder, "issueToken", platform.tokens()::handle);
+    on(builder, "acceptInvitation", platform.tenantAdmin().invitations()::accept);
 
     var admin = platform.tenantAdmin();
     on(builder, "createTenant", Access::superAdmin, admin::create);

@@ -31,6 +31,8 @@ import io.tenantry.tenant.TenantResolution;
 import io.tenantry.tenant.TenantSources;
 import io.tenantry.tenant.TenantStore;
 import io.tenantry.users.BootstrapAdmin;
+import io.tenantry.users.Invitations;
+import io.tenantry.users.Outbox;
 import io.tenantry.users.UserStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -136,7 +138,8 @@ public final class TenantryServer {
         rateLimiting.result(),
         new TokenEndpoint(vertx, users, registry, passwords, tokens),
         new TenantAdminEndpoints(vertx, tenantStore, registry, lifecycle, users, passwords,
-          Isolation.parse(config.defaultIsolation())),
+          Isolation.parse(config.defaultIsolation()),
+          new Invitations(vertx, users, passwords, new Outbox(config.profile() != Config.Profile.PROD))),
         new PoolsEndpoint(tenantPools),
         new RecordEndpoints(new TenantDb(tenantPools,
           TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore())))
