@@ -2,6 +2,7 @@ package io.tenantry.server;
 
 import io.tenantry.auth.Access;
 import io.tenantry.auth.Authenticator;
+import io.tenantry.health.ReadinessEndpoint;
 import io.tenantry.http.ProblemHandler;
 import io.tenantry.http.RequestIds;
 import io.tenantry.tenant.TenantResolution;
@@ -16,7 +17,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
@@ -71,7 +71,7 @@ public final class HttpVerticle extends VerticleBase {
       .rootHandler(ctx -> authenticator.handle(ctx, gate));
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    on(builder, "getReady", HealthCheckHandler.createWithHealthChecks(platform.readiness()));
+    on(builder, "getReady", new ReadinessEndpoint(platform.readiness()));
     on(builder, "getOpenApi", ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(platform.openApiDocument()));
     on(builder, "issueToken", platform.tokens()::handle);
     on(builder, "acceptInvitation", platform.tenantAdmin().invitations()::accept);
