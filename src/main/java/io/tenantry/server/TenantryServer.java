@@ -21,6 +21,7 @@ import io.tenantry.pool.PoolFactory;
 import io.tenantry.pool.TenantPools;
 import io.tenantry.provisioning.TenantLifecycle;
 import io.tenantry.provisioning.TenantProvisioner;
+import io.tenantry.provisioning.TenantRedisKeys;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.tenant.Isolation;
 import io.tenantry.records.RecordEndpoints;
@@ -115,7 +116,8 @@ public final class TenantryServer {
     TenantStore tenantStore = new TenantStore(pool);
     TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
     UserStore users = new UserStore(pool);
-    TenantLifecycle lifecycle = new TenantLifecycle(vertx, tenantStore, registry, new TenantProvisioner(config), dedicated);
+    TenantLifecycle lifecycle = new TenantLifecycle(vertx, tenantStore, registry, new TenantProvisioner(config), dedicated,
+      new TenantRedisKeys(vertx, redisApi, config.redisKeyPrefix()));
 
     Future<ApiContract.Loaded> api = ApiContract.load(vertx);
     Future<Void> admin = new BootstrapAdmin(vertx, config, users, passwords).ensure();
