@@ -1,5 +1,6 @@
 -- Invitations to join a tenant, and the outbox of e-mails to send. Runs as the owner role; the runtime role gets
--- only the grants below. Control-plane data like memberships: no row-level security.
+-- only the grants below. Control-plane data like memberships, without row-level security: an invitation is found
+-- by its token's hash when accepted, before any tenant context can exist.
 
 -- A tenant_admin's invitation: single use (accepted_at), expiring, and only the SHA-256 of its token is kept —
 -- whoever can read this table cannot accept an invitation. The invitee proves consent by accepting: with their
@@ -19,14 +20,14 @@ CREATE TABLE platform.invitations (
 );
 CREATE INDEX invitations_tenant_idx ON platform.invitations (tenant_id);
 
--- E-mails to send. Nothing sends them yet: a mailer reads unsent rows, sends, and sets sent_at.
+-- E-mails to send. Nothing sends them yet: a mailer reads unsent rows, sends, and sets sent_at. Addressed to people,
+-- not tenants: no tenant_id (an invitation's e-mail outlives a deleted tenant, its token then finds nothing).
 CREATE TABLE platform.outbox (
   id         uuid PRIMARY KEY,
   kind       text NOT NULL CHECK (kind ~ '^[a-z_]{1,40}$'),
   recipient  text NOT NULL CHECK (length(recipient) BETWEEN 3 AND 254),
   subject    text NOT NULL,
   body       text NOT NULL,
-  tenant_id  uuid REFERENCES platform.tenants (id) ON DELETE CASCADE,
   created_at timestamptz NOT NULL DEFAULT now(),
   sent_at    timestamptz
 );

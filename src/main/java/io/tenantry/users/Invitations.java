@@ -142,6 +142,6 @@ public final class Invitations {
       + "If you already have an account, give its current password; otherwise choose one (at least "
       + MIN_PASSWORD + " characters).\n"
       + "The invitation can be used once and expires at " + expiresAt.toInstant() + ".";
-    return new Outbox.Message("invitation", email, "Invitation to " + tenant.name(), body, tenant.id());
+    return new Outbox.Message("invitation", email, "Invitation to " + tenant.name(), body);
   }
 }

@@ -17,10 +17,10 @@ import java.util.UUID;
 public final class Outbox {
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
   private static final String INSERT =
-    "INSERT INTO platform.outbox (id, kind, recipient, subject, body, tenant_id) VALUES ($1, $2, $3, $4, $5, $6)";
+    "INSERT INTO platform.outbox (id, kind, recipient, subject, body) VALUES ($1, $2, $3, $4, $5)";
 
   /** One e-mail. */
-  public record Message(String kind, String recipient, String subject, String body, UUID tenantId) {
+  public record Message(String kind, String recipient, String subject, String body) {
   }
 
   private final boolean logBodies;
@@ -33,7 +33,7 @@ public final class Outbox {
   /** @return the message's id */
   Future<UUID> write(SqlClient client, Message message) {
     UUID id = Uuids.v7();
-    Tuple row = Tuple.of(id, message.kind(), message.recipient(), message.subject(), message.body(), message.tenantId());
+    Tuple row = Tuple.of(id, message.kind(), message.recipient(), message.subject(), message.body());
     return client.preparedQuery(INSERT).execute(row).map(rows -> id);
   }
 
