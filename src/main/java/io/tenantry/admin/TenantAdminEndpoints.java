@@ -114,26 +114,28 @@ public final class TenantAdminEndpoints {
     }
     Caller caller = Caller.of(ctx);
     administered(ctx, true)
-      .compose(tenant -> caller.superAdmin() ? addDirectly(ctx, tenant, email, password, role) : invite(ctx, tenant, email, password, role))
+      .compose(tenant -> caller.superAdmin()
+        ? addDirectly(tenant, email, password, role)
+        : invite(tenant, email, password, role, caller.userId()))
+      .onSuccess(json -> Responses.json(ctx, caller.superAdmin() ? 201 : 202, json))
       .onFailure(ctx::fail);
   }
 
-  private Future<Void> addDirectly(RoutingContext ctx, Tenant tenant, String email, String password, String role) {
+  private Future<JsonObject> addDirectly(Tenant tenant, String email, String password, String role) {
     return hash(password).compose(hash -> addMember(tenant, email, hash, role))
-      .compose(userId -> Responses.json(ctx, 201, new JsonObject()
+      .map(userId -> new JsonObject()
         .put("user_id", userId.toString())
         .put("email", email)
         .put("tenant_id", tenant.id().toString())
-        .put("role", role)));
+        .put("role", role));
   }
 
-  private Future<Void> invite(RoutingContext ctx, Tenant tenant, String email, String password, String role) {
+  private Future<JsonObject> invite(Tenant tenant, String email, String password, String role, UUID invitedBy) {
     if (password != null) {
       return Future.failedFuture(Problem.badRequest("a tenant_admin invites without a password: the invitee accepts "
         + "with POST /auth/invitations/accept and their own password"));
     }
-    return invitations.invite(tenant, email, role, Caller.of(ctx).userId())
-      .compose(sent -> Responses.json(ctx, 202, sent.toJson()));
+    return invitations.invite(tenant, email, role, invitedBy).map(Invitations.Sent::toJson);
   }
 
   private Future<Optional<String>> hash(String password) {
