@@ -1,7 +1,9 @@
 package io.tenantry.admin;
 
+import io.tenantry.support.Await;
 import io.tenantry.support.TestEnv;
 import io.tenantry.support.TestServer;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -14,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -149,6 +152,20 @@ class TenantUsersTest {
     // Their password did not change, and the token cannot be used again.
     assertThat(tokenStatus("carol@other.test", "not-carols-password", "other")).isEqualTo(401);
     assertProblem(accept(token, "password-of-carol@other.test"), 409);
+  }
+
+  @Test
+  void concurrentAcceptsOfOneInvitationJoinOnce() throws SQLException {
+    ts.addUser(admin, "other", "erin@other.test", "member");
+    assertThat(add(boss, "alpha", invite("erin@other.test", "member")).statusCode()).isEqualTo(202);
+    String token = mailedToken("erin@other.test");
+    JsonObject body = new JsonObject().put("token", token).put("password", "password-of-erin@other.test");
+    List<Future<HttpResponse<Buffer>>> both = List.of(
+      ts.http.post("/auth/invitations/accept").sendJsonObject(body),
+      ts.http.post("/auth/invitations/accept").sendJsonObject(body));
+    Await.result(Future.join(both), 30);
+    List<Integer> statuses = both.stream().map(f -> f.result().statusCode()).sorted().toList();
+    assertThat(statuses).containsExactly(201, 409);
   }
 
   @Test
