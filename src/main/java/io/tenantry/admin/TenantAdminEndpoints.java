@@ -12,6 +12,8 @@ import io.tenantry.tenant.Isolation;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantStore;
+import io.tenantry.users.InvitationEndpoint;
+import io.tenantry.users.Invitations;
 import io.tenantry.users.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,7 +23,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The control plane's tenant routes under /admin/v1/tenants. */
+/**
+ * The control plane's tenant routes under /admin/v1/tenants. A super-admin may do anything here; a tenant's
+ * tenant_admin may read its tenant (without where its database lives) and invite users to it while it is active.
+ */
 public final class TenantAdminEndpoints {
   private static final String CURSOR_SCOPE = "tenants";
 
@@ -33,9 +38,11 @@ public final class TenantAdminEndpoints {
   private final PasswordHashing passwords;
   private final Isolation defaultIsolation;
   private final TenantTimeoutsEndpoint timeouts;
+  private final Invitations invitations;
+  private final InvitationEndpoint invitationEndpoint;
 
   public TenantAdminEndpoints(Vertx vertx, TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
-                              UserStore users, PasswordHashing passwords, Isolation defaultIsolation) {
+                              UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations) {
     this.vertx = vertx;
     this.store = store;
     this.registry = registry;
@@ -44,6 +51,13 @@ public final class TenantAdminEndpoints {
     this.users = users;
     this.passwords = passwords;
     this.defaultIsolation = defaultIsolation;
+    this.invitations = invitations;
+    this.invitationEndpoint = new InvitationEndpoint(invitations);
+  }
+
+  /** The public route that accepts the invitations made here. */
+  public InvitationEndpoint invitations() {
+    return invitationEndpoint;
   }
 
   public void create(RoutingContext ctx) {
@@ -66,15 +80,15 @@ public final class TenantAdminEndpoints {
   }
 
   public void delete(RoutingContext ctx) {
-    administered(ctx)
+    administered(ctx, true)
       .compose(lifecycle::delete)
       .onSuccess(v -> Responses.noContent(ctx))
       .onFailure(ctx::fail);
   }
 
   public void get(RoutingContext ctx) {
-    administered(ctx)
-      .onSuccess(tenant -> Responses.json(ctx, 200, tenant.toJson()))
+    administered(ctx, false)
+      .onSuccess(tenant -> Responses.json(ctx, 200, view(Caller.of(ctx), tenant)))
       .onFailure(ctx::fail);
   }
 
@@ -86,6 +100,11 @@ public final class TenantAdminEndpoints {
     setStatus(ctx, Tenant.Status.ACTIVE);
   }
 
+  /**
+   * A super-admin adds the user directly (creating the account when the e-mail is new). A tenant_admin invites:
+   * 202 with the invitation, the same whether or not the e-mail has an account — an account joins another tenant
+   * only with its owner's consent (accepting with its password), and the answer tells nobody it exists.
+   */
   public void addUser(RoutingContext ctx) {
     JsonObject body = ctx.body().asJsonObject();
     String email = body.getString("email").strip();
@@ -95,15 +114,30 @@ public final class TenantAdminEndpoints {
       ctx.fail(Problem.badRequest("role must be one of tenant_admin, member, read_only"));
       return;
     }
-    administered(ctx)
-      .compose(tenant -> hash(password).compose(hash -> addMember(tenant, email, hash, role))
-        .map(userId -> new JsonObject()
-          .put("user_id", userId.toString())
-          .put("email", email)
-          .put("tenant_id", tenant.id().toString())
-          .put("role", role)))
-      .onSuccess(json -> Responses.json(ctx, 201, json))
+    Caller caller = Caller.of(ctx);
+    administered(ctx, true)
+      .compose(tenant -> caller.superAdmin()
+        ? addDirectly(tenant, email, password, role)
+        : invite(tenant, email, password, role, caller.userId()))
+      .onSuccess(json -> Responses.json(ctx, caller.superAdmin() ? 201 : 202, json))
       .onFailure(ctx::fail);
+  }
+
+  private Future<JsonObject> addDirectly(Tenant tenant, String email, String password, String role) {
+    return hash(password).compose(hash -> addMember(tenant, email, hash, role))
+      .map(userId -> new JsonObject()
+        .put("user_id", userId.toString())
+        .put("email", email)
+        .put("tenant_id", tenant.id().toString())
+        .put("role", role));
+  }
+
+  private Future<JsonObject> invite(Tenant tenant, String email, String password, String role, UUID invitedBy) {
+    if (password != null) {
+      return Future.failedFuture(Problem.badRequest("a tenant_admin invites without a password: the invitee accepts "
+        + "with POST /auth/invitations/accept and their own password"));
+    }
+    return invitations.invite(tenant, email, role, invitedBy).map(Invitations.Sent::toJson);
   }
 
   private Future<Optional<String>> hash(String password) {
@@ -116,7 +150,7 @@ public final class TenantAdminEndpoints {
     return passwords.hash(password).map(Optional::of);
   }
 
-  /** New users are created with the password; existing users keep theirs and only gain the membership. */
+  /** A super-admin's add: new users are created with the password; existing ones keep theirs and gain the membership. */
   private Future<UUID> addMember(Tenant tenant, String email, Optional<String> hash, String role) {
     return users.pool().withTransaction(tx -> users.byEmail(tx, email).compose(existing -> {
       if (existing.isPresent()) {
@@ -145,8 +179,25 @@ public final class TenantAdminEndpoints {
       .onFailure(ctx::fail);
   }
 
-  /** The tenant named in the path, if the caller may administer it (super-admin or its tenant_admin). */
-  private Future<Tenant> administered(RoutingContext ctx) {
+  /**
+   * A tenant as the caller may see it: where a database-tier tenant's database lives, and migration errors (which
+   * can name servers), are for super-admins only.
+   */
+  private static JsonObject view(Caller caller, Tenant tenant) {
+    JsonObject json = tenant.toJson();
+    if (!caller.superAdmin()) {
+      json.remove("database");
+      json.remove("migration_error");
+    }
+    return json;
+  }
+
+  /**
+   * The tenant named in the path, if the caller may administer it (super-admin or its tenant_admin). A write by a
+   * tenant_admin needs the tenant to be active: suspension stops its admins too (their tokens outlive it), and
+   * only a super-admin changes a suspended tenant.
+   */
+  private Future<Tenant> administered(RoutingContext ctx, boolean write) {
     Caller caller = Caller.of(ctx);
     if (caller == null) {
       return Future.failedFuture(Problem.unauthorized("authentication is required"));
@@ -161,6 +212,10 @@ public final class TenantAdminEndpoints {
       }
       if (!Access.canAdminister(caller, tenant.get())) {
         return Future.failedFuture(Problem.forbidden("you cannot administer this tenant"));
+      }
+      if (write && !caller.superAdmin() && !tenant.get().active()) {
+        return Future.failedFuture(Problem.forbidden("the tenant is " + tenant.get().status().sql()
+          + "; only a super-admin can change it until it is active again"));
       }
       return Future.succeededFuture(tenant.get());
     });

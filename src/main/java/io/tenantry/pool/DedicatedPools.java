@@ -1,7 +1,9 @@
 package io.tenantry.pool;
 
 import io.tenantry.tenant.Tenant;
+import io.tenantry.tenant.TenantGone;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -21,11 +23,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DedicatedPools {
   private static final Logger LOG = LoggerFactory.getLogger(DedicatedPools.class);
+  /** How long a deleted tenant's requests may keep its pool open before it is closed under them. */
+  private static final long DRAIN_MS = 10_000;
+  /** How long a deleted tenant is remembered: longer than any of its requests can still be running. */
+  private static final long DELETED_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   private final PoolFactory factory;
   private final int maxPools;
   private final long idleNanos;
   private final Map<UUID, Entry> pools = new HashMap<>();
+  /** Deleted tenants (id -> when), so a request still running for one never opens a pool to its database again. */
+  private final Map<UUID, Long> deleted = new HashMap<>();
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong opened = new AtomicLong();
   private final long sweeper;
@@ -37,6 +45,9 @@ public final class DedicatedPools {
     final Integer statementTimeoutMs;
     int inFlight;
     long lastUsed;
+    /** Set once its tenant is deleted: completed when the pool is closed. */
+    Promise<Void> closing;
+    boolean closed;
 
     Entry(Pool pool, Integer statementTimeoutMs) {
       this.pool = pool;
@@ -60,6 +71,9 @@ public final class DedicatedPools {
   public Future<Lease> lease(Tenant tenant) {
     Entry entry;
     synchronized (this) {
+      if (deleted.containsKey(tenant.id())) {
+        return Future.failedFuture(new TenantGone(tenant.id()));
+      }
       entry = pools.get(tenant.id());
       if (entry != null && entry.inFlight == 0 && !Objects.equals(entry.statementTimeoutMs, tenant.statementTimeoutMs())) {
         // The tenant's timeout changed: its connections carry the old one, so the pool is reopened once unused.
@@ -83,17 +97,46 @@ public final class DedicatedPools {
       synchronized (this) {
         leased.inFlight--;
         leased.lastUsed = System.nanoTime();
+        if (leased.closing != null && leased.inFlight == 0) {
+          closeNow(leased);
+        }
       }
     }));
   }
 
-  /** Closes the pool of a tenant that is gone (deleted), if open. */
+  /**
+   * The tenant is being deleted: no pool is opened for it again on this node, and its pool, if open, is closed once
+   * the requests using it are done (at most {@link #DRAIN_MS}) — so they end normally rather than on a closed pool,
+   * and its database is dropped only after.
+   */
   public Future<Void> close(UUID tenantId) {
     Entry entry;
     synchronized (this) {
+      deleted.put(tenantId, System.nanoTime());
       entry = pools.remove(tenantId);
+      if (entry == null) {
+        return Future.succeededFuture();
+      }
+      entry.closing = Promise.promise();
+      if (entry.inFlight == 0) {
+        closeNow(entry);
+        return entry.closing.future();
+      }
     }
-    return entry == null ? Future.succeededFuture() : entry.pool.close();
+    long timer = vertx.setTimer(DRAIN_MS, id -> {
+      synchronized (this) {
+        closeNow(entry);
+      }
+    });
+    return entry.closing.future().andThen(done -> vertx.cancelTimer(timer));
+  }
+
+  /** Closes a deleted tenant's pool once; call holding the lock. */
+  private void closeNow(Entry entry) {
+    if (!entry.closed) {
+      entry.closed = true;
+      entry.pool.close().onComplete(entry.closing);
+    }
   }
 
   public synchronized int open() {
@@ -113,6 +156,7 @@ public final class DedicatedPools {
   }
 
   synchronized void closeIdle(long now) {
+    deleted.values().removeIf(when -> now - when > DELETED_NANOS);
     pools.entrySet().removeIf(e -> {
       Entry entry = e.getValue();
       if (entry.inFlight == 0 && now - entry.lastUsed > idleNanos) {

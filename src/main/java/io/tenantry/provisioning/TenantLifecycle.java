@@ -28,14 +28,16 @@ public final class TenantLifecycle {
   private final TenantRegistry registry;
   private final TenantProvisioner provisioner;
   private final DedicatedPools dedicatedPools;
+  private final TenantRedisKeys redisKeys;
 
   public TenantLifecycle(Vertx vertx, TenantStore store, TenantRegistry registry, TenantProvisioner provisioner,
-                         DedicatedPools dedicatedPools) {
+                         DedicatedPools dedicatedPools, TenantRedisKeys redisKeys) {
     this.vertx = vertx;
     this.store = store;
     this.registry = registry;
     this.provisioner = provisioner;
     this.dedicatedPools = dedicatedPools;
+    this.redisKeys = redisKeys;
   }
 
   /** @param requested where a database-tier tenant's database goes; null for the default (platform server) */
@@ -52,7 +54,11 @@ public final class TenantLifecycle {
       .onSuccess(registry::changed);
   }
 
-  /** Removes the tenant row (its shared-tier rows cascade), then its schema or database. */
+  /**
+   * Removes the tenant row (its shared-tier rows cascade) and tells every node, so new requests find no tenant (404);
+   * then closes its dedicated pool once the requests using it are done, drops its schema or database, and removes
+   * its Redis keys. Requests still running when its data goes end with 404 or 503 (PgErrors), never 500.
+   */
   public Future<Void> delete(Tenant tenant) {
     return store.delete(tenant.id())
       .onSuccess(v -> registry.changed(tenant))
@@ -61,7 +67,7 @@ public final class TenantLifecycle {
         provisioner.deprovision(tenant.id(), tenant.isolation(), tenant.database());
         return null;
       }, false))
-      .mapEmpty();
+      .compose(v -> redisKeys.remove(tenant.id()));
   }
 
   private Future<Tenant> undo(Tenant tenant, Throwable failure) {

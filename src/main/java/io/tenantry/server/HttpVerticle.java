@@ -1,6 +1,7 @@
 package io.tenantry.server;
 
 import io.tenantry.auth.Access;
+import io.tenantry.health.ReadinessEndpoint;
 import io.tenantry.http.ProblemHandler;
 import io.tenantry.pipeline.Pipeline;
 import io.vertx.core.Future;
@@ -11,7 +12,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
@@ -60,9 +60,10 @@ public final class HttpVerticle extends VerticleBase {
     platform.pipeline().install(vertx, builder);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    on(builder, "getReady", HealthCheckHandler.createWithHealthChecks(platform.readiness()));
+    on(builder, "getReady", new ReadinessEndpoint(platform.readiness()));
     on(builder, "getOpenApi", ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(platform.openApiDocument()));
     on(builder, "issueToken", platform.tokens()::handle);
+    on(builder, "acceptInvitation", platform.tenantAdmin().invitations()::accept);
 
     var admin = platform.tenantAdmin();
     on(builder, "createTenant", Access::superAdmin, admin::create);

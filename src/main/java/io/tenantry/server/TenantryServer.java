@@ -24,6 +24,7 @@ import io.tenantry.pool.PoolFactory;
 import io.tenantry.pool.TenantPools;
 import io.tenantry.provisioning.TenantLifecycle;
 import io.tenantry.provisioning.TenantProvisioner;
+import io.tenantry.provisioning.TenantRedisKeys;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.tenant.Isolation;
 import io.tenantry.records.RecordEndpoints;
@@ -33,6 +34,8 @@ import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantSources;
 import io.tenantry.tenant.TenantStore;
 import io.tenantry.users.BootstrapAdmin;
+import io.tenantry.users.Invitations;
+import io.tenantry.users.Outbox;
 import io.tenantry.users.UserStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -116,7 +119,8 @@ public final class TenantryServer {
     TenantStore tenantStore = new TenantStore(pool);
     TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
     UserStore users = new UserStore(pool);
-    TenantLifecycle lifecycle = new TenantLifecycle(vertx, tenantStore, registry, new TenantProvisioner(config), dedicated);
+    TenantLifecycle lifecycle = new TenantLifecycle(vertx, tenantStore, registry, new TenantProvisioner(config), dedicated,
+      new TenantRedisKeys(vertx, redisApi, config.redisKeyPrefix()));
 
     Future<ApiContract.Loaded> api = ApiContract.load(vertx);
     Future<Void> admin = new BootstrapAdmin(config, users, passwords).ensure();
@@ -139,7 +143,8 @@ public final class TenantryServer {
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens),
         new TenantAdminEndpoints(vertx, tenantStore, registry, lifecycle, users, passwords,
-          Isolation.parse(config.defaultIsolation())),
+          Isolation.parse(config.defaultIsolation()),
+          new Invitations(vertx, users, passwords, new Outbox(config.profile() != Config.Profile.PROD))),
         new PoolsEndpoint(tenantPools),
         new RecordEndpoints(new TenantDb(tenantPools,
           TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore())))

@@ -34,11 +34,11 @@ class HealthTest {
   }
 
   /** Polls until the condition holds (bounded), instead of sleeping for a guessed time. */
-  private static HttpResponse<Buffer> awaitReady(TestServer ts, Predicate<HttpResponse<Buffer>> condition) {
+  private static HttpResponse<Buffer> awaitReady(TestServer ts, String token, Predicate<HttpResponse<Buffer>> condition) {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
     HttpResponse<Buffer> last;
     do {
-      last = ts.api.get("/health/ready", null);
+      last = ts.api.get("/health/ready", token);
       if (condition.test(last)) {
         return last;
       }
@@ -50,10 +50,27 @@ class HealthTest {
   void liveAndReadyWithEverythingUp() {
     try (TestServer ts = TestServer.start()) {
       assertThat(ts.api.get("/health/live", null).statusCode()).isEqualTo(200);
-      HttpResponse<Buffer> ready = ts.api.get("/health/ready", null);
+      HttpResponse<Buffer> ready = ts.api.get("/health/ready", ts.adminToken());
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(check(ready, "postgres").getString("status")).isEqualTo("UP");
       assertThat(check(ready, "redis").getJsonObject("data").getString("state")).isEqualTo("up");
+      assertThat(check(ready, "cluster").getJsonObject("data").getString("node_id")).isNotBlank();
+    }
+  }
+
+  @Test
+  void anonymousCallersAndTenantUsersSeeOnlyTheStatus() {
+    try (TestServer ts = TestServer.start()) {
+      String admin = ts.adminToken();
+      String member = ts.tenantWithUser(admin, "curious", "member");
+      ts.addUser(admin, "curious", "boss@curious.test", "tenant_admin");
+      String boss = ts.api.token("boss@curious.test", "password-of-boss@curious.test", "curious");
+      for (String token : java.util.Arrays.asList(null, member, boss)) {
+        HttpResponse<Buffer> ready = ts.api.get("/health/ready", token);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "UP"));
+        assertThat(ready.bodyAsString()).doesNotContain("node_id").doesNotContain("member");
+      }
     }
   }
 
@@ -64,7 +81,7 @@ class HealthTest {
       closedPort = socket.getLocalPort();
     }
     try (TestServer ts = TestServer.start(Map.of("redis.url", "redis://127.0.0.1:" + closedPort))) {
-      HttpResponse<Buffer> ready = ts.api.get("/health/ready", null);
+      HttpResponse<Buffer> ready = ts.api.get("/health/ready", ts.adminToken());
       assertThat(ready.statusCode()).isEqualTo(200);
       JsonObject redis = check(ready, "redis");
       assertThat(redis.getString("status")).isEqualTo("UP");
@@ -78,17 +95,21 @@ class HealthTest {
   @Test
   void postgresUnreachableIsNotReadyAndNamesTheCheck() throws SQLException {
     try (TestServer ts = TestServer.start()) {
+      String admin = ts.adminToken(); // while the database can still check the password
       assertThat(ts.api.get("/health/ready", null).statusCode()).isEqualTo(200);
       setConnectable(ts, false);
       try {
-        HttpResponse<Buffer> down = awaitReady(ts, r -> r.statusCode() == 503);
+        HttpResponse<Buffer> down = awaitReady(ts, admin, r -> r.statusCode() == 503);
         assertThat(check(down, "postgres").getString("status")).isEqualTo("DOWN");
         assertThat(down.bodyAsString()).doesNotContain("Exception");
+        HttpResponse<Buffer> anonymous = ts.api.get("/health/ready", null);
+        assertThat(anonymous.statusCode()).isEqualTo(503);
+        assertThat(anonymous.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "DOWN"));
         assertThat(ts.api.get("/health/live", null).statusCode()).isEqualTo(200);
       } finally {
         setConnectable(ts, true);
       }
-      awaitReady(ts, r -> r.statusCode() == 200);
+      awaitReady(ts, null, r -> r.statusCode() == 200);
     }
   }
 

@@ -33,6 +33,7 @@ class DatabaseGatesTest extends AttackSuite {
    */
   private static final Set<String> CONTROL_PLANE = Set.of(
     "platform.memberships", // read at login, before any tenant context can exist
+    "platform.invitations", // found by its token's hash when accepted, before any tenant context can exist
     "platform.tenant_limits" // rate-limit overrides: super-admin data, reloaded for all tenants in one query per node
   );
 
