@@ -22,6 +22,8 @@ import java.util.Optional;
  */
 final class TenantAccess {
   static final Problem REFUSED = Problem.forbidden("this token is not valid for the tenant the request names");
+  /** The caller's own tenant was deleted: its members may know that much (requests in flight end the same way). */
+  static final Problem OWN_TENANT_GONE = Problem.notFound("the tenant this token is for no longer exists");
   static final Problem TENANTLESS = Problem.forbidden("this token names no tenant, and such tokens are for "
     + "super-admins; get a token for your tenant: POST /auth/token with \"tenant\": \"<slug>\"");
 
@@ -62,7 +64,10 @@ final class TenantAccess {
       return Future.failedFuture(own.cause());
     }
     Tenant tenant = own.result().orElse(null);
-    if (tenant == null || !caller.holdsAny(Caller.TENANT_ROLES) && !caller.superAdmin()) {
+    if (tenant == null) {
+      return Future.failedFuture(OWN_TENANT_GONE);
+    }
+    if (!caller.holdsAny(Caller.TENANT_ROLES) && !caller.superAdmin()) {
       return Future.failedFuture(REFUSED);
     }
     for (int i = 0; i < named.size(); i++) {
