@@ -104,12 +104,13 @@ public record Config(
     }
     return new Config(
       profile,
-      r.text("http.host"),
+      byProfile(r.optionalText("http.host"), profile, "127.0.0.1", "0.0.0.0"),
       r.integer("http.port", 0, 65535),
       r.integer("http.instances", 0, 256),
       r.integer("http.body-limit", 1024, Integer.MAX_VALUE),
       r.bool("http.access-log"),
-      r.integer("shutdown.drain-ms", 0, 600_000),
+      r.optionalText("shutdown.drain-ms").isEmpty() ? (profile == Profile.DEV ? 0 : 5000)
+        : r.integer("shutdown.drain-ms", 0, 600_000),
       r.integer("shutdown.timeout-ms", 0, 600_000),
       cluster(r),
       r.text("db.host"),
@@ -141,6 +142,11 @@ public record Config(
       r.optionalText("admin.email"),
       r.optionalText("admin.password"),
       rateLimit(r));
+  }
+
+  /** An empty value takes the profile's default: dev is a machine's own server, prod sits behind a load balancer. */
+  private static String byProfile(String value, Profile profile, String dev, String otherwise) {
+    return !value.isEmpty() ? value : profile == Profile.DEV ? dev : otherwise;
   }
 
   private static String tenantContext(Reader r) {

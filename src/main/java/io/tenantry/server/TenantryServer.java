@@ -87,8 +87,10 @@ public final class TenantryServer {
     // The bootstrap keeps its PostgreSQL advisory lock: it runs before the node joins anything (and for
     // `migrate`, with no cluster at all), and the database is the one thing every node shares for sure.
     return node.vertx().executeBlocking(() -> {
+      JwtKeys keys = JwtKeys.load(config); // bad configuration refuses the start before anything is created
+      StartupChecks.adminAccount(config);
       new DatabaseBootstrap(config).run();
-      return JwtKeys.load(config);
+      return keys;
     }).compose(keys -> wire(node, config, keys));
   }
 
