@@ -87,12 +87,29 @@ public final class Main {
         throw new UsageException("unknown argument: " + arg);
       }
     }
+    if (command.equals("help")) {
+      System.out.println(USAGE);
+      return;
+    }
+    if (!List.of("serve", "migrate", "baseline").contains(command)) {
+      throw new UsageException("unknown command: " + command);
+    }
+    Config config = ConfigLoader.load(file, System.getenv(), flags);
+    chooseLogFormat(config);
     switch (command) {
-      case "serve" -> serve(ConfigLoader.load(file, System.getenv(), flags));
-      case "migrate" -> migrate(ConfigLoader.load(file, System.getenv(), flags), status);
-      case "baseline" -> baseline(ConfigLoader.load(file, System.getenv(), flags), sharedTable);
-      case "help" -> System.out.println(USAGE);
-      default -> throw new UsageException("unknown command: " + command);
+      case "serve" -> serve(config);
+      case "migrate" -> migrate(config, status);
+      default -> baseline(config, sharedTable);
+    }
+  }
+
+  /**
+   * Readable lines for a person in the dev profile, JSON otherwise; -Dlogback.configurationFile still wins. Runs
+   * before the first logger is made, which is when logback reads its configuration.
+   */
+  private static void chooseLogFormat(Config config) {
+    if (config.profile() == Config.Profile.DEV && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-dev.xml");
     }
   }
 
