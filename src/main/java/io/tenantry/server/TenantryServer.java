@@ -6,7 +6,6 @@ import io.tenantry.auth.JwtKeys;
 import io.tenantry.auth.Passwords;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.auth.Tokens;
-import io.tenantry.cluster.ClusterLocks;
 import io.tenantry.cluster.LiveNodes;
 import io.tenantry.cluster.Node;
 import io.tenantry.config.Config;
@@ -45,8 +44,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Boots the server on a node: prepares the database (worker thread), creates the shared services once, deploys
  * one HttpVerticle per event loop, and on stop drains, stops HTTP gracefully and closes its pools. The node
- * (Vert.x, cluster membership) belongs to the caller, who closes it afterwards — leaving the cluster last, so a
- * lock this node holds is not released while its work could still be running.
+ * (Vert.x, cluster membership) belongs to the caller, who closes it afterwards, leaving the cluster last.
  */
 public final class TenantryServer {
   private final Node node;
@@ -180,11 +178,6 @@ public final class TenantryServer {
 
   public Node node() {
     return node;
-  }
-
-  /** Cluster-wide locks for once-only work (standalone: node-local). */
-  public ClusterLocks locks() {
-    return node.locks();
   }
 
   /**
