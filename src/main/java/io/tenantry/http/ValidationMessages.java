@@ -27,6 +27,7 @@ public final class ValidationMessages {
   public static final String OPERATION = "tenantry.operation";
   private static final Pattern PARAMETER = Pattern.compile("The value of (\\w+) parameter (\\S+) is invalid");
   private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
+  private static final Pattern ECHOED = Pattern.compile("[A-Za-z0-9 _.@+-]{0,40}");
   /** Keywords that only report that something beneath them failed. */
   private static final Set<String> COMPOSITE = Set.of("properties", "items", "allOf", "anyOf", "oneOf", "$ref",
     "additionalProperties", "patternProperties", "prefixItems");
@@ -100,7 +101,7 @@ public final class ValidationMessages {
     String keyword = keyword(unit);
     String location = unit.getKeywordLocation();
     JsonObject schema = schemaAt(root, location.substring(0, location.lastIndexOf('/')));
-    String got = value == null ? "" : " (got " + shown(value) + ")";
+    String got = got(value);
     if (schema == null) {
       return unit.getError() + got;
     }
@@ -201,8 +202,19 @@ public final class ValidationMessages {
     return String.join(", ", parts);
   }
 
+  /**
+   * The offending value, echoed only when it is a plain word or number: a client's quotes, brackets or SQL are not
+   * reflected back (the field and its rule say enough).
+   */
+  private static String got(Object value) {
+    if (value instanceof Number || value instanceof Boolean
+        || value instanceof String text && ECHOED.matcher(text).matches()) {
+      return " (got " + Json.encode(value) + ")";
+    }
+    return "";
+  }
+
   private static String shown(Object value) {
-    String text = Json.encode(value);
-    return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    return Json.encode(value);
   }
 }

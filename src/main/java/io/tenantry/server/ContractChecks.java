@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * What the contract says about a request beyond what vertx-openapi checks: a query parameter the operation does not
@@ -19,6 +20,8 @@ import java.util.TreeSet;
  * validation is explained with the operation's own schemas ({@link ValidationMessages}).
  */
 public final class ContractChecks implements Handler<RoutingContext> {
+  /** Names echoed back as sent; anything else (quotes, SQL, markup) is not reflected to the client. */
+  private static final Pattern ECHOED = Pattern.compile("[A-Za-z0-9_.\\[\\]-]{1,40}");
   private final Operation operation;
   private final Set<String> query;
 
@@ -43,7 +46,7 @@ public final class ContractChecks implements Handler<RoutingContext> {
     List<String> unknown = new ArrayList<>();
     for (String name : ctx.queryParams().names()) {
       if (!query.contains(name)) {
-        unknown.add(name);
+        unknown.add(ECHOED.matcher(name).matches() ? name : "(a name with other characters)");
       }
     }
     if (unknown.isEmpty()) {

@@ -80,6 +80,12 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void aValueWithQuotesOrSqlIsNotEchoed() {
+    String detail = detail(ts.api.get("/api/v1/collections/notes/records?limit=1%27%3B%20SELECT%201", member));
+    assertThat(detail).isEqualTo("limit (query): must be of type integer");
+  }
+
+  @Test
   void anUndeclaredQueryParameterIsRefusedByName() {
     ts.api.post("/api/v1/collections/notes/records", member, new JsonObject().put("status", "closed"));
     String detail = detail(ts.api.get("/api/v1/collections/notes/records?status=open&limit=5", member));
