@@ -43,6 +43,10 @@ public final class ContractChecks implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.request().query() == null) {
+      ctx.next(); // most requests: nothing to parse
+      return;
+    }
     List<String> unknown = new ArrayList<>();
     for (String name : ctx.queryParams().names()) {
       if (!query.contains(name)) {
