@@ -22,12 +22,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar tenantry.jar [serve|migrate|help] [--config FILE] [--profile dev] [--key=value ...]}.
+ * {@code java -jar tenantry.jar [serve|migrate|baseline|help] [--config FILE] [--profile dev] [--key=value ...]}.
  * Exit codes: 0 done, 1 failed at run time, 2 bad command line or configuration.
  */
 public final class Main {
   private static final String USAGE = """
-    usage: java -jar tenantry.jar [serve|migrate|help] [--config FILE] [--profile dev|prod] [--cluster] [--key=value ...]
+    usage: java -jar tenantry.jar [serve|migrate|baseline|help] [--config FILE] [--profile dev|prod] [--cluster] [--key=value ...]
       serve             prepare the database if needed, then serve HTTP (default)
       migrate           create the database and roles if needed, migrate the platform schema and every
                         schema- and database-tier tenant (parallel, resumable), then exit (1 if a tenant failed)
@@ -36,6 +36,9 @@ public final class Main {
       baseline --shared-table
                         the same, serving the multi-tenant database's shared.records through the shared tier's
                         statements (PostgreSQL's isolation work alone; ABLATION=1 load-tests/overhead.sh)
+      help, --help, -h  print this and exit
+      --config FILE     a YAML file over the built-in defaults (default: ./conf/tenantry.yaml when present)
+      --profile dev     try it out: loopback only, generated JWT keys, admin@tenantry.local / tenantry-dev-password
       --cluster         join the cluster described by the cluster.* keys (same as --cluster.enabled=true)
     Keys are those of conf/tenantry.yaml (e.g. --http.port=9090); TENANTRY_* environment variables work too.""";
 
@@ -56,6 +59,10 @@ public final class Main {
   }
 
   private static void run(String[] args) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.println(USAGE);
+      return;
+    }
     Deque<String> rest = new ArrayDeque<>(List.of(args));
     String command = !rest.isEmpty() && !rest.peekFirst().startsWith("-") ? rest.removeFirst() : "serve";
     Path file = Files.exists(Path.of("conf/tenantry.yaml")) ? Path.of("conf/tenantry.yaml") : null;
@@ -80,12 +87,29 @@ public final class Main {
         throw new UsageException("unknown argument: " + arg);
       }
     }
+    if (command.equals("help")) {
+      System.out.println(USAGE);
+      return;
+    }
+    if (!List.of("serve", "migrate", "baseline").contains(command)) {
+      throw new UsageException("unknown command: " + command);
+    }
+    Config config = ConfigLoader.load(file, System.getenv(), flags);
+    chooseLogFormat(config);
     switch (command) {
-      case "serve" -> serve(ConfigLoader.load(file, System.getenv(), flags));
-      case "migrate" -> migrate(ConfigLoader.load(file, System.getenv(), flags), status);
-      case "baseline" -> baseline(ConfigLoader.load(file, System.getenv(), flags), sharedTable);
-      case "help" -> System.out.println(USAGE);
-      default -> throw new UsageException("unknown command: " + command);
+      case "serve" -> serve(config);
+      case "migrate" -> migrate(config, status);
+      default -> baseline(config, sharedTable);
+    }
+  }
+
+  /**
+   * Readable lines for a person in the dev profile, JSON otherwise; -Dlogback.configurationFile still wins. Runs
+   * before the first logger is made, which is when logback reads its configuration.
+   */
+  private static void chooseLogFormat(Config config) {
+    if (config.profile() == Config.Profile.DEV && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-dev.xml");
     }
   }
 

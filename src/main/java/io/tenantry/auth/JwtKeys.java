@@ -28,7 +28,10 @@ public record JwtKeys(String privatePem, String publicPem) {
         read("auth.jwt-public-key-file", config.jwtPublicKeyFile()));
     }
     if (config.profile() == Config.Profile.PROD) {
-      throw new ConfigException("auth.jwt-private-key-file", "is required in the prod profile (with auth.jwt-public-key-file)");
+      throw new ConfigException("auth.jwt-private-key-file", "the prod profile needs RS256 key files: make them with "
+        + "'openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out jwt-private.pem && openssl pkey -in "
+        + "jwt-private.pem -pubout -out jwt-public.pem' and set TENANTRY_AUTH_JWT_PRIVATE_KEY_FILE and "
+        + "TENANTRY_AUTH_JWT_PUBLIC_KEY_FILE; or try Tenantry with --profile dev");
     }
     return generatedIn(config.dataDir());
   }

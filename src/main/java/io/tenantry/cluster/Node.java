@@ -8,17 +8,15 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
  * The Vert.x instance of this process and its place in the cluster: standalone, or a member of a Hazelcast
- * cluster (clustered event bus, cluster-wide locks). Whoever starts a node closes it, after the server on it.
+ * cluster (clustered event bus, membership). Whoever starts a node closes it, after the server on it.
  */
 public final class Node {
   private final Vertx vertx;
   private final Membership membership;
-  private final ClusterLocks locks;
 
-  private Node(Vertx vertx, Membership membership, ClusterLocks locks) {
+  private Node(Vertx vertx, Membership membership) {
     this.vertx = vertx;
     this.membership = membership;
-    this.locks = locks;
   }
 
   /** A clustered node when cluster.enabled, else a standalone one. */
@@ -27,7 +25,7 @@ public final class Node {
   }
 
   public static Node standalone(Vertx vertx) {
-    return new Node(vertx, new StandaloneMembership(), ClusterLocks.local(vertx));
+    return new Node(vertx, new StandaloneMembership());
   }
 
   /** Joins (or forms) the cluster; completes once this node is a member and its event bus is up. */
@@ -37,8 +35,7 @@ public final class Node {
     // Other nodes reach this one's event bus at the address it announces to Hazelcast, never a guessed interface.
     options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort());
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
-      .map(vertx -> new Node(vertx, HazelcastMembership.of(manager),
-        new ClusterLocks(vertx, new HazelcastLocks(vertx, manager.getHazelcastInstance()))));
+      .map(vertx -> new Node(vertx, HazelcastMembership.of(manager)));
   }
 
   public Vertx vertx() {
@@ -53,11 +50,7 @@ public final class Node {
     return membership;
   }
 
-  public ClusterLocks locks() {
-    return locks;
-  }
-
-  /** Closes Vert.x; a clustered node leaves the cluster (its locks are released, the others see it go at once). */
+  /** Closes Vert.x; a clustered node leaves the cluster (the others see it go at once). */
   public Future<Void> close() {
     return vertx.close();
   }

@@ -52,7 +52,8 @@ public record Config(
   LoginSettings login,
   String jwtAudience,
   int dbStatementTimeoutMs,
-  int dbIdleInTransactionTimeoutMs) {
+  int dbIdleInTransactionTimeoutMs,
+  int unknownTenantsPerMinute) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -115,14 +116,15 @@ public record Config(
     }
     return new Config(
       profile,
-      r.text("http.host"),
+      byProfile(r.optionalText("http.host"), profile, "127.0.0.1", "0.0.0.0"),
       r.integer("http.port", 0, 65535),
       r.integer("http.instances", 0, 256),
       r.integer("http.body-limit", 1024, Integer.MAX_VALUE),
       r.bool("http.access-log"),
       r.integer("http.header-timeout-ms", 100, 600_000),
       r.integer("http.json-max-depth", 1, 500),
-      r.integer("shutdown.drain-ms", 0, 600_000),
+      r.optionalText("shutdown.drain-ms").isEmpty() ? (profile == Profile.DEV ? 0 : 5000)
+        : r.integer("shutdown.drain-ms", 0, 600_000),
       r.integer("shutdown.timeout-ms", 0, 600_000),
       cluster(r),
       r.text("db.host"),
@@ -157,7 +159,8 @@ public record Config(
       login(r),
       r.text("auth.audience"),
       r.integer("db.statement-timeout-ms", 0, 86_400_000),
-      r.integer("db.idle-in-transaction-timeout-ms", 0, 86_400_000));
+      r.integer("db.idle-in-transaction-timeout-ms", 0, 86_400_000),
+      r.integer("tenancy.unknown-tenants-per-minute", 1, 1_000_000));
   }
 
   private static LoginSettings login(Reader r) {
@@ -176,6 +179,11 @@ public record Config(
       backoffMax,
       r.integer("login.window-seconds", 1, 604_800),
       r.integer("login.max-entries", 100, 10_000_000));
+  }
+
+  /** An empty value takes the profile's default: dev is a machine's own server, prod sits behind a load balancer. */
+  private static String byProfile(String value, Profile profile, String dev, String otherwise) {
+    return !value.isEmpty() ? value : profile == Profile.DEV ? dev : otherwise;
   }
 
   private static String tenantContext(Reader r) {

@@ -7,6 +7,8 @@ import java.util.Map;
  * Future or RoutingContext; {@link ProblemHandler} renders it. No stack trace: it is an expected outcome.
  */
 public final class Problem extends RuntimeException {
+  /** Every problem type is this plus its short name; each is documented in docs/errors.md under that name. */
+  public static final String TYPE_BASE = "https://tenantry.io/problems/";
   private final int status;
   private final String type;
   private final String title;
@@ -64,8 +66,14 @@ public final class Problem extends RuntimeException {
     return status;
   }
 
+  /** The short name, e.g. "bad-request". */
   public String type() {
     return type;
+  }
+
+  /** The absolute type URI of the response body, e.g. https://tenantry.io/problems/bad-request. */
+  public String typeUri() {
+    return TYPE_BASE + type;
   }
 
   public String title() {

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ProblemHandler {
   public static final String CONTENT_TYPE = "application/problem+json";
-  private static final String TYPE_PREFIX = "urn:tenantry:problem:";
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
 
   private ProblemHandler() {
@@ -38,7 +37,7 @@ public final class ProblemHandler {
 
   public static void send(RoutingContext ctx, Problem problem) {
     JsonObject body = new JsonObject()
-      .put("type", TYPE_PREFIX + problem.type())
+      .put("type", problem.typeUri())
       .put("title", problem.title())
       .put("status", problem.status())
       .put("detail", problem.detail())
@@ -61,12 +60,12 @@ public final class ProblemHandler {
     if (failure instanceof HttpException http) {
       // vertx-openapi's router wraps validation failures: status 400 with the ValidatorException as cause.
       if (http.getCause() instanceof ValidatorException invalid) {
-        return validation(invalid);
+        return validation(ctx, invalid);
       }
       return forStatus(http.getStatusCode());
     }
     if (failure instanceof ValidatorException invalid) {
-      return validation(invalid);
+      return validation(ctx, invalid);
     }
     if (failure instanceof DecodeException) {
       return Problem.badRequest("the request body is not valid JSON");
@@ -103,11 +102,11 @@ public final class ProblemHandler {
     return Problem.of(500, "internal", "Internal server error", "an unexpected error occurred");
   }
 
-  private static Problem validation(ValidatorException invalid) {
+  private static Problem validation(RoutingContext ctx, ValidatorException invalid) {
     if (invalid.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT) {
       return Problem.of(415, "unsupported-media-type", "Unsupported media type", invalid.getMessage());
     }
-    return Problem.badRequest(invalid.getMessage());
+    return Problem.badRequest(ValidationMessages.describe(invalid, ctx));
   }
 
   static Problem forStatus(int status) {

@@ -13,8 +13,7 @@ import java.util.function.LongSupplier;
  * windows of a node's callers, started afresh when too many are held.
  */
 final class FailedResolutions {
-  static final int DEFAULT_ALLOWANCE = 20;
-  static final long DEFAULT_WINDOW_MS = 60_000;
+  static final long WINDOW_MS = 60_000;
   private static final int MAX_CALLERS = 10_000;
 
   private static final class Window {

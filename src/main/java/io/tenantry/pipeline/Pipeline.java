@@ -45,9 +45,9 @@ public final class Pipeline {
 
   public static Pipeline create(Authenticator authenticator, TenantSources sources, TenantRegistry registry,
                                 RateLimiting rateLimiting, Draining draining, long bodyLimit, int jsonMaxDepth,
-                                boolean accessLog) {
-    FailedResolutions failures = new FailedResolutions(FailedResolutions.DEFAULT_ALLOWANCE,
-      FailedResolutions.DEFAULT_WINDOW_MS, System::currentTimeMillis);
+                                boolean accessLog, int unknownTenantsPerMinute) {
+    FailedResolutions failures = new FailedResolutions(unknownTenantsPerMinute, FailedResolutions.WINDOW_MS,
+      System::currentTimeMillis);
     Gate gate = new Gate(authenticator, new TenantNaming(sources), new TenantAccess(registry, failures),
       rateLimiting.limits(), rateLimiting.limiter());
     return new Pipeline(gate, draining, bodyLimit, jsonMaxDepth, accessLog);

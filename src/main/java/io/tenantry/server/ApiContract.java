@@ -16,7 +16,7 @@ import java.util.Set;
  * Loads openapi.yaml twice over: the document as written (served at /openapi.yaml) and the contract that drives
  * routing and validation. vertx-openapi 5.0.7 refuses a contract that mentions media types it cannot validate
  * (application/problem+json responses, application/merge-patch+json bodies), so those entries are dropped from the
- * contract copy only; the routes that take them validate their bodies in code.
+ * contract copy only (as is the relative server URL); the routes that take them validate their bodies in code.
  */
 public final class ApiContract {
   public static final String RESOURCE = "openapi.yaml";
@@ -45,6 +45,9 @@ public final class ApiContract {
   /** A copy of the document without the media types the validator cannot handle. */
   static JsonObject validatable(JsonObject document) {
     JsonObject copy = document.copy();
+    // The served document names its server relatively ("/": wherever it was fetched from), which vertx-openapi
+    // refuses as a malformed URL; without servers the router serves the paths as written.
+    copy.remove("servers");
     strip(copy);
     return copy;
   }

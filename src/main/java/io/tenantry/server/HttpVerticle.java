@@ -105,6 +105,7 @@ public final class HttpVerticle extends VerticleBase {
       throw new IllegalStateException("openapi.yaml has no operation " + operationId);
     }
     route.setDoSecurity(false); // authentication is the Authenticator's job, before validation
+    ContractChecks.wire(route); // undeclared query parameters refused; validation failures explained
     List.of(handlers).forEach(route::addHandler);
     return route;
   }

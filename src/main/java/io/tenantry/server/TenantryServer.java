@@ -8,7 +8,6 @@ import io.tenantry.auth.PasswordHashing;
 import io.tenantry.auth.Passwords;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.auth.Tokens;
-import io.tenantry.cluster.ClusterLocks;
 import io.tenantry.cluster.LiveNodes;
 import io.tenantry.cluster.Node;
 import io.tenantry.config.Config;
@@ -50,8 +49,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Boots the server on a node: prepares the database (worker thread), creates the shared services once, deploys
  * one HttpVerticle per event loop, and on stop drains, stops HTTP gracefully and closes its pools. The node
- * (Vert.x, cluster membership) belongs to the caller, who closes it afterwards — leaving the cluster last, so a
- * lock this node holds is not released while its work could still be running.
+ * (Vert.x, cluster membership) belongs to the caller, who closes it afterwards, leaving the cluster last.
  */
 public final class TenantryServer {
   private final Node node;
@@ -92,8 +90,10 @@ public final class TenantryServer {
     // The bootstrap keeps its PostgreSQL advisory lock: it runs before the node joins anything (and for
     // `migrate`, with no cluster at all), and the database is the one thing every node shares for sure.
     return node.vertx().executeBlocking(() -> {
+      JwtKeys keys = JwtKeys.load(config); // bad configuration refuses the start before anything is created
+      StartupChecks.adminAccount(config);
       new DatabaseBootstrap(config).run();
-      return JwtKeys.load(config);
+      return keys;
     }).compose(keys -> wire(node, config, keys));
   }
 
@@ -139,7 +139,8 @@ public final class TenantryServer {
         Readiness.create(vertx, pool, redisApi, node.membership(), config.cluster().minMembers(), draining),
         draining,
         Pipeline.create(new Authenticator(tokens), new TenantSources(config.baseDomain()), registry,
-          rateLimiting.result(), draining, config.bodyLimit(), config.jsonMaxDepth(), config.accessLog()),
+          rateLimiting.result(), draining, config.bodyLimit(), config.jsonMaxDepth(), config.accessLog(),
+          config.unknownTenantsPerMinute()),
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens),
         new TenantAdminEndpoints(vertx, tenantStore, registry, lifecycle, users, passwords,
@@ -186,11 +187,6 @@ public final class TenantryServer {
 
   public Node node() {
     return node;
-  }
-
-  /** Cluster-wide locks for once-only work (standalone: node-local). */
-  public ClusterLocks locks() {
-    return node.locks();
   }
 
   /**

@@ -1,9 +1,6 @@
 package io.tenantry.cluster;
 
-import io.tenantry.support.TestEnv;
 import io.tenantry.support.TestServer;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,16 +9,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 
 import static io.tenantry.cluster.Eventually.within;
@@ -108,12 +97,8 @@ class ClusterTest {
 
   @Test
   @Order(3)
-  void aKilledNodeLeavesTheOthersServingAndReleasesItsLock() {
+  void aKilledNodeLeavesTheOthersServing() {
     TestNode third = cluster.node(2);
-    Promise<Void> neverDone = Promise.promise();
-    third.node.locks().withLock("job:nightly", Duration.ofSeconds(5), neverDone::future);
-    within(Duration.ofSeconds(5), "node 3 holds the lock", () -> lockBusy(cluster.node(0)));
-
     third.loseCluster();
     // Cut off, node 3 knows it: it reports not ready, so a load balancer stops sending it requests.
     JsonObject lost = third.clusterCheck();
@@ -121,14 +106,9 @@ class ClusterTest {
     assertThat(lost.getJsonObject("data").getString("error")).contains("lost the cluster");
     third.close();
     cluster.gone(2);
-    // Whether closing the node fails its pending work or leaves it pending is Vert.x's business; what matters is
-    // below: the lock it held is free for the surviving nodes.
 
     within(MEMBER_GONE, "nodes 1 and 2 see two members", () -> seen(0, n -> n == 2) && seen(1, n -> n == 2));
     assertThat(cluster.node(0).node.liveNodes().liveNodes()).isEqualTo(2);
-    Boolean ran = await(cluster.node(0).node.locks().withLock("job:nightly", MEMBER_GONE,
-      () -> Future.succeededFuture(true)));
-    assertThat(ran).isTrue();
     assertThat(records(cluster.node(0))).isEqualTo(200);
     assertThat(records(cluster.node(1))).isEqualTo(200);
     assertThat(cluster.node(1).clusterCheck().getInteger("http_status")).isEqualTo(200);
@@ -150,90 +130,11 @@ class ClusterTest {
     assertThat(records(third)).isEqualTo(200);
   }
 
-  @Test
-  @Order(5)
-  void nodesRacingToProvisionTheSameTenantDoTheWorkExactlyOnce() {
-    String tenantId = UUID.randomUUID().toString();
-    String schema = "t_" + tenantId.replace("-", "");
-    String lock = "tenant:" + tenantId + ":provision";
-    AtomicInteger running = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
-    AtomicInteger runs = new AtomicInteger();
-    List<Future<Boolean>> attempts = new ArrayList<>();
-    // Three callers on each of two nodes, all at once: one node's callers must exclude each other too.
-    for (int caller = 0; caller < 6; caller++) {
-      TestNode node = cluster.node(caller % 2);
-      attempts.add(node.node.locks().runOnce(lock, Duration.ofSeconds(20),
-        () -> blocking(node, () -> schemaExists(schema)),
-        () -> blocking(node, () -> {
-          mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-          runs.incrementAndGet();
-          Thread.sleep(200); // long enough for every other caller to be waiting on the lock
-          createSchema(schema); // fails on a second run: PostgreSQL, not the lock, is the record of what is done
-          running.decrementAndGet();
-          return null;
-        })));
-    }
-    List<Boolean> didWork = attempts.stream().map(ClusterTest::await).toList();
-    assertThat(didWork).containsOnlyOnce(true).hasSize(6);
-    assertThat(runs).hasValue(1);
-    assertThat(mostAtOnce).hasValue(1);
-    assertThat(blockingResult(() -> schemaExists(schema))).isTrue();
-  }
-
-  private static <T> Future<T> blocking(TestNode node, Callable<T> work) {
-    return node.node.vertx().executeBlocking(work, false);
-  }
-
-  private static <T> T blockingResult(Callable<T> work) {
-    try {
-      return work.call();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static boolean schemaExists(String schema) throws SQLException {
-    try (Connection c = TestEnv.connect(cluster.node(0).config.dbName(), TestEnv.adminUser());
-         PreparedStatement st = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
-      st.setString(1, schema);
-      return st.executeQuery().next();
-    }
-  }
-
-  private static void createSchema(String schema) throws SQLException {
-    try (Connection c = TestEnv.connect(cluster.node(0).config.dbName(), TestEnv.adminUser());
-         Statement st = c.createStatement()) {
-      st.execute("CREATE SCHEMA " + schema);
-    }
-  }
-
   private static void report(Duration took) {
     System.out.println("change in effect on another node after " + took.toMillis() + " ms");
   }
 
   private static boolean seen(int node, IntPredicate members) {
     return members.test(cluster.node(node).membersSeen());
-  }
-
-  private static boolean lockBusy(TestNode node) {
-    try {
-      await(node.node.locks().withLock("job:nightly", Duration.ZERO, () -> Future.succeededFuture(true)));
-      return false;
-    } catch (LockUnavailable e) {
-      return true;
-    }
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(e);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

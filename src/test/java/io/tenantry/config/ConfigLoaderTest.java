@@ -24,6 +24,35 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void prodListsOnEveryAddressAndDrainsBeforeStopping() {
+    Config config = ConfigLoader.load(null, Map.of(), Map.of());
+    assertThat(config.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(config.shutdownDrainMs()).isEqualTo(5000);
+  }
+
+  @Test
+  void devListensOnLoopbackAndStopsWithoutDraining() {
+    Config flag = ConfigLoader.load(null, Map.of(), Map.of("profile", "dev"));
+    assertThat(flag.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(flag.shutdownDrainMs()).isZero();
+    Config env = ConfigLoader.load(null, Map.of("TENANTRY_PROFILE", "dev"), Map.of());
+    assertThat(env.httpHost()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void devDefaultsGiveWayToWhatIsConfigured() throws Exception {
+    Path file = Files.createTempFile("tenantry", ".yaml");
+    Files.writeString(file, "http:\n  host: 0.0.0.0\n");
+    assertThat(ConfigLoader.load(Path.of("conf/tenantry.yaml"), Map.of(), Map.of("profile", "dev")).httpHost())
+      .as("the shipped file, read from ./conf when the server starts in the repository").isEqualTo("127.0.0.1");
+    Config fromFile = ConfigLoader.load(file, Map.of(), Map.of("profile", "dev"));
+    assertThat(fromFile.httpHost()).isEqualTo("0.0.0.0");
+    Config fromEnv = ConfigLoader.load(null, Map.of("TENANTRY_SHUTDOWN_DRAIN_MS", "250"), Map.of("profile", "dev"));
+    assertThat(fromEnv.shutdownDrainMs()).isEqualTo(250);
+    assertThat(fromEnv.httpHost()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
   void environmentOverridesFileAndFlagsOverrideEnvironment() throws Exception {
     Path file = Files.createTempFile("tenantry", ".yaml");
     Files.writeString(file, "http:\n  port: 7000\ndb:\n  name: fromfile\n");

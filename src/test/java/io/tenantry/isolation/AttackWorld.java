@@ -36,7 +36,9 @@ final class AttackWorld implements AutoCloseable {
   static AttackWorld create() {
     AttackWorld world = new AttackWorld(TestServer.start(Map.of("db.pool-size", "6",
       // Attacks that try passwords all come from 127.0.0.1; the per-address sign-in throttle is LoginThrottlingTest's.
-      "login.address-failures", "100000")));
+      "login.address-failures", "100000",
+      // The super-admin probes unknown tenants hundreds of times; the per-caller allowance is FailedResolutionsApiTest's.
+      "tenancy.unknown-tenants-per-minute", "100000")));
     for (Pairing pairing : Pairing.ALL) {
       world.sides.put(pairing, new Side[] {
         world.side(pairing.slugPrefix() + "-a", pairing.a()), world.side(pairing.slugPrefix() + "-b", pairing.b())});

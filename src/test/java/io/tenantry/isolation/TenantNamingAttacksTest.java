@@ -103,7 +103,7 @@ class TenantNamingAttacksTest extends AttackSuite {
   void encodedOrPaddedSlugsInThePath(Pairing p) {
     String slug = world.b(p).slug();
     String encoded = "%" + Integer.toHexString(slug.charAt(0)) + slug.substring(1);
-    refused(p, list(world.a(p).memberToken(), null, null, "/t/" + encoded + NOTES), 404);
+    refused(p, list(world.a(p).memberToken(), null, null, "/t/" + encoded + NOTES), 403);
     refused(p, list(world.superAdmin, null, null, "/t/" + slug + "%20" + NOTES), 404);
     refused(p, list(world.superAdmin, null, null, "/t/" + slug + "." + NOTES), 404);
   }

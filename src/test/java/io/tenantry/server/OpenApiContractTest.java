@@ -74,4 +74,43 @@ class OpenApiContractTest {
     assertThat(served.getHeader("Content-Type")).isEqualTo("application/yaml");
     assertThat(served.bodyAsString()).startsWith("openapi: 3.1.0").contains("application/problem+json");
   }
+
+  @Test
+  void everyErrorResponseOfTheServedDocumentIsProblemJson() throws Exception {
+    HttpResponse<Buffer> served = ts.api.get("/openapi.yaml", null);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> doc = new ObjectMapper(new YAMLFactory()).readValue(served.body().getBytes(), Map.class);
+    JsonObject document = new JsonObject(doc);
+    JsonObject components = document.getJsonObject("components").getJsonObject("responses");
+    int checked = 0;
+    JsonObject paths = document.getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      for (String method : paths.getJsonObject(path).fieldNames()) {
+        if (!(paths.getJsonObject(path).getValue(method) instanceof JsonObject operation)
+            || !operation.containsKey("responses")) {
+          continue;
+        }
+        JsonObject responses = operation.getJsonObject("responses");
+        for (String status : responses.fieldNames()) {
+          if (!status.startsWith("4") && !status.startsWith("5")) {
+            continue;
+          }
+          JsonObject response = responses.getJsonObject(status);
+          String ref = response.getString("$ref");
+          if (ref != null) {
+            response = components.getJsonObject(ref.substring(ref.lastIndexOf('/') + 1));
+          }
+          String where = method + " " + path + " " + status;
+          if (operation.getString("operationId").equals("getReady") && status.equals("503")) {
+            // The readiness report is the health check's JSON, not a problem.
+            assertThat(response.getJsonObject("content").fieldNames()).as(where).containsExactly("application/json");
+            continue;
+          }
+          assertThat(response.getJsonObject("content").fieldNames()).as(where).containsExactly("application/problem+json");
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(40);
+  }
 }

@@ -16,7 +16,7 @@ public final class Problems {
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
     JsonObject body = response.bodyAsJsonObject();
     assertThat(body.getInteger("status")).isEqualTo(status);
-    assertThat(body.getString("type")).startsWith("urn:tenantry:problem:");
+    assertThat(body.getString("type")).startsWith(io.tenantry.http.Problem.TYPE_BASE);
     assertThat(body.getString("title")).isNotBlank();
     assertThat(body.getString("detail")).isNotBlank();
     assertThat(body.getString("instance")).contains(response.getHeader("X-Request-Id"));
