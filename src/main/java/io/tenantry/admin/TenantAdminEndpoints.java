@@ -2,7 +2,7 @@ package io.tenantry.admin;
 
 import io.tenantry.auth.Access;
 import io.tenantry.auth.Caller;
-import io.tenantry.auth.PasswordHashing;
+import io.tenantry.users.PasswordHashing;
 import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;

@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * PUT /admin/v1/tenants/{slug}/timeouts (super-admin): a tenant's own statement timeout, or null for the default
- * ({@code db.statement-timeout-ms}). Where it applies: {@link io.tenantry.tenant.TenantDb}.
+ * ({@code db.statement-timeout-ms}). Where it applies: {@link io.tenantry.data.TenantDb}.
  */
 public final class TenantTimeoutsEndpoint {
   static final int MAX_STATEMENT_TIMEOUT_MS = 3_600_000;

@@ -1,5 +1,6 @@
 package io.tenantry.auth;
 
+import io.tenantry.users.PasswordHashing;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
 import io.tenantry.tenant.Tenant;

@@ -6,7 +6,7 @@ import io.tenantry.http.Responses;
 import io.tenantry.http.StrictJson;
 import io.tenantry.http.Uuids;
 import io.tenantry.tenant.Tenant;
-import io.tenantry.tenant.TenantDb;
+import io.tenantry.data.TenantDb;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.tenantry.records;
 
-import io.tenantry.tenant.TenantDb;
+import io.tenantry.data.TenantDb;
 
 import static io.tenantry.db.SqlIdentifiers.quoteIdent;
 

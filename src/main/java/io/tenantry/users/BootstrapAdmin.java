@@ -1,6 +1,6 @@
 package io.tenantry.users;
 
-import io.tenantry.auth.PasswordHashing;
+import io.tenantry.users.PasswordHashing;
 import io.tenantry.config.Config;
 import io.tenantry.config.ConfigException;
 import io.vertx.core.Future;

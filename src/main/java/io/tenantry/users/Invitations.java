@@ -1,6 +1,6 @@
 package io.tenantry.users;
 
-import io.tenantry.auth.PasswordHashing;
+import io.tenantry.users.PasswordHashing;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Uuids;
 import io.tenantry.tenant.Tenant;

@@ -1,5 +1,7 @@
 package io.tenantry.auth;
 
+import io.tenantry.users.PasswordHashing;
+import io.tenantry.users.Passwords;
 import io.tenantry.support.Await;
 import io.tenantry.support.Eventually;
 import io.tenantry.support.TestServer;

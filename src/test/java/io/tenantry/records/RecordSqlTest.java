@@ -1,6 +1,6 @@
 package io.tenantry.records;
 
-import io.tenantry.tenant.TenantDb;
+import io.tenantry.data.TenantDb;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

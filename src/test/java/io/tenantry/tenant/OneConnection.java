@@ -1,5 +1,6 @@
 package io.tenantry.tenant;
 
+import io.tenantry.data.TenantDb;
 import io.tenantry.pool.ConcurrencyCaps;
 import io.tenantry.pool.DedicatedPools;
 import io.tenantry.pool.PoolFactory;

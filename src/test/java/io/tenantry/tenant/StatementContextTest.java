@@ -1,5 +1,6 @@
 package io.tenantry.tenant;
 
+import io.tenantry.data.TenantDb;
 import io.tenantry.records.Record;
 import io.tenantry.records.RecordStore;
 import io.tenantry.support.Await;

@@ -1,5 +1,6 @@
 package io.tenantry.tenant;
 
+import io.tenantry.data.TenantDb;
 import io.tenantry.support.Await;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;

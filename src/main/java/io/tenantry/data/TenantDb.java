@@ -1,6 +1,7 @@
-package io.tenantry.tenant;
+package io.tenantry.data;
 
 import io.tenantry.pool.TenantPools;
+import io.tenantry.tenant.Tenant;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;

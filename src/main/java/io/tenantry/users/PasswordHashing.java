@@ -1,4 +1,4 @@
-package io.tenantry.auth;
+package io.tenantry.users;
 
 import io.tenantry.http.Problem;
 import io.vertx.core.Future;

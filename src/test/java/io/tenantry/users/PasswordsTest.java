@@ -1,4 +1,4 @@
-package io.tenantry.auth;
+package io.tenantry.users;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.tenantry.tenant;
+package io.tenantry.data;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

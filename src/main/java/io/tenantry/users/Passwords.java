@@ -1,4 +1,4 @@
-package io.tenantry.auth;
+package io.tenantry.users;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
