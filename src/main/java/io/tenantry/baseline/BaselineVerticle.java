@@ -3,7 +3,7 @@ package io.tenantry.baseline;
 import io.tenantry.auth.Authenticator;
 import io.tenantry.config.Config;
 import io.tenantry.pool.LoopAffinePool;
-import io.tenantry.http.ProblemHandler;
+import io.tenantry.pipeline.ProblemHandler;
 import io.tenantry.http.RequestIds;
 import io.tenantry.pipeline.AccessLog;
 import io.vertx.core.Future;

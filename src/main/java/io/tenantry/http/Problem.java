@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * A failure that becomes an RFC 9457 application/problem+json response. Carried as the cause of a failed
- * Future or RoutingContext; {@link ProblemHandler} renders it. No stack trace: it is an expected outcome.
+ * Future or RoutingContext; the pipeline's ProblemHandler renders it. No stack trace: it is an expected outcome.
  */
 public final class Problem extends RuntimeException {
   /** Every problem type is this plus its short name; each is documented in docs/errors.md under that name. */

@@ -2,7 +2,7 @@ package io.tenantry.server;
 
 import io.tenantry.auth.Access;
 import io.tenantry.health.ReadinessEndpoint;
-import io.tenantry.http.ProblemHandler;
+import io.tenantry.pipeline.ProblemHandler;
 import io.tenantry.pipeline.Pipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

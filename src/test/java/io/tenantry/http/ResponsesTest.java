@@ -1,5 +1,6 @@
 package io.tenantry.http;
 
+import io.tenantry.pipeline.ProblemHandler;
 import io.tenantry.support.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,5 +1,8 @@
-package io.tenantry.http;
+package io.tenantry.pipeline;
 
+import io.tenantry.http.Problem;
+import io.tenantry.http.RequestIds;
+import io.tenantry.http.ValidationMessages;
 import io.tenantry.pool.PoolBusy;
 import io.tenantry.tenant.TenantGone;
 import io.vertx.core.json.DecodeException;

@@ -1,5 +1,6 @@
-package io.tenantry.http;
+package io.tenantry.pipeline;
 
+import io.tenantry.http.Problem;
 import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
