@@ -16,7 +16,6 @@ import io.tenantry.users.InvitationEndpoint;
 import io.tenantry.users.Invitations;
 import io.tenantry.users.UserStore;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -30,7 +29,6 @@ import java.util.UUID;
 public final class TenantAdminEndpoints {
   private static final String CURSOR_SCOPE = "tenants";
 
-  private final Vertx vertx;
   private final TenantStore store;
   private final TenantRegistry registry;
   private final TenantLifecycle lifecycle;
@@ -41,9 +39,8 @@ public final class TenantAdminEndpoints {
   private final Invitations invitations;
   private final InvitationEndpoint invitationEndpoint;
 
-  public TenantAdminEndpoints(Vertx vertx, TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
+  public TenantAdminEndpoints(TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
                               UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations) {
-    this.vertx = vertx;
     this.store = store;
     this.registry = registry;
     this.timeouts = new TenantTimeoutsEndpoint(store, registry);

@@ -1,10 +1,10 @@
 package io.tenantry.auth;
 
-import io.tenantry.users.PasswordHashing;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantRegistry;
+import io.tenantry.users.PasswordHashing;
 import io.tenantry.users.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -30,14 +30,16 @@ public final class TokenEndpoint {
   private final PasswordHashing passwords;
   private final LoginThrottle throttle;
   private final Tokens tokens;
+  private final int refusalDelayMs;
 
   public TokenEndpoint(UserStore users, TenantRegistry tenants, PasswordHashing passwords, LoginThrottle throttle,
-                       Tokens tokens) {
+                       Tokens tokens, int refusalDelayMs) {
     this.users = users;
     this.tenants = tenants;
     this.passwords = passwords;
     this.throttle = throttle;
     this.tokens = tokens;
+    this.refusalDelayMs = refusalDelayMs;
   }
 
   public void handle(RoutingContext ctx) {
@@ -48,7 +50,7 @@ public final class TokenEndpoint {
     String account = LoginKeys.account(email);
     String address = LoginKeys.address(ctx.request().remoteAddress());
     if (throttle.refused(account, address)) {
-      ctx.fail(REFUSED);
+      refuseLater(ctx, REFUSED);
       return;
     }
     Future<Optional<UserStore.User>> user = users.byEmail(users.pool(), email);
@@ -67,8 +69,28 @@ public final class TokenEndpoint {
         if (failure == REFUSED) {
           throttle.failed(account, address);
         }
-        ctx.fail(failure);
+        if (failure == REFUSED || failure == PasswordHashing.BUSY) {
+          refuseLater(ctx, (Problem) failure);
+        } else {
+          ctx.fail(failure);
+        }
       });
+  }
+
+  /**
+   * Answers a refusal login.refusal-delay-ms after the request: it costs a timer, and a closed-loop flood gets at most
+   * one answer per connection per delay instead of spinning on cheap refusals.
+   */
+  private void refuseLater(RoutingContext ctx, Problem refusal) {
+    if (refusalDelayMs == 0) {
+      ctx.fail(refusal);
+      return;
+    }
+    ctx.vertx().setTimer(refusalDelayMs, id -> {
+      if (!ctx.response().closed()) {
+        ctx.fail(refusal);
+      }
+    });
   }
 
   private Future<Optional<Tenant>> lookup(String name) {

@@ -59,7 +59,8 @@ public record Config(
 
   /** The login.* keys: the password-hashing pool and the sign-in throttle. */
   public record LoginSettings(int hashThreads, int hashQueue, int accountFailures, int addressFailures,
-                              int backoffSeconds, int backoffMaxSeconds, int windowSeconds, int maxEntries) {
+                              int backoffSeconds, int backoffMaxSeconds, int windowSeconds, int maxEntries,
+                              int refusalDelayMs) {
   }
 
   /** The ratelimit.* keys. Times in milliseconds. */
@@ -178,7 +179,8 @@ public record Config(
       backoff,
       backoffMax,
       r.integer("login.window-seconds", 1, 604_800),
-      r.integer("login.max-entries", 100, 10_000_000));
+      r.integer("login.max-entries", 100, 10_000_000),
+      r.integer("login.refusal-delay-ms", 0, 60_000));
   }
 
   /** An empty value takes the profile's default: dev is a machine's own server, prod sits behind a load balancer. */

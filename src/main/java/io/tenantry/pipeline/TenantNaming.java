@@ -36,11 +36,14 @@ final class TenantNaming {
   }
 
   private static String single(MultiMap headers, String name) {
-    List<String> values = headers.getAll(name);
-    if (values.size() > 1) {
-      throw Problem.badRequest("the " + name + " header is sent " + values.size() + " times; send it once");
+    String value = headers.get(name);
+    if (value != null) {
+      int count = headers.getAll(name).size();
+      if (count > 1) {
+        throw Problem.badRequest("the " + name + " header is sent " + count + " times; send it once");
+      }
     }
-    return values.isEmpty() ? null : values.get(0);
+    return value;
   }
 
   private static String host(HttpServerRequest request, String hostHeader) {

@@ -59,9 +59,10 @@ public final class TenantryServer {
   private final RateLimiting rateLimiting;
   private final Platform platform;
   private final String deploymentId;
+  private final PasswordHashing passwords;
 
   private TenantryServer(Node node, Pool pool, DedicatedPools dedicated, Redis redis, Platform platform,
-                         String deploymentId) {
+                         String deploymentId, PasswordHashing passwords) {
     this.node = node;
     this.pool = pool;
     this.dedicated = dedicated;
@@ -69,6 +70,7 @@ public final class TenantryServer {
     this.rateLimiting = platform.rateLimiting();
     this.platform = platform;
     this.deploymentId = deploymentId;
+    this.passwords = passwords;
   }
 
   /** The shared services, for tests that build a router of their own. */
@@ -142,16 +144,17 @@ public final class TenantryServer {
           rateLimiting.result(), draining, config.bodyLimit(), config.jsonMaxDepth(), config.accessLog(),
           config.unknownTenantsPerMinute()),
         rateLimiting.result(),
-        new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens),
-        new TenantAdminEndpoints(vertx, tenantStore, registry, lifecycle, users, passwords,
+        new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens,
+          config.login().refusalDelayMs()),
+        new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()),
-          new Invitations(vertx, users, passwords, new Outbox(config.profile() != Config.Profile.PROD))),
+          new Invitations(users, passwords, new Outbox(config.profile() != Config.Profile.PROD))),
         new PoolsEndpoint(tenantPools),
         new RecordEndpoints(new TenantDb(tenantPools,
           TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore())))
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
-        .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id)))
+        .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords)))
       .onFailure(e -> {
         if (rateLimiting.succeeded()) {
           rateLimiting.result().close();
@@ -159,6 +162,7 @@ public final class TenantryServer {
         dedicated.closeAll();
         pool.close();
         redis.close();
+        passwords.close();
       });
   }
 
@@ -201,6 +205,7 @@ public final class TenantryServer {
       .eventually(rateLimiting::close)
       .eventually(dedicated::closeAll)
       .eventually(pool::close)
+      .eventually(passwords::close)
       .eventually(() -> {
         redis.close();
         return Future.succeededFuture();

@@ -5,7 +5,6 @@ import io.tenantry.http.Problem;
 import io.tenantry.http.Uuids;
 import io.tenantry.tenant.Tenant;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -54,14 +53,12 @@ public final class Invitations {
   private record Invitee(UUID userId, boolean isNew, String passwordHash) {
   }
 
-  private final Vertx vertx;
   private final UserStore users;
   private final PasswordHashing passwords;
   private final Outbox outbox;
   private final InvitationStore store = new InvitationStore();
 
-  public Invitations(Vertx vertx, UserStore users, PasswordHashing passwords, Outbox outbox) {
-    this.vertx = vertx;
+  public Invitations(UserStore users, PasswordHashing passwords, Outbox outbox) {
     this.users = users;
     this.passwords = passwords;
     this.outbox = outbox;

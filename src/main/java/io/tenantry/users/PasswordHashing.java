@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PasswordHashing {
   public static final String POOL = "tenantry-passwords";
-  private static final Problem BUSY = Problem.unavailable(
+  public static final Problem BUSY = Problem.unavailable(
     "too many passwords are being checked on this server right now; retry after the Retry-After delay", 1);
 
   private final Passwords passwords;
@@ -41,6 +41,11 @@ public final class PasswordHashing {
   }
 
   /** Hashes running or waiting for a thread. */
+  /** Closes the pool; hashing still queued fails. */
+  public Future<Void> close() {
+    return executor.close();
+  }
+
   public int inFlight() {
     return admitted.get();
   }

@@ -20,7 +20,7 @@ class LoginThrottleTest {
   private final AtomicLong clock = new AtomicLong(-5_000_000_000_000L);
 
   private LoginThrottle throttle(int accountFailures, int addressFailures, int maxEntries) {
-    return new LoginThrottle(new Config.LoginSettings(1, 1, accountFailures, addressFailures, 1, 60, 300, maxEntries),
+    return new LoginThrottle(new Config.LoginSettings(1, 1, accountFailures, addressFailures, 1, 60, 300, maxEntries, 0),
       clock::get);
   }
 

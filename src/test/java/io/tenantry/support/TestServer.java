@@ -147,6 +147,8 @@ public final class TestServer implements AutoCloseable {
     flags.put("data-dir", tempDir(suffix).toString());
     flags.put("auth.password-iterations", "1000");
     flags.put("shutdown.drain-ms", "0");
+    // Refused sign-ins answer at once in tests; LoginThrottlingTest checks the shipped delay.
+    flags.put("login.refusal-delay-ms", "0");
     flags.put("shutdown.timeout-ms", "5000");
     flags.put("admin.email", ADMIN_EMAIL);
     flags.put("admin.password", ADMIN_PASSWORD);
