@@ -23,14 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GateAttacksTest extends AttackSuite {
 
   private HttpResponse<Buffer> listAs(String token, String path, String tenantHeader, String host) {
-    var request = world.ts.api.request(HttpMethod.GET, path, token);
-    if (tenantHeader != null) {
-      request.putHeader("X-Tenant-ID", tenantHeader);
-    }
-    if (host != null) {
-      request.virtualHost(host);
-    }
-    return world.ts.api.send(request);
+    return world.ts.api.getNaming(path, token, tenantHeader, host);
   }
 
   private void assertOwnNotes(Pairing p) {

@@ -55,14 +55,7 @@ class GateTest {
   }
 
   private static HttpResponse<Buffer> list(String token, String header, String host, String path) {
-    var request = ts.api.request(HttpMethod.GET, path == null ? NOTES : path, token);
-    if (header != null) {
-      request.putHeader("X-Tenant-ID", header);
-    }
-    if (host != null) {
-      request.virtualHost(host);
-    }
-    return ts.api.send(request);
+    return ts.api.getNaming(path == null ? NOTES : path, token, header, host);
   }
 
   private static void assertOwnList(HttpResponse<Buffer> r, String of) {

@@ -49,6 +49,18 @@ public final class Api {
     return send(request);
   }
 
+  /** GET naming a tenant by X-Tenant-ID and/or host (either may be null) besides the token. */
+  public HttpResponse<Buffer> getNaming(String path, String token, String tenantHeader, String host) {
+    HttpRequest<Buffer> request = request(HttpMethod.GET, path, token);
+    if (tenantHeader != null) {
+      request.putHeader("X-Tenant-ID", tenantHeader);
+    }
+    if (host != null) {
+      request.virtualHost(host);
+    }
+    return send(request);
+  }
+
   public HttpResponse<Buffer> post(String path, String token, JsonObject body) {
     return send(request(HttpMethod.POST, path, token), body);
   }

@@ -3,7 +3,6 @@ package io.tenantry.tenant;
 import io.tenantry.support.TestServer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -38,14 +37,7 @@ class TenantResolutionTest {
   }
 
   private static HttpResponse<Buffer> list(String token, String header, String host, String path) {
-    var request = ts.api.request(HttpMethod.GET, path == null ? NOTES : path, token);
-    if (header != null) {
-      request.putHeader("X-Tenant-ID", header);
-    }
-    if (host != null) {
-      request.virtualHost(host);
-    }
-    return ts.api.send(request);
+    return ts.api.getNaming(path == null ? NOTES : path, token, header, host);
   }
 
   private static void assertAcmeList(HttpResponse<Buffer> r) {
