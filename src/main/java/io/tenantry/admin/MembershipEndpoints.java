@@ -4,6 +4,7 @@ import io.tenantry.auth.Caller;
 import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
+import io.tenantry.tenant.Tenant;
 import io.tenantry.users.MembershipStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +31,20 @@ public final class MembershipEndpoints {
     this.store = store;
   }
 
+  /**
+   * The tenant, if the caller may manage its members. A tenant_admin's token says it was one when issued; here the
+   * database must still say so, so an admin demoted or removed meanwhile cannot use an older token to manage
+   * members (one indexed read, on the control plane only).
+   */
+  private Future<Tenant> administered(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    return tenants.administered(ctx, true).compose(tenant -> caller.superAdmin()
+      ? Future.succeededFuture(tenant)
+      : store.role(pool, caller.userId(), tenant.id()).compose(role -> Caller.TENANT_ADMIN.equals(role)
+        ? Future.succeededFuture(tenant)
+        : Future.failedFuture(Problem.forbidden("you cannot administer this tenant"))));
+  }
+
   public void list(RoutingContext ctx) {
     int limit = Paging.limit(ctx);
     String role = ctx.request().getParam("role");
@@ -38,7 +53,7 @@ public final class MembershipEndpoints {
       return;
     }
     String emailPrefix = ctx.request().getParam("email_prefix");
-    tenants.administered(ctx, true)
+    administered(ctx)
       .compose(tenant -> {
         String scope = "members:" + tenant.id();
         UUID after = Paging.after(ctx, scope);
@@ -57,7 +72,7 @@ public final class MembershipEndpoints {
       return;
     }
     UUID userId = userId(ctx);
-    tenants.administered(ctx, true)
+    administered(ctx)
       .compose(tenant -> found(pool.withTransaction(tx -> store.setRole(tx, tenant.id(), userId, role))))
       .onSuccess(member -> Responses.json(ctx, 200, member.toJson()))
       .onFailure(ctx::fail);
@@ -65,7 +80,7 @@ public final class MembershipEndpoints {
 
   public void delete(RoutingContext ctx) {
     UUID userId = userId(ctx);
-    tenants.administered(ctx, true)
+    administered(ctx)
       .compose(tenant -> found(pool.withTransaction(tx -> store.remove(tx, tenant.id(), userId))))
       .onSuccess(member -> Responses.noContent(ctx))
       .onFailure(ctx::fail);

@@ -53,6 +53,7 @@ public final class MembershipStore {
   private static final String REMOVE = "DELETE FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2";
   private static final String OF_USER = "SELECT t.id, t.slug, t.name, t.status, m.role FROM platform.memberships m "
     + "JOIN platform.tenants t ON t.id = m.tenant_id WHERE m.user_id = $1 ORDER BY t.slug";
+  private static final String ROLE = "SELECT role FROM platform.memberships WHERE user_id = $1 AND tenant_id = $2";
   private static final String USER = "SELECT email, super_admin FROM platform.users WHERE id = $1";
 
   /** An account as it sees itself. */
@@ -85,6 +86,12 @@ public final class MembershipStore {
   public Future<Optional<Member>> remove(SqlClient tx, UUID tenantId, UUID userId) {
     return change(tx, tenantId, userId, true,
       member -> tx.preparedQuery(REMOVE).execute(Tuple.of(tenantId, userId)).map(done -> member));
+  }
+
+  /** @return the user's role in the tenant now, or null when not a member */
+  public Future<String> role(SqlClient client, UUID userId, UUID tenantId) {
+    return client.preparedQuery(ROLE).execute(Tuple.of(userId, tenantId))
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("role"));
   }
 
   public Future<Optional<Account>> account(SqlClient client, UUID userId) {

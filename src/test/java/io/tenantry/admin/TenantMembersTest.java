@@ -187,6 +187,21 @@ class TenantMembersTest {
   }
 
   @Test
+  void aDemotedAdminsOlderTokenNoLongerManagesMembers() {
+    ts.addUser(admin, "team", "ex-boss@team.test", "tenant_admin");
+    String exBoss = ts.api.token("ex-boss@team.test", "password-of-ex-boss@team.test", "team");
+    assertThat(ts.api.get(users("team"), exBoss).statusCode()).isEqualTo(200);
+    String id = userId("team", "ex-boss@team.test");
+    assertThat(patch(boss, "team", id, "member").statusCode()).isEqualTo(200);
+    String victim = userId("team", "dev4@team.test");
+    assertProblem(ts.api.get(users("team"), exBoss), 403);
+    assertProblem(patch(exBoss, "team", victim, "read_only"), 403);
+    assertProblem(ts.api.delete(users("team") + "/" + victim, exBoss, null), 403);
+    assertThat(emails(ts.api.get(users("team") + "?email_prefix=dev4", boss))).containsExactly("dev4@team.test");
+    assertThat(ts.api.get(users("team") + "?email_prefix=dev4", boss).bodyAsString()).contains("\"member\"");
+  }
+
+  @Test
   void aSuspendedTenantsAdminCanNoLongerManageMembers() {
     String suspendedBoss = ts.tenantWithUser(admin, "frozen", "tenant_admin");
     assertThat(ts.api.get(users("frozen"), suspendedBoss).statusCode()).isEqualTo(200);
