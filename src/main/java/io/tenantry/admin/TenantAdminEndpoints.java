@@ -14,6 +14,7 @@ import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantStore;
 import io.tenantry.users.InvitationEndpoint;
 import io.tenantry.users.Invitations;
+import io.tenantry.users.PasswordPolicy;
 import io.tenantry.users.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -38,9 +39,11 @@ public final class TenantAdminEndpoints {
   private final TenantTimeoutsEndpoint timeouts;
   private final Invitations invitations;
   private final InvitationEndpoint invitationEndpoint;
+  private final PasswordPolicy policy;
 
   public TenantAdminEndpoints(TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
-                              UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations) {
+                              UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations,
+                              PasswordPolicy policy) {
     this.store = store;
     this.registry = registry;
     this.timeouts = new TenantTimeoutsEndpoint(store, registry);
@@ -50,6 +53,7 @@ public final class TenantAdminEndpoints {
     this.defaultIsolation = defaultIsolation;
     this.invitations = invitations;
     this.invitationEndpoint = new InvitationEndpoint(invitations);
+    this.policy = policy;
   }
 
   /** The public route that accepts the invitations made here. */
@@ -141,10 +145,7 @@ public final class TenantAdminEndpoints {
     if (password == null) {
       return Future.succeededFuture(Optional.empty());
     }
-    if (password.length() < 12) {
-      return Future.failedFuture(Problem.badRequest("password must have at least 12 characters"));
-    }
-    return passwords.hash(password).map(Optional::of);
+    return policy.check(password).compose(passwords::hash).map(Optional::of);
   }
 
   /** A super-admin's add: new users are created with the password; existing ones keep theirs and gain the membership. */
@@ -194,7 +195,7 @@ public final class TenantAdminEndpoints {
    * tenant_admin needs the tenant to be active: suspension stops its admins too (their tokens outlive it), and
    * only a super-admin changes a suspended tenant.
    */
-  private Future<Tenant> administered(RoutingContext ctx, boolean write) {
+  Future<Tenant> administered(RoutingContext ctx, boolean write) {
     Caller caller = Caller.of(ctx);
     if (caller == null) {
       return Future.failedFuture(Problem.unauthorized("authentication is required"));

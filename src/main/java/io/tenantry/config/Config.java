@@ -53,7 +53,8 @@ public record Config(
   String jwtAudience,
   int dbStatementTimeoutMs,
   int dbIdleInTransactionTimeoutMs,
-  int unknownTenantsPerMinute) {
+  int unknownTenantsPerMinute,
+  UserSettings users) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -61,6 +62,10 @@ public record Config(
   public record LoginSettings(int hashThreads, int hashQueue, int accountFailures, int addressFailures,
                               int backoffSeconds, int backoffMaxSeconds, int windowSeconds, int maxEntries,
                               int refusalDelayMs) {
+  }
+
+  /** The users.* keys: the password policy and password resets. */
+  public record UserSettings(int passwordMinLength, int passwordResetTtlSeconds) {
   }
 
   /** The ratelimit.* keys. Times in milliseconds. */
@@ -161,7 +166,9 @@ public record Config(
       r.text("auth.audience"),
       r.integer("db.statement-timeout-ms", 0, 86_400_000),
       r.integer("db.idle-in-transaction-timeout-ms", 0, 86_400_000),
-      r.integer("tenancy.unknown-tenants-per-minute", 1, 1_000_000));
+      r.integer("tenancy.unknown-tenants-per-minute", 1, 1_000_000),
+      new UserSettings(r.integer("users.password-min-length", 8, 1024),
+        r.integer("users.password-reset-ttl-seconds", 60, 604_800)));
   }
 
   private static LoginSettings login(Reader r) {

@@ -13,7 +13,9 @@ public final class PublicPaths {
     "/health/ready",
     "/openapi.yaml",
     "/auth/token",
-    "/auth/invitations/accept");
+    "/auth/invitations/accept",
+    "/auth/password-reset",
+    "/auth/password-reset/confirm");
 
   private PublicPaths() {
   }

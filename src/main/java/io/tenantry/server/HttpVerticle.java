@@ -76,6 +76,14 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "resumeTenant", Access::superAdmin, admin::resume);
     on(builder, "putTenantTimeouts", Access::superAdmin, admin.timeouts()::put);
 
+    var members = platform.members();
+    on(builder, "listTenantUsers", members::list);
+    on(builder, "patchTenantUser", members::patch);
+    on(builder, "deleteTenantUser", members::delete);
+    on(builder, "getMe", platform.me()::handle);
+    on(builder, "requestPasswordReset", platform.passwordResets()::request);
+    on(builder, "confirmPasswordReset", platform.passwordResets()::confirm);
+
     var limits = platform.rateLimiting();
     on(builder, "getTenantLimits", Access::superAdmin, limits.tenantLimits()::get);
     on(builder, "putTenantLimits", Access::superAdmin, limits.tenantLimits()::put);

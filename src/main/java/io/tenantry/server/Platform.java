@@ -1,6 +1,9 @@
 package io.tenantry.server;
 
+import io.tenantry.admin.MembershipEndpoints;
 import io.tenantry.admin.PoolsEndpoint;
+import io.tenantry.auth.MeEndpoint;
+import io.tenantry.auth.PasswordResetEndpoint;
 import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.config.Config;
@@ -28,5 +31,8 @@ public record Platform(
   TokenEndpoint tokens,
   TenantAdminEndpoints tenantAdmin,
   PoolsEndpoint pools,
-  RecordEndpoints records) {
+  RecordEndpoints records,
+  MembershipEndpoints members,
+  MeEndpoint me,
+  PasswordResetEndpoint passwordResets) {
 }

@@ -30,8 +30,8 @@ final class StartupChecks {
       throw new ConfigException("admin.email", "a valid email is required to create the first super-admin of a new "
         + "database: set TENANTRY_ADMIN_EMAIL and TENANTRY_ADMIN_PASSWORD (at least 12 characters)" + TRY_DEV);
     }
-    if (config.adminPassword().length() < 12) {
-      throw new ConfigException("admin.password", "at least 12 characters are required to create the first "
+    if (config.adminPassword().length() < config.users().passwordMinLength()) {
+      throw new ConfigException("admin.password", "at least " + config.users().passwordMinLength() + " characters are required to create the first "
         + "super-admin: set TENANTRY_ADMIN_PASSWORD" + TRY_DEV);
     }
   }

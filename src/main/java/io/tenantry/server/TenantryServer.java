@@ -34,7 +34,13 @@ import io.tenantry.tenant.TenantSources;
 import io.tenantry.tenant.TenantStore;
 import io.tenantry.users.BootstrapAdmin;
 import io.tenantry.users.Invitations;
+import io.tenantry.users.MembershipStore;
 import io.tenantry.users.Outbox;
+import io.tenantry.users.PasswordPolicy;
+import io.tenantry.users.PasswordResets;
+import io.tenantry.admin.MembershipEndpoints;
+import io.tenantry.auth.MeEndpoint;
+import io.tenantry.auth.PasswordResetEndpoint;
 import io.tenantry.users.UserStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -125,7 +131,9 @@ public final class TenantryServer {
       new TenantRedisKeys(vertx, redisApi, config.redisKeyPrefix()));
 
     Future<ApiContract.Loaded> api = ApiContract.load(vertx);
-    Future<Void> admin = new BootstrapAdmin(config, users, passwords).ensure();
+    Future<PasswordPolicy> policy = PasswordPolicy.load(vertx, config.users().passwordMinLength());
+    Future<Void> admin = policy.compose(rules -> new BootstrapAdmin(config, users, passwords, rules).ensure());
+    Outbox outbox = new Outbox(config.profile() != Config.Profile.PROD);
     Future<Void> listening = registry.listen(vertx.eventBus());
     // A notice published while the member list changed (a node dying, a split healing) may never arrive.
     node.membership().onChange(registry::evictAll);
@@ -133,7 +141,13 @@ public final class TenantryServer {
     Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, liveNodes(node, config));
 
     return Future.all(api, admin, listening, rateLimiting)
-      .map(ready -> new Platform(
+      .map(ready -> {
+        TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
+          Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
+          policy.result());
+        PasswordResets resets = new PasswordResets(users, passwords, outbox, policy.result(),
+          java.time.Duration.ofSeconds(config.users().passwordResetTtlSeconds()));
+        return new Platform(
         config,
         pool,
         api.result().contract(),
@@ -146,12 +160,14 @@ public final class TenantryServer {
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens,
           config.login().refusalDelayMs()),
-        new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
-          Isolation.parse(config.defaultIsolation()),
-          new Invitations(users, passwords, new Outbox(config.profile() != Config.Profile.PROD))),
+        tenantAdmin,
         new PoolsEndpoint(tenantPools),
         new RecordEndpoints(new TenantDb(tenantPools,
-          TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore())))
+          TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore()),
+        new MembershipEndpoints(tenantAdmin, pool, new MembershipStore()),
+        new MeEndpoint(pool, new MembershipStore()),
+        new PasswordResetEndpoint(resets, new LoginThrottle(config.login())));
+      })
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords)))

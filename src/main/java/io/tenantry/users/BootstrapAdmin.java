@@ -21,11 +21,13 @@ public final class BootstrapAdmin {
   private final Config config;
   private final UserStore users;
   private final PasswordHashing passwords;
+  private final PasswordPolicy policy;
 
-  public BootstrapAdmin(Config config, UserStore users, PasswordHashing passwords) {
+  public BootstrapAdmin(Config config, UserStore users, PasswordHashing passwords, PasswordPolicy policy) {
     this.config = config;
     this.users = users;
     this.passwords = passwords;
+    this.policy = policy;
   }
 
   public Future<Void> ensure() {
@@ -39,8 +41,8 @@ public final class BootstrapAdmin {
     if (email.isEmpty() || !email.contains("@")) {
       return Future.failedFuture(new ConfigException("admin.email", "a valid email is required to create the first super-admin"));
     }
-    if (password.length() < 12) {
-      return Future.failedFuture(new ConfigException("admin.password", "at least 12 characters are required to create the first super-admin"));
+    if (policy.refusal(password) != null) {
+      return Future.failedFuture(new ConfigException("admin.password", "the first super-admin's " + policy.refusal(password).getMessage()));
     }
     return passwords.hash(password)
       .compose(hash -> users.insert(users.pool(), UUID.randomUUID(), email, hash, true))

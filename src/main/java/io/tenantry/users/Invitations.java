@@ -20,7 +20,6 @@ import java.util.UUID;
  */
 public final class Invitations {
   public static final Duration TTL = Duration.ofDays(7);
-  static final int MIN_PASSWORD = 12;
 
   /** An invitation as its inviter sees it: nothing about the invitee's account. */
   public record Sent(UUID id, UUID tenantId, String email, String role, OffsetDateTime expiresAt) {
@@ -56,12 +55,14 @@ public final class Invitations {
   private final UserStore users;
   private final PasswordHashing passwords;
   private final Outbox outbox;
+  private final PasswordPolicy policy;
   private final InvitationStore store = new InvitationStore();
 
-  public Invitations(UserStore users, PasswordHashing passwords, Outbox outbox) {
+  public Invitations(UserStore users, PasswordHashing passwords, Outbox outbox, PasswordPolicy policy) {
     this.users = users;
     this.passwords = passwords;
     this.outbox = outbox;
+    this.policy = policy;
   }
 
   /** Invites {@code email}; no account is looked up, so nothing about it can show in the answer or its timing. */
@@ -112,10 +113,7 @@ public final class Invitations {
         .compose(ok -> ok ? Future.succeededFuture(new Invitee(user.id(), false, null))
           : Future.failedFuture(Problem.unauthorized("this e-mail has an account: accept with its current password")));
     }
-    if (password.length() < MIN_PASSWORD) {
-      return Future.failedFuture(Problem.badRequest("password must have at least " + MIN_PASSWORD + " characters"));
-    }
-    return passwords.hash(password)
+    return policy.check(password).compose(passwords::hash)
       .map(hash -> new Invitee(Uuids.v7(), true, hash));
   }
 
@@ -132,12 +130,12 @@ public final class Invitations {
         : Future.failedFuture(Problem.conflict("you already are a member of this tenant"))));
   }
 
-  private static Outbox.Message message(Tenant tenant, String email, String role, String token, OffsetDateTime expiresAt) {
+  private Outbox.Message message(Tenant tenant, String email, String role, String token, OffsetDateTime expiresAt) {
     String body = "You are invited to join " + tenant.name() + " (" + tenant.slug() + ") as " + role + ".\n"
       + "To accept, POST /auth/invitations/accept with\n"
       + new JsonObject().put("token", token).put("password", "<your password>").encodePrettily() + "\n"
       + "If you already have an account, give its current password; otherwise choose one (at least "
-      + MIN_PASSWORD + " characters).\n"
+      + policy.minLength() + " characters, not a common password).\n"
       + "The invitation can be used once and expires at " + expiresAt.toInstant() + ".";
     return new Outbox.Message("invitation", email, "Invitation to " + tenant.name(), body);
   }
