@@ -38,9 +38,17 @@ public final class TenantAdminEndpoints {
   private final TenantTimeoutsEndpoint timeouts;
   private final Invitations invitations;
   private final InvitationEndpoint invitationEndpoint;
+  private final MemberEmailRule emailRule;
 
   public TenantAdminEndpoints(TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
                               UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations) {
+    this(store, registry, lifecycle, users, passwords, defaultIsolation, invitations, MemberEmailRule.ANY);
+  }
+
+  public TenantAdminEndpoints(TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
+                              UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations,
+                              MemberEmailRule emailRule) {
+    this.emailRule = emailRule;
     this.store = store;
     this.registry = registry;
     this.timeouts = new TenantTimeoutsEndpoint(store, registry);
@@ -113,6 +121,7 @@ public final class TenantAdminEndpoints {
     }
     Caller caller = Caller.of(ctx);
     administered(ctx, true)
+      .compose(tenant -> emailRule.check(tenant, email).map(tenant))
       .compose(tenant -> caller.superAdmin()
         ? addDirectly(tenant, email, password, role)
         : invite(tenant, email, password, role, caller.userId()))

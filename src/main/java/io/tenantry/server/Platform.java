@@ -9,6 +9,7 @@ import io.tenantry.pipeline.Pipeline;
 import io.tenantry.pool.LoopAffinePool;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.records.RecordEndpoints;
+import io.tenantry.settings.Settings;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -28,5 +29,6 @@ public record Platform(
   TokenEndpoint tokens,
   TenantAdminEndpoints tenantAdmin,
   PoolsEndpoint pools,
-  RecordEndpoints records) {
+  RecordEndpoints records,
+  Settings settings) {
 }

@@ -28,6 +28,8 @@ import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.tenant.Isolation;
 import io.tenantry.records.RecordEndpoints;
 import io.tenantry.records.RecordStore;
+import io.tenantry.settings.Ancestors;
+import io.tenantry.settings.Settings;
 import io.tenantry.data.TenantDb;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantSources;
@@ -131,8 +133,11 @@ public final class TenantryServer {
     node.membership().onChange(registry::evictAll);
     Draining draining = new Draining();
     Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, liveNodes(node, config));
+    Future<Settings> settings = Settings.start(vertx, pool, registry, Ancestors.NONE, config.tokenTtlSeconds(),
+      config.tenantCacheTtlSeconds())
+      .onSuccess(started -> node.membership().onChange(started.cache()::evictAll));
 
-    return Future.all(api, admin, listening, rateLimiting)
+    return Future.all(api, admin, listening, rateLimiting, settings)
       .map(ready -> new Platform(
         config,
         pool,
@@ -145,13 +150,15 @@ public final class TenantryServer {
           config.unknownTenantsPerMinute()),
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens,
-          config.login().refusalDelayMs()),
+          config.login().refusalDelayMs(), settings.result().tokenTtl()),
         new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()),
-          new Invitations(users, passwords, new Outbox(config.profile() != Config.Profile.PROD))),
+          new Invitations(users, passwords, new Outbox(config.profile() != Config.Profile.PROD)),
+          settings.result().emailDomains()),
         new PoolsEndpoint(tenantPools),
         new RecordEndpoints(new TenantDb(tenantPools,
-          TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore())))
+          TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore()),
+        settings.result()))
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords)))
