@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Each tenant's effective configuration (platform defaults, ancestors, the tenant), cached per tenant id and shared
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EffectiveConfigCache {
   private final SettingsCatalog catalog;
-  private final SettingsStore store;
+  private final Function<List<UUID>, Future<Map<UUID, Map<String, Object>>>> values;
   private final Ancestors ancestors;
   private final long ttlNanos;
   private final Map<UUID, Entry> entries = new ConcurrentHashMap<>();
@@ -31,8 +32,14 @@ public final class EffectiveConfigCache {
   }
 
   public EffectiveConfigCache(SettingsCatalog catalog, SettingsStore store, Ancestors ancestors, int ttlSeconds) {
+    this(catalog, store::ofTenants, ancestors, ttlSeconds);
+  }
+
+  /** @param values the values set on each of the given tenants, in one round trip */
+  EffectiveConfigCache(SettingsCatalog catalog, Function<List<UUID>, Future<Map<UUID, Map<String, Object>>>> values,
+                       Ancestors ancestors, int ttlSeconds) {
     this.catalog = catalog;
-    this.store = store;
+    this.values = values;
     this.ancestors = ancestors;
     this.ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
   }
@@ -77,10 +84,10 @@ public final class EffectiveConfigCache {
       List<UUID> ids = new ArrayList<>(above.size() + 1);
       above.forEach(a -> ids.add(a.id()));
       ids.add(tenant.id());
-      return store.ofTenants(ids).map(values -> {
+      return values.apply(ids).map(set -> {
         List<Level> levels = new ArrayList<>(ids.size());
-        above.forEach(a -> levels.add(new Level(a.slug(), values.get(a.id()))));
-        levels.add(new Level(Resolved.TENANT, values.get(tenant.id())));
+        above.forEach(a -> levels.add(new Level(a.slug(), set.get(a.id()))));
+        levels.add(new Level(Resolved.TENANT, set.get(tenant.id())));
         return ConfigResolver.resolve(catalog, levels);
       });
     });
