@@ -133,8 +133,7 @@ public final class TenantryServer {
     node.membership().onChange(registry::evictAll);
     Draining draining = new Draining();
     Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, liveNodes(node, config));
-    Future<Settings> settings = Settings.start(vertx, pool, registry, Ancestors.NONE, config.tokenTtlSeconds(),
-      config.tenantCacheTtlSeconds())
+    Future<Settings> settings = Settings.start(vertx, pool, registry, Ancestors.NONE, config.tokenTtlSeconds())
       .onSuccess(started -> node.membership().onChange(started.cache()::evictAll));
 
     return Future.all(api, admin, listening, rateLimiting, settings)
@@ -165,6 +164,9 @@ public final class TenantryServer {
       .onFailure(e -> {
         if (rateLimiting.succeeded()) {
           rateLimiting.result().close();
+        }
+        if (settings.succeeded()) {
+          settings.result().stop();
         }
         dedicated.closeAll();
         pool.close();
@@ -210,6 +212,10 @@ public final class TenantryServer {
     return drainDelay()
       .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(rateLimiting::close)
+      .eventually(() -> {
+        platform.settings().stop();
+        return Future.succeededFuture();
+      })
       .eventually(dedicated::closeAll)
       .eventually(pool::close)
       .eventually(passwords::close)

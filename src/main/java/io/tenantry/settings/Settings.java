@@ -12,6 +12,9 @@ import java.util.Map;
  * the routes, and the two settings the platform enforces (token lifetime, e-mail domains).
  */
 public final class Settings {
+  /** How soon a change reaches nodes that share no event bus with the one that made it. */
+  static final long REFRESH_MS = 500;
+
   private final EffectiveConfigCache cache;
   private final AdminConfigEndpoints admin;
   private final UserConfigEndpoints user;
@@ -33,13 +36,18 @@ public final class Settings {
    * @param ancestors a tenant's ancestors, root first; {@link Ancestors#NONE} until tenants have parents
    */
   public static Future<Settings> start(Vertx vertx, Pool pool, TenantRegistry registry, Ancestors ancestors,
-                                       int tokenTtlSeconds, int cacheTtlSeconds) {
+                                       int tokenTtlSeconds) {
     return vertx.executeBlocking(() -> SettingsCatalog.load(Map.of("auth.token-ttl-seconds", tokenTtlSeconds)))
       .compose(catalog -> {
-        EffectiveConfigCache cache = new EffectiveConfigCache(catalog, new SettingsStore(pool), ancestors, cacheTtlSeconds);
-        Settings settings = new Settings(catalog, new SettingsStore(pool), cache, registry, tokenTtlSeconds);
-        return cache.listen(vertx.eventBus()).map(settings);
+        SettingsStore store = new SettingsStore(pool);
+        EffectiveConfigCache cache = new EffectiveConfigCache(catalog, store, ancestors);
+        Settings settings = new Settings(catalog, store, cache, registry, tokenTtlSeconds);
+        return cache.start(vertx, REFRESH_MS).map(settings);
       });
+  }
+
+  public void stop() {
+    cache.stop();
   }
 
   public EffectiveConfigCache cache() {

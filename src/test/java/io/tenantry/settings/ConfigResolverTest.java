@@ -66,7 +66,7 @@ class ConfigResolverTest {
       Map<UUID, Map<String, Object>> found = new HashMap<>();
       ids.forEach(id -> found.put(id, stored.getOrDefault(id, Map.of())));
       return Future.succeededFuture(found);
-    }, t -> Future.succeededFuture(List.of(new Ancestor(root, "root-co"), new Ancestor(region, "region-ch"))), 60);
+    }, t -> Future.succeededFuture(List.of(new Ancestor(root, "root-co"), new Ancestor(region, "region-ch"))));
 
     Map<String, Resolved> effective = cache.of(tenant).result();
     assertThat(asked).containsExactly(List.of(root, region, tenant.id()));
