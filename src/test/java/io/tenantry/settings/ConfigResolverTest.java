@@ -84,6 +84,30 @@ class ConfigResolverTest {
   }
 
   @Test
+  void theRefreshDropsEntriesWhoseValuesChangedAndKeepsTheOthers() {
+    Tenant changed = new Tenant(UUID.randomUUID(), "changed", "C", Tenant.Status.ACTIVE, Isolation.SHARED, null, 0,
+      null, null, null);
+    Tenant same = new Tenant(UUID.randomUUID(), "same", "S", Tenant.Status.ACTIVE, Isolation.SHARED, null, 0,
+      null, null, null);
+    Map<UUID, Map<String, Object>> stored = new HashMap<>(Map.of(
+      changed.id(), Map.of("locale", "de"), same.id(), Map.of("locale", "fr")));
+    EffectiveConfigCache cache = new EffectiveConfigCache(CATALOG, ids -> {
+      Map<UUID, Map<String, Object>> found = new HashMap<>();
+      ids.forEach(id -> found.put(id, stored.getOrDefault(id, Map.of())));
+      return Future.succeededFuture(found);
+    }, Ancestors.NONE);
+    assertThat(cache.of(changed).result().get("locale").value()).isEqualTo("de");
+    assertThat(cache.of(same).result().get("locale").value()).isEqualTo("fr");
+
+    stored.put(changed.id(), Map.of("locale", "it"));
+    assertThat(cache.of(changed).result().get("locale").value()).as("cached until the refresh").isEqualTo("de");
+    cache.refresh();
+    assertThat(cache.size()).isEqualTo(1);
+    assertThat(cache.of(changed).result().get("locale").value()).isEqualTo("it");
+    assertThat(cache.of(same).result().get("locale").value()).isEqualTo("fr");
+  }
+
+  @Test
   void userValuesOverrideOnlySettingsThatAllowThem() {
     Map<String, Resolved> tenant = ConfigResolver.resolve(CATALOG,
       List.of(new Level(Resolved.TENANT, Map.of("locale", "fr", "features.new_editor", true))));
