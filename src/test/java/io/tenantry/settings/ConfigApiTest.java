@@ -243,6 +243,15 @@ class ConfigApiTest {
 
     assertProblem(ts.api.get("/api/v1/config", null, MultiMap.caseInsensitiveMultiMap().add("X-Tenant-ID", "cfg-perm-a")), 401);
     assertProblem(put("/api/v1/config/locale", null, "de"), 401);
+    MultiMap namingA = MultiMap.caseInsensitiveMultiMap().add("X-Tenant-ID", "cfg-perm-a");
+    JsonObject refused = assertProblem(ts.api.get("/api/v1/config", other[0], namingA), 403);
+    assertThat(refused.toString()).doesNotContain("\"it\"");
+    HttpResponse<Buffer> asSuperAdmin = ts.api.get("/api/v1/config", admin, namingA);
+    assertThat(asSuperAdmin.statusCode()).as(asSuperAdmin.bodyAsString()).isEqualTo(200);
+    assertThat(asSuperAdmin.bodyAsJsonObject().getJsonObject("settings").getJsonObject("locale").getString("value"))
+      .isEqualTo("it");
+    assertThat(ts.api.get("/api/v1/config", mine[1]).bodyAsJsonObject().getJsonObject("settings")
+      .getJsonObject("locale").getString("value")).isEqualTo("it");
   }
 
   @Test
