@@ -40,10 +40,12 @@ public final class TenantAdminEndpoints {
   private final Invitations invitations;
   private final InvitationEndpoint invitationEndpoint;
   private final PasswordPolicy policy;
+  private final MemberEmailRule emailRule;
 
   public TenantAdminEndpoints(TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
                               UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations,
-                              PasswordPolicy policy) {
+                              PasswordPolicy policy, MemberEmailRule emailRule) {
+    this.emailRule = emailRule;
     this.store = store;
     this.registry = registry;
     this.timeouts = new TenantTimeoutsEndpoint(store, registry);
@@ -117,6 +119,7 @@ public final class TenantAdminEndpoints {
     }
     Caller caller = Caller.of(ctx);
     administered(ctx, true)
+      .compose(tenant -> emailRule.check(tenant, email).map(tenant))
       .compose(tenant -> caller.superAdmin()
         ? addDirectly(tenant, email, password, role)
         : invite(tenant, email, password, role, caller.userId()))

@@ -31,9 +31,11 @@ public final class TokenEndpoint {
   private final LoginThrottle throttle;
   private final Tokens tokens;
   private final int refusalDelayMs;
+  private final TenantTokenTtl tenantTtl;
 
   public TokenEndpoint(UserStore users, TenantRegistry tenants, PasswordHashing passwords, LoginThrottle throttle,
-                       Tokens tokens, int refusalDelayMs) {
+                       Tokens tokens, int refusalDelayMs, TenantTokenTtl tenantTtl) {
+    this.tenantTtl = tenantTtl;
     this.users = users;
     this.tenants = tenants;
     this.passwords = passwords;
@@ -57,13 +59,13 @@ public final class TokenEndpoint {
     Future<Optional<Tenant>> tenant = tenantName == null ? Future.succeededFuture(Optional.empty()) : lookup(tenantName);
     Future.all(user, tenant)
       .compose(found -> decide(user.result().orElse(null), tenantName != null, tenant.result().orElse(null), password))
-      .onSuccess(token -> {
+      .onSuccess(issued -> {
         throttle.succeeded(account);
         ctx.response().putHeader("Cache-Control", "no-store");
         Responses.json(ctx, 200, new JsonObject()
-          .put("access_token", token)
+          .put("access_token", issued.token())
           .put("token_type", "Bearer")
-          .put("expires_in", tokens.ttlSeconds()));
+          .put("expires_in", issued.ttlSeconds()));
       })
       .onFailure(failure -> {
         if (failure == REFUSED) {
@@ -101,7 +103,10 @@ public final class TokenEndpoint {
     }
   }
 
-  private Future<String> decide(UserStore.User user, boolean tenantAsked, Tenant tenant, String password) {
+  private record Issued(String token, int ttlSeconds) {
+  }
+
+  private Future<Issued> decide(UserStore.User user, boolean tenantAsked, Tenant tenant, String password) {
     // Same queries whether or not the user and tenant exist: random ids stand in for missing ones.
     Future<Optional<String>> role = tenantAsked
       ? users.role(user == null ? UUID.randomUUID() : user.id(), tenant == null ? UUID.randomUUID() : tenant.id())
@@ -119,7 +124,13 @@ public final class TokenEndpoint {
       if (tenantAsked && (tenant == null || !tenant.active() || roles.isEmpty())) {
         return Future.failedFuture(REFUSED);
       }
-      return Future.succeededFuture(tokens.issue(user.id(), tenantAsked ? tenant.id() : null, roles));
+      if (!tenantAsked) {
+        return Future.succeededFuture(new Issued(tokens.issue(user.id(), null, roles), tokens.ttlSeconds()));
+      }
+      return tenantTtl.seconds(tenant).map(ttl -> {
+        int seconds = Math.min(ttl, tokens.ttlSeconds());
+        return new Issued(tokens.issue(user.id(), tenant.id(), roles, seconds), seconds);
+      });
     });
   }
 }

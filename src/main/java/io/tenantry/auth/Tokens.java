@@ -44,6 +44,11 @@ public final class Tokens {
 
   /** @param tenantId null for a token that names no tenant */
   public String issue(UUID userId, UUID tenantId, List<String> roles) {
+    return issue(userId, tenantId, roles, ttlSeconds);
+  }
+
+  /** With a lifetime of its own: a tenant's auth.token_ttl_seconds, never above auth.token-ttl-seconds. */
+  public String issue(UUID userId, UUID tenantId, List<String> roles, int ttlSeconds) {
     JsonObject claims = new JsonObject()
       .put("sub", userId.toString())
       .put("jti", UUID.randomUUID().toString())
@@ -52,7 +57,7 @@ public final class Tokens {
       claims.put("tenant", tenantId.toString());
     }
     return jwt.generateToken(claims, new JWTOptions()
-      .setAlgorithm(ALGORITHM).setIssuer(issuer).setAudience(audience).setExpiresInSeconds(ttlSeconds));
+      .setAlgorithm(ALGORITHM).setIssuer(issuer).setAudience(audience).setExpiresInSeconds(Math.min(ttlSeconds, this.ttlSeconds)));
   }
 
   /**

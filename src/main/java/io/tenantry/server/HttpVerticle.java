@@ -99,6 +99,16 @@ public final class HttpVerticle extends VerticleBase {
       .setDoValidation(false); // takes application/merge-patch+json, which vertx-openapi cannot validate
     on(builder, "deleteRecord", Access::tenantWriter, records::delete);
 
+    var settings = platform.settings();
+    on(builder, "listSettings", io.tenantry.settings.AdminConfigEndpoints::anyAdmin, settings.admin()::listSettings);
+    on(builder, "getTenantConfig", settings.admin()::own);
+    on(builder, "getTenantEffectiveConfig", settings.admin()::effective);
+    on(builder, "putTenantConfig", settings.admin()::put);
+    on(builder, "deleteTenantConfig", settings.admin()::delete);
+    on(builder, "getConfig", Access::tenantReader, settings.user()::get);
+    on(builder, "putUserConfig", Access::tenantReader, settings.user()::put);
+    on(builder, "deleteUserConfig", Access::tenantReader, settings.user()::delete);
+
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);

@@ -12,6 +12,7 @@ import io.tenantry.pipeline.Pipeline;
 import io.tenantry.pool.LoopAffinePool;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.records.RecordEndpoints;
+import io.tenantry.settings.Settings;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -34,5 +35,6 @@ public record Platform(
   RecordEndpoints records,
   MembershipEndpoints members,
   MeEndpoint me,
-  PasswordResetEndpoint passwordResets) {
+  PasswordResetEndpoint passwordResets,
+  Settings settings) {
 }

@@ -28,6 +28,8 @@ import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.tenant.Isolation;
 import io.tenantry.records.RecordEndpoints;
 import io.tenantry.records.RecordStore;
+import io.tenantry.settings.Ancestors;
+import io.tenantry.settings.Settings;
 import io.tenantry.data.TenantDb;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantSources;
@@ -139,12 +141,14 @@ public final class TenantryServer {
     node.membership().onChange(registry::evictAll);
     Draining draining = new Draining();
     Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, liveNodes(node, config));
+    Future<Settings> settings = Settings.start(vertx, pool, registry, Ancestors.NONE, config.tokenTtlSeconds())
+      .onSuccess(started -> node.membership().onChange(started.cache()::evictAll));
 
-    return Future.all(api, admin, listening, rateLimiting)
+    return Future.all(api, admin, listening, rateLimiting, settings)
       .map(ready -> {
         TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
-          policy.result());
+          policy.result(), settings.result().emailDomains());
         PasswordResets resets = new PasswordResets(users, passwords, outbox, policy.result(),
           java.time.Duration.ofSeconds(config.users().passwordResetTtlSeconds()));
         return new Platform(
@@ -159,14 +163,15 @@ public final class TenantryServer {
           config.unknownTenantsPerMinute()),
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens,
-          config.login().refusalDelayMs()),
+          config.login().refusalDelayMs(), settings.result().tokenTtl()),
         tenantAdmin,
         new PoolsEndpoint(tenantPools),
         new RecordEndpoints(new TenantDb(tenantPools,
           TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore()),
         new MembershipEndpoints(tenantAdmin, pool, new MembershipStore()),
         new MeEndpoint(pool, new MembershipStore()),
-        new PasswordResetEndpoint(resets, new LoginThrottle(config.login())));
+        new PasswordResetEndpoint(resets, new LoginThrottle(config.login())),
+        settings.result());
       })
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
@@ -174,6 +179,9 @@ public final class TenantryServer {
       .onFailure(e -> {
         if (rateLimiting.succeeded()) {
           rateLimiting.result().close();
+        }
+        if (settings.succeeded()) {
+          settings.result().stop();
         }
         dedicated.closeAll();
         pool.close();
@@ -219,6 +227,10 @@ public final class TenantryServer {
     return drainDelay()
       .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(rateLimiting::close)
+      .eventually(() -> {
+        platform.settings().stop();
+        return Future.succeededFuture();
+      })
       .eventually(dedicated::closeAll)
       .eventually(pool::close)
       .eventually(passwords::close)
