@@ -91,6 +91,12 @@ public final class HttpVerticle extends VerticleBase {
       .setDoValidation(false); // takes application/merge-patch+json, which vertx-openapi cannot validate
     on(builder, "deleteRecord", Access::tenantWriter, records::delete);
 
+    var schemas = platform.collectionSchemas(); // tenant_admin of the tenant or super-admin, checked by the handlers
+    on(builder, "putCollectionSchema", schemas::put);
+    on(builder, "getCollectionSchema", schemas::get);
+    on(builder, "listCollectionSchemas", schemas::list);
+    on(builder, "deleteCollectionSchema", schemas::delete);
+
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);

@@ -3,6 +3,7 @@ package io.tenantry.server;
 import io.tenantry.admin.PoolsEndpoint;
 import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.TokenEndpoint;
+import io.tenantry.colschema.CollectionSchemaEndpoints;
 import io.tenantry.config.Config;
 import io.tenantry.health.Draining;
 import io.tenantry.pipeline.Pipeline;
@@ -28,5 +29,6 @@ public record Platform(
   TokenEndpoint tokens,
   TenantAdminEndpoints tenantAdmin,
   PoolsEndpoint pools,
-  RecordEndpoints records) {
+  RecordEndpoints records,
+  CollectionSchemaEndpoints collectionSchemas) {
 }

@@ -26,6 +26,7 @@ import io.tenantry.provisioning.TenantProvisioner;
 import io.tenantry.provisioning.TenantRedisKeys;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.tenant.Isolation;
+import io.tenantry.colschema.CollectionSchemas;
 import io.tenantry.records.RecordEndpoints;
 import io.tenantry.records.RecordStore;
 import io.tenantry.data.TenantDb;
@@ -131,8 +132,14 @@ public final class TenantryServer {
     node.membership().onChange(registry::evictAll);
     Draining draining = new Draining();
     Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, liveNodes(node, config));
+    TenantDb tenantDb = new TenantDb(tenantPools,
+      TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT)));
+    RecordStore recordStore = new RecordStore();
+    Future<CollectionSchemas> collectionSchemas = vertx.executeBlocking(() ->
+        CollectionSchemas.create(vertx, pool, tenantStore, registry, tenantDb, recordStore))
+      .compose(schemas -> schemas.listen(vertx).map(schemas));
 
-    return Future.all(api, admin, listening, rateLimiting)
+    return Future.all(api, admin, listening, rateLimiting, collectionSchemas)
       .map(ready -> new Platform(
         config,
         pool,
@@ -150,8 +157,8 @@ public final class TenantryServer {
           Isolation.parse(config.defaultIsolation()),
           new Invitations(users, passwords, new Outbox(config.profile() != Config.Profile.PROD))),
         new PoolsEndpoint(tenantPools),
-        new RecordEndpoints(new TenantDb(tenantPools,
-          TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore())))
+        new RecordEndpoints(tenantDb, recordStore, collectionSchemas.result().check()),
+        collectionSchemas.result().endpoints()))
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords)))
