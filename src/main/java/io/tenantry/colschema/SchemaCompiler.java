@@ -48,7 +48,7 @@ final class SchemaCompiler {
           "the schema is not a valid JSON Schema (draft 2020-12) within this server's limits: " + wrong.get(0))
         .withMembers(new JsonObject().put("errors", new JsonArray(new ArrayList<>(wrong))));
     }
-    return Validator.create(JsonSchema.of(schema), OPTIONS);
+    return Validator.create(JsonSchema.of(schema.copy()), OPTIONS); // JsonSchema.of annotates what it is given
   }
 
   /** The meta-schema's innermost complaints, each as "where: what". */

@@ -22,11 +22,12 @@ final class ValidationErrors {
   static List<OutputUnit> leaves(OutputUnit output) {
     List<OutputUnit> errors = output.getErrors() == null ? List.of() : output.getErrors();
     List<OutputUnit> leaves = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (OutputUnit error : errors) {
       String keyword = error.getKeywordLocation() == null ? "" : error.getKeywordLocation();
       boolean wraps = errors.stream().anyMatch(other -> other != error && other.getKeywordLocation() != null
         && other.getKeywordLocation().startsWith(keyword + "/"));
-      if (!wraps) {
+      if (!wraps && seen.add(error.getInstanceLocation() + " " + keyword + " " + error.getError())) {
         leaves.add(error);
       }
     }
