@@ -34,12 +34,32 @@ final class ValidationErrors {
     return leaves.isEmpty() ? errors : leaves;
   }
 
-  /** The validator's "#/a/0" as the JSON pointer "/a/0" ("" is the whole document). */
-  static String pointer(String instanceLocation) {
-    if (instanceLocation == null) {
+  /**
+   * The validator's location, a URI fragment ("#/a%20b/0"), as the RFC 6901 JSON pointer it encodes ("/a b/0";
+   * "" is the whole document).
+   */
+  static String pointer(String location) {
+    if (location == null) {
       return "";
     }
-    return instanceLocation.startsWith("#") ? instanceLocation.substring(1) : instanceLocation;
+    String fragment = location.startsWith("#") ? location.substring(1) : location;
+    if (fragment.indexOf('%') < 0) {
+      return fragment;
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(fragment.length());
+    for (int i = 0; i < fragment.length(); i++) {
+      char c = fragment.charAt(i);
+      int hi = i + 2 < fragment.length() ? Character.digit(fragment.charAt(i + 1), 16) : -1;
+      int lo = hi >= 0 ? Character.digit(fragment.charAt(i + 2), 16) : -1;
+      if (c == '%' && hi >= 0 && lo >= 0) {
+        bytes.write(hi * 16 + lo);
+        i += 2;
+      } else {
+        byte[] raw = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        bytes.write(raw, 0, raw.length);
+      }
+    }
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** A record refused by its collection's schema: 422 listing each error with a JSON pointer into the record. */
