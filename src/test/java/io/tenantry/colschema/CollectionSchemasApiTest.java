@@ -230,4 +230,16 @@ class CollectionSchemasApiTest {
       .as("another tenant's list does not show this one's").isEmpty();
     assertThat(ts.api.delete(path("guarded"), root, null).statusCode()).isEqualTo(204);
   }
+  @Test
+  void aSuspendedTenantsAdminCannotChangeOrReadItsSchemasUntilResumed() {
+    String pausedAdmin = ts.tenantWithUser(root, "paused", "tenant_admin");
+    String schemas = "/admin/v1/tenants/paused/collections/notes";
+    JsonObject body = new JsonObject().put("schema", new JsonObject().put("type", "object"));
+    assertThat(ts.api.post("/admin/v1/tenants/paused/suspend", root, new JsonObject()).statusCode()).isEqualTo(200);
+    assertThat(assertProblem(ts.api.put(schemas, pausedAdmin, body, null), 403).getString("detail")).contains("suspended");
+    assertProblem(ts.api.get("/admin/v1/tenants/paused/collections", pausedAdmin), 403);
+    assertThat(ts.api.put(schemas, root, body, null).statusCode()).as("a super-admin still may").isEqualTo(201);
+    assertThat(ts.api.post("/admin/v1/tenants/paused/resume", root, new JsonObject()).statusCode()).isEqualTo(200);
+    assertThat(ts.api.get(schemas, pausedAdmin).statusCode()).isEqualTo(200);
+  }
 }
