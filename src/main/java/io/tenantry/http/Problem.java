@@ -13,6 +13,8 @@ public final class Problem extends RuntimeException {
   private final String type;
   private final String title;
   private final Map<String, String> headers;
+  /** Extension members of the body (RFC 9457 section 3.2), e.g. a list of validation errors. */
+  private io.vertx.core.json.JsonObject members = new io.vertx.core.json.JsonObject();
 
   private Problem(int status, String type, String title, String detail, Map<String, String> headers) {
     super(detail, null, false, false);
@@ -86,5 +88,16 @@ public final class Problem extends RuntimeException {
 
   public Map<String, String> headers() {
     return headers;
+  }
+
+  /** A copy with extension members added to its body. */
+  public Problem withMembers(io.vertx.core.json.JsonObject extra) {
+    Problem copy = new Problem(status, type, title, getMessage(), headers);
+    copy.members = members.copy().mergeIn(extra);
+    return copy;
+  }
+
+  public io.vertx.core.json.JsonObject members() {
+    return members;
   }
 }

@@ -45,6 +45,7 @@ public final class ProblemHandler {
       .put("status", problem.status())
       .put("detail", problem.detail())
       .put("instance", "urn:tenantry:request:" + RequestIds.of(ctx));
+    problem.members().forEach(member -> body.put(member.getKey(), member.getValue()));
     problem.headers().forEach(ctx.response()::putHeader);
     ctx.response()
       .setStatusCode(problem.status())

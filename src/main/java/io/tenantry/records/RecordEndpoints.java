@@ -24,17 +24,24 @@ public final class RecordEndpoints {
 
   private final TenantDb db;
   private final RecordStore store;
+  private final RecordCheck check;
 
   public RecordEndpoints(TenantDb db, RecordStore store) {
+    this(db, store, RecordCheck.NONE);
+  }
+
+  public RecordEndpoints(TenantDb db, RecordStore store, RecordCheck check) {
     this.db = db;
     this.store = store;
+    this.check = check;
   }
 
   public void create(RoutingContext ctx) {
     Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     JsonObject data = body(ctx);
-    Responses.when(ctx, db.autocommit(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), data)), record -> {
+    Responses.when(ctx, check.check(tenant, collection, data)
+      .compose(valid -> db.autocommit(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), valid))), record -> {
       ctx.response().putHeader("Location", ctx.request().path() + "/" + record.id());
       send(ctx, 201, record);
     });
@@ -57,14 +64,18 @@ public final class RecordEndpoints {
       records -> Responses.json(ctx, 200, Paging.page(records, limit, "records:" + collection, Record::id, Record::toJson)));
   }
 
+  /** The new data is checked before a connection is taken: a refused replacement holds no lock. */
   public void replace(RoutingContext ctx) {
     JsonObject data = body(ctx);
-    modify(ctx, current -> data);
+    Responses.when(ctx, check.check(Tenant.of(ctx), collection(ctx), data)
+      .compose(valid -> underLock(ctx, (conn, current) -> store.update(conn, Tenant.of(ctx), current.collection(), current.id(), valid))),
+      record -> send(ctx, 200, record));
   }
 
+  /** The merged result is what is checked, under the lock that makes it the record's next state. */
   public void patch(RoutingContext ctx) {
     JsonObject patch = body(ctx);
-    modify(ctx, current -> MergePatch.apply(current.data(), patch));
+    modify(ctx, current -> check.check(Tenant.of(ctx), current.collection(), MergePatch.apply(current.data(), patch)));
   }
 
   public void delete(RoutingContext ctx) {
@@ -72,8 +83,9 @@ public final class RecordEndpoints {
       v -> Responses.noContent(ctx));
   }
 
-  private void modify(RoutingContext ctx, Function<Record, JsonObject> change) {
-    Responses.when(ctx, underLock(ctx, (conn, current) -> store.update(conn, Tenant.of(ctx), current.collection(), current.id(), change.apply(current))),
+  private void modify(RoutingContext ctx, Function<Record, Future<JsonObject>> change) {
+    Responses.when(ctx, underLock(ctx, (conn, current) -> change.apply(current)
+        .compose(data -> store.update(conn, Tenant.of(ctx), current.collection(), current.id(), data))),
       record -> send(ctx, 200, record));
   }
 

@@ -108,6 +108,11 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "getConfig", Access::tenantReader, settings.user()::get);
     on(builder, "putUserConfig", Access::tenantReader, settings.user()::put);
     on(builder, "deleteUserConfig", Access::tenantReader, settings.user()::delete);
+    var schemas = platform.collectionSchemas(); // tenant_admin of the tenant or super-admin, checked by the handlers
+    on(builder, "putCollectionSchema", schemas::put);
+    on(builder, "getCollectionSchema", schemas::get);
+    on(builder, "listCollectionSchemas", schemas::list);
+    on(builder, "deleteCollectionSchema", schemas::delete);
 
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);

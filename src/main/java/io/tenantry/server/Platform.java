@@ -6,6 +6,7 @@ import io.tenantry.auth.MeEndpoint;
 import io.tenantry.auth.PasswordResetEndpoint;
 import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.TokenEndpoint;
+import io.tenantry.colschema.CollectionSchemaEndpoints;
 import io.tenantry.config.Config;
 import io.tenantry.health.Draining;
 import io.tenantry.pipeline.Pipeline;
@@ -36,5 +37,6 @@ public record Platform(
   MembershipEndpoints members,
   MeEndpoint me,
   PasswordResetEndpoint passwordResets,
-  Settings settings) {
+  Settings settings,
+  CollectionSchemaEndpoints collectionSchemas) {
 }

@@ -26,6 +26,7 @@ import io.tenantry.provisioning.TenantProvisioner;
 import io.tenantry.provisioning.TenantRedisKeys;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.tenant.Isolation;
+import io.tenantry.colschema.CollectionSchemas;
 import io.tenantry.records.RecordEndpoints;
 import io.tenantry.records.RecordStore;
 import io.tenantry.settings.Ancestors;
@@ -144,7 +145,14 @@ public final class TenantryServer {
     Future<Settings> settings = Settings.start(vertx, pool, registry, Ancestors.NONE, config.tokenTtlSeconds())
       .onSuccess(started -> node.membership().onChange(started.cache()::evictAll));
 
-    return Future.all(api, admin, listening, rateLimiting, settings)
+    TenantDb tenantDb = new TenantDb(tenantPools,
+      TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT)));
+    RecordStore recordStore = new RecordStore();
+    Future<CollectionSchemas> collectionSchemas = vertx.executeBlocking(() ->
+        CollectionSchemas.create(vertx, pool, tenantStore, registry, tenantDb, recordStore))
+      .compose(schemas -> schemas.listen(vertx).map(schemas));
+
+    return Future.all(api, admin, listening, rateLimiting, settings, collectionSchemas)
       .map(ready -> {
         TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
@@ -166,12 +174,12 @@ public final class TenantryServer {
           config.login().refusalDelayMs(), settings.result().tokenTtl()),
         tenantAdmin,
         new PoolsEndpoint(tenantPools),
-        new RecordEndpoints(new TenantDb(tenantPools,
-          TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore()),
+        new RecordEndpoints(tenantDb, recordStore, collectionSchemas.result().check()),
         new MembershipEndpoints(tenantAdmin, pool, new MembershipStore()),
         new MeEndpoint(pool, new MembershipStore()),
         new PasswordResetEndpoint(resets, new LoginThrottle(config.login())),
-        settings.result());
+        settings.result(),
+        collectionSchemas.result().endpoints());
       })
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))

@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
  * @param database where a database-tier tenant's data lives; null for the other tiers
  * @param schemaVersion the highest tenant migration applied to its schema or database (0 for shared)
  * @param statementTimeoutMs its own statement timeout, null for {@code db.statement-timeout-ms}
+ * @param collectionSchemas bumped by every change of its collection schemas; 0 when it never declared one
  */
 public record Tenant(UUID id, String slug, String name, Status status, Isolation isolation, DbTarget database,
-                     int schemaVersion, String migrationError, OffsetDateTime createdAt, Integer statementTimeoutMs) {
+                     int schemaVersion, String migrationError, OffsetDateTime createdAt, Integer statementTimeoutMs,
+                     long collectionSchemas) {
   public static final Pattern SLUG = Pattern.compile("[a-z0-9-]{3,63}");
   private static final String KEY = "tenant";
 
@@ -32,7 +34,7 @@ public record Tenant(UUID id, String slug, String name, Status status, Isolation
   /** The columns {@link #from(Row)} reads. */
   public static final String COLUMNS =
     "id, slug, name, status, isolation, db_host, db_port, db_name, schema_version, migration_error, created_at, "
-    + "statement_timeout_ms";
+    + "statement_timeout_ms, collection_schemas";
 
   static Tenant from(Row row) {
     String dbHost = row.getString("db_host");
@@ -42,7 +44,7 @@ public record Tenant(UUID id, String slug, String name, Status status, Isolation
       Status.valueOf(row.getString("status").toUpperCase(Locale.ROOT)),
       Isolation.parse(row.getString("isolation")), database,
       row.getInteger("schema_version"), row.getString("migration_error"), row.getOffsetDateTime("created_at"),
-      row.getInteger("statement_timeout_ms"));
+      row.getInteger("statement_timeout_ms"), row.getLong("collection_schemas"));
   }
 
   public boolean active() {
