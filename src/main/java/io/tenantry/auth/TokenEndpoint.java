@@ -31,9 +31,16 @@ public final class TokenEndpoint {
   private final LoginThrottle throttle;
   private final Tokens tokens;
   private final int refusalDelayMs;
+  private final ClientCredentials clientCredentials;
 
   public TokenEndpoint(UserStore users, TenantRegistry tenants, PasswordHashing passwords, LoginThrottle throttle,
                        Tokens tokens, int refusalDelayMs) {
+    this(users, tenants, passwords, throttle, tokens, refusalDelayMs, ApiKeyVerifier.NONE);
+  }
+
+  public TokenEndpoint(UserStore users, TenantRegistry tenants, PasswordHashing passwords, LoginThrottle throttle,
+                       Tokens tokens, int refusalDelayMs, ApiKeyVerifier keys) {
+    this.clientCredentials = new ClientCredentials(keys, tenants, tokens);
     this.users = users;
     this.tenants = tenants;
     this.passwords = passwords;
@@ -44,8 +51,17 @@ public final class TokenEndpoint {
 
   public void handle(RoutingContext ctx) {
     JsonObject body = ctx.body().asJsonObject();
+    if (ClientCredentials.GRANT.equals(body.getString("grant_type"))) {
+      clientCredentials.handle(ctx, body);
+      return;
+    }
     String email = body.getString("email");
     String password = body.getString("password");
+    if (email == null || password == null || body.containsKey("api_key")) {
+      ctx.fail(Problem.badRequest("the password grant needs email and password (and no api_key); "
+        + "for an API key use grant_type client_credentials"));
+      return;
+    }
     String tenantName = body.getString("tenant");
     String account = LoginKeys.account(email);
     String address = LoginKeys.address(ctx.request().remoteAddress());

@@ -1,6 +1,8 @@
 package io.tenantry.server;
 
 import io.tenantry.admin.TenantAdminEndpoints;
+import io.tenantry.apikeys.ApiKeyEndpoints;
+import io.tenantry.apikeys.ApiKeys;
 import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.JwtKeys;
 import io.tenantry.auth.LoginThrottle;
@@ -60,9 +62,11 @@ public final class TenantryServer {
   private final Platform platform;
   private final String deploymentId;
   private final PasswordHashing passwords;
+  private final ApiKeys apiKeys;
 
   private TenantryServer(Node node, Pool pool, DedicatedPools dedicated, Redis redis, Platform platform,
-                         String deploymentId, PasswordHashing passwords) {
+                         String deploymentId, PasswordHashing passwords, ApiKeys apiKeys) {
+    this.apiKeys = apiKeys;
     this.node = node;
     this.pool = pool;
     this.dedicated = dedicated;
@@ -129,10 +133,13 @@ public final class TenantryServer {
     Future<Void> listening = registry.listen(vertx.eventBus());
     // A notice published while the member list changed (a node dying, a split healing) may never arrive.
     node.membership().onChange(registry::evictAll);
+    ApiKeys apiKeys = new ApiKeys(pool);
+    Future<Void> keysListening = apiKeys.start(vertx);
+    node.membership().onChange(apiKeys::evictAll);
     Draining draining = new Draining();
     Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, liveNodes(node, config));
 
-    return Future.all(api, admin, listening, rateLimiting)
+    return Future.all(api, admin, listening, rateLimiting, keysListening)
       .map(ready -> new Platform(
         config,
         pool,
@@ -140,22 +147,24 @@ public final class TenantryServer {
         api.result().document(),
         Readiness.create(vertx, pool, redisApi, node.membership(), config.cluster().minMembers(), draining),
         draining,
-        Pipeline.create(new Authenticator(tokens), new TenantSources(config.baseDomain()), registry,
+        Pipeline.create(new Authenticator(tokens, apiKeys), new TenantSources(config.baseDomain()), registry,
           rateLimiting.result(), draining, config.bodyLimit(), config.jsonMaxDepth(), config.accessLog(),
           config.unknownTenantsPerMinute()),
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens,
-          config.login().refusalDelayMs()),
+          config.login().refusalDelayMs(), apiKeys),
         new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()),
           new Invitations(users, passwords, new Outbox(config.profile() != Config.Profile.PROD))),
         new PoolsEndpoint(tenantPools),
         new RecordEndpoints(new TenantDb(tenantPools,
-          TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore())))
+          TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore()),
+        new ApiKeyEndpoints(apiKeys, tenantStore)))
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
-        .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords)))
+        .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys)))
       .onFailure(e -> {
+        apiKeys.stop();
         if (rateLimiting.succeeded()) {
           rateLimiting.result().close();
         }
@@ -202,6 +211,10 @@ public final class TenantryServer {
     platform.draining().begin();
     return drainDelay()
       .compose(v -> node.vertx().undeploy(deploymentId))
+      .eventually(() -> {
+        apiKeys.stop();
+        return Future.succeededFuture();
+      })
       .eventually(rateLimiting::close)
       .eventually(dedicated::closeAll)
       .eventually(pool::close)
