@@ -12,8 +12,11 @@ import io.vertx.sqlclient.Pool;
 
 import java.security.MessageDigest;
 import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies API keys for the gate and the token exchange. A key verified once is answered from this node's cache
@@ -28,11 +31,17 @@ public final class ApiKeys implements ApiKeyVerifier {
   static final int CACHE_SIZE = 10_000;
   /** How long a cached key is trusted without asking the database, should a revocation notice be lost. */
   static final long RECHECK_MS = 60_000;
+  static final long UNKNOWN_MS = 5_000;
+  static final int UNKNOWN_MAX = 10_000;
   public static final Problem REFUSED = Problem.unauthorized("the API key is invalid, revoked or expired");
 
   private final ApiKeyStore store;
   private final VerifiedKeys verified = new VerifiedKeys(CACHE_SIZE);
   private final LastUsed lastUsed;
+  /** Loads in flight by key id: a cold key presented by many connections at once is one query. */
+  private final Map<UUID, Future<Optional<ApiKeyStore.Stored>>> loading = new ConcurrentHashMap<>();
+  /** Ids with no key, remembered briefly: random well-formed keys cost one query per id, not one per request. */
+  private final Map<UUID, Long> unknown = new ConcurrentHashMap<>();
   private EventBus eventBus;
 
   public ApiKeys(Pool pool) {
@@ -82,10 +91,17 @@ public final class ApiKeys implements ApiKeyVerifier {
       lastUsed.used(parsed.id(), now);
       return Future.succeededFuture(known.caller());
     }
+    Long unknownSince = unknown.get(parsed.id());
+    if (unknownSince != null && now - unknownSince < UNKNOWN_MS) {
+      return Future.failedFuture(REFUSED);
+    }
     long generation = verified.generation();
-    return store.find(parsed.id()).compose(found -> {
+    return load(parsed.id()).compose(found -> {
       long at = System.currentTimeMillis();
       ApiKeyStore.Stored stored = found.orElse(null);
+      if (stored == null) {
+        remember(parsed.id(), at);
+      }
       if (stored == null || stored.revokedAt() != null || !MessageDigest.isEqual(hash, stored.secretHash())
         || (stored.expiresAt() != null && stored.expiresAt().toInstant().toEpochMilli() <= at)) {
         return Future.failedFuture(REFUSED);
@@ -101,13 +117,40 @@ public final class ApiKeys implements ApiKeyVerifier {
     });
   }
 
+  private Future<Optional<ApiKeyStore.Stored>> load(UUID id) {
+    Future<Optional<ApiKeyStore.Stored>> pending = loading.get(id);
+    if (pending != null) {
+      return pending;
+    }
+    Future<Optional<ApiKeyStore.Stored>> started = store.find(id);
+    Future<Optional<ApiKeyStore.Stored>> raced = loading.putIfAbsent(id, started);
+    if (raced != null) {
+      return raced;
+    }
+    return started.andThen(done -> loading.remove(id, started));
+  }
+
+  private void remember(UUID id, long nowMillis) {
+    if (unknown.size() >= UNKNOWN_MAX) {
+      unknown.values().removeIf(since -> nowMillis - since >= UNKNOWN_MS);
+      if (unknown.size() >= UNKNOWN_MAX) {
+        unknown.clear();
+      }
+    }
+    unknown.put(id, nowMillis);
+  }
+
   /** Creates a key; the answer carries its secret, which is never shown again. */
   Future<io.vertx.core.json.JsonObject> create(UUID tenantId, String name, Set<String> scopes,
                                                OffsetDateTime expiresAt, UUID createdBy) {
     UUID id = io.tenantry.http.Uuids.v7();
     String text = ApiKeyText.create(id);
     byte[] hash = ApiKeyText.hash(ApiKeyText.parse(text).secret());
-    return store.insert(id, tenantId, name, scopes, hash, createdBy, expiresAt).map(json -> json.put("secret", text));
+    return store.insert(id, tenantId, name, scopes, hash, createdBy, expiresAt)
+      .map(json -> {
+        unknown.remove(id);
+        return json.put("secret", text);
+      });
   }
 
   /** Revokes a key of the tenant: in force here at once, and on every other node when the notice arrives. */
