@@ -151,6 +151,22 @@ class ApiKeysTest {
   }
 
   @Test
+  void anotherNodeServesTheKeyAndEnforcesItsExpiry() {
+    String key = create(adminA, "keys-a", List.of("records:read"), Instant.now().plusSeconds(3).toString()).getString("secret");
+    try (TestServer peer = ts.peer()) {
+      HttpResponse<Buffer> there = peer.api.send(peer.api.request(HttpMethod.GET, NOTES, null)
+        .putHeader("Authorization", "ApiKey " + key));
+      assertThat(there.statusCode()).as(there.bodyAsString()).isEqualTo(200);
+      assertThat(there.bodyAsJsonObject().getJsonArray("items")).isNotEmpty();
+      assertThat(withKey(HttpMethod.GET, NOTES, key, null).statusCode()).isEqualTo(200);
+      Eventually.within(Duration.ofSeconds(10), "both nodes refuse the expired key", () ->
+        withKey(HttpMethod.GET, NOTES, key, null).statusCode() == 401
+          && peer.api.send(peer.api.request(HttpMethod.GET, NOTES, null).putHeader("Authorization", "ApiKey " + key))
+            .statusCode() == 401);
+    }
+  }
+
+  @Test
   void aTamperedOrMalformedKeyIsRefused() {
     String key = create(adminA, "keys-a", List.of("records:read"), null).getString("secret");
     assertThat(withKey(HttpMethod.GET, NOTES, key, null).statusCode()).isEqualTo(200); // cached now
