@@ -1,6 +1,7 @@
 -- wrk script of the overhead benchmark: the same records workload as RecordsSimulation, for raw throughput.
 --   wrk -t1 -c32 -d20s --latency -s load-tests/wrk/records.lua http://127.0.0.1:8080 -- SEED [uniform|zipf] [s] [mix]
--- SEED is the CSV written by the seeding step (slug,tenant_id,token,record_ids). Each request picks a tenant
+-- SEED is the CSV written by the seeding step (slug,tenant_id,token,record_ids; the token may be an API key, tk_...).
+-- Each request picks a tenant
 -- (uniformly or Zipf-skewed by the file's order), uses that tenant's own token, and draws from the mix
 -- (read,list,create percentages; default 80,10,10). done() prints one machine-readable line:
 --   RESULT requests=<n> seconds=<s> rps=<r> p50_ms=<x> p99_ms=<y> non2xx=<n> errors=<n>
@@ -39,7 +40,9 @@ function init(args)
   for line in io.lines(file) do
     if not string.find(line, "^slug,") and #line > 0 then
       local f = split(line, ",")
-      table.insert(tenants, { auth = "Bearer " .. f[3], ids = split(f[4] or "", " ") })
+      -- an API key (tk_...) goes in the ApiKey scheme, anything else is a JWT
+      local scheme = string.find(f[3], "^tk_") and "ApiKey " or "Bearer "
+      table.insert(tenants, { auth = scheme .. f[3], ids = split(f[4] or "", " ") })
     end
   end
   for k = 1, #tenants do

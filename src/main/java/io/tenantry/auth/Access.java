@@ -34,20 +34,40 @@ public final class Access {
   }
 
   public static void tenantReader(RoutingContext ctx) {
-    requireTenantRole(ctx, READERS);
+    requireTenantRole(ctx, READERS, Scopes.RECORDS_READ);
   }
 
   public static void tenantWriter(RoutingContext ctx) {
-    requireTenantRole(ctx, WRITERS);
+    requireTenantRole(ctx, WRITERS, Scopes.RECORDS_WRITE);
+  }
+
+  /**
+   * Admin routes a tenant's own callers may reach: an API-key caller needs the admin scope; the handler then checks
+   * that the caller administers the tenant named.
+   */
+  public static void adminScope(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    if (caller == null) {
+      ctx.fail(Problem.unauthorized("authentication is required"));
+    } else if (!caller.allows(Scopes.ADMIN)) {
+      ctx.fail(missingScope(Scopes.ADMIN));
+    } else {
+      ctx.next();
+    }
   }
 
   /** True when the caller may administer the tenant (super-admin, or its tenant_admin by token). */
   public static boolean canAdminister(Caller caller, Tenant tenant) {
     return caller.superAdmin()
-      || (tenant.id().equals(caller.tenantId()) && caller.roles().contains(Caller.TENANT_ADMIN));
+      || (tenant.id().equals(caller.tenantId()) && caller.roles().contains(Caller.TENANT_ADMIN)
+        && caller.allows(Scopes.ADMIN));
   }
 
-  private static void requireTenantRole(RoutingContext ctx, Set<String> allowed) {
+  private static Problem missingScope(String scope) {
+    return Problem.forbidden("this API key lacks the scope " + scope + " this operation needs");
+  }
+
+  private static void requireTenantRole(RoutingContext ctx, Set<String> allowed, String scope) {
     Caller caller = Caller.of(ctx);
     Tenant tenant = Tenant.of(ctx);
     if (caller == null) {
@@ -58,6 +78,8 @@ public final class Access {
       ctx.fail(Problem.forbidden("the token is not valid for this tenant"));
     } else if (!caller.holdsAny(allowed) && !caller.superAdmin()) {
       ctx.fail(Problem.forbidden("your role in this tenant does not allow this operation"));
+    } else if (!caller.allows(scope)) {
+      ctx.fail(missingScope(scope));
     } else {
       ctx.next();
     }

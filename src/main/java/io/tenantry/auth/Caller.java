@@ -5,8 +5,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.UUID;
 
-/** Who is calling, from a verified token. {@code tenantId} is null when the token names no tenant. */
-public record Caller(UUID userId, UUID tenantId, Set<String> roles) {
+/**
+ * Who is calling, from a verified token or API key. {@code tenantId} is null when the token names no tenant.
+ * {@code scopes} is null for a user's token (its roles decide) and the key's scopes for an API key or a token
+ * exchanged for one; {@code keyId} is then the key's id (null otherwise).
+ */
+public record Caller(UUID userId, UUID tenantId, Set<String> roles, Set<String> scopes, UUID keyId) {
   public static final String SUPER_ADMIN = "super_admin";
   public static final String TENANT_ADMIN = "tenant_admin";
   public static final String MEMBER = "member";
@@ -14,6 +18,20 @@ public record Caller(UUID userId, UUID tenantId, Set<String> roles) {
   public static final Set<String> TENANT_ROLES = Set.of(TENANT_ADMIN, MEMBER, READ_ONLY);
 
   private static final String KEY = "caller";
+
+  public Caller(UUID userId, UUID tenantId, Set<String> roles) {
+    this(userId, tenantId, roles, null, null);
+  }
+
+  /** Whether the caller's scopes allow {@code scope}; a caller without scopes is limited by its roles alone. */
+  public boolean allows(String scope) {
+    return scopes == null || scopes.contains(scope);
+  }
+
+  /** Whom the rate limiter charges besides the tenant: the key for an API-key caller, else the user. */
+  public UUID principal() {
+    return keyId != null ? keyId : userId;
+  }
 
   public boolean superAdmin() {
     return roles.contains(SUPER_ADMIN);

@@ -32,10 +32,12 @@ public final class TokenEndpoint {
   private final Tokens tokens;
   private final int refusalDelayMs;
   private final TenantTokenTtl tenantTtl;
+  private final ClientCredentials clientCredentials;
 
   public TokenEndpoint(UserStore users, TenantRegistry tenants, PasswordHashing passwords, LoginThrottle throttle,
-                       Tokens tokens, int refusalDelayMs, TenantTokenTtl tenantTtl) {
+                       Tokens tokens, int refusalDelayMs, TenantTokenTtl tenantTtl, ApiKeyVerifier keys) {
     this.tenantTtl = tenantTtl;
+    this.clientCredentials = new ClientCredentials(keys, tenants, tokens);
     this.users = users;
     this.tenants = tenants;
     this.passwords = passwords;
@@ -46,8 +48,17 @@ public final class TokenEndpoint {
 
   public void handle(RoutingContext ctx) {
     JsonObject body = ctx.body().asJsonObject();
+    if (ClientCredentials.GRANT.equals(body.getString("grant_type"))) {
+      clientCredentials.handle(ctx, body);
+      return;
+    }
     String email = body.getString("email");
     String password = body.getString("password");
+    if (email == null || password == null || body.containsKey("api_key")) {
+      ctx.fail(Problem.badRequest("the password grant needs email and password (and no api_key); "
+        + "for an API key use grant_type client_credentials"));
+      return;
+    }
     String tenantName = body.getString("tenant");
     String account = LoginKeys.account(email);
     String address = LoginKeys.address(ctx.request().remoteAddress());

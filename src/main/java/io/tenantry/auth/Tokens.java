@@ -49,6 +49,17 @@ public final class Tokens {
 
   /** With a lifetime of its own: a tenant's auth.token_ttl_seconds, never above auth.token-ttl-seconds. */
   public String issue(UUID userId, UUID tenantId, List<String> roles, int ttlSeconds) {
+    return sign(claims(userId, tenantId, roles), ttlSeconds);
+  }
+
+  /** A token acting as a verified API key: its tenant, its scopes and its id ("scopes", "key" claims). */
+  public String issueFor(Caller key) {
+    return sign(claims(key.userId(), key.tenantId(), List.copyOf(key.roles()))
+      .put("scopes", new JsonArray(List.copyOf(key.scopes())))
+      .put("key", key.keyId().toString()), ttlSeconds);
+  }
+
+  private static JsonObject claims(UUID userId, UUID tenantId, List<String> roles) {
     JsonObject claims = new JsonObject()
       .put("sub", userId.toString())
       .put("jti", UUID.randomUUID().toString())
@@ -56,6 +67,10 @@ public final class Tokens {
     if (tenantId != null) {
       claims.put("tenant", tenantId.toString());
     }
+    return claims;
+  }
+
+  private String sign(JsonObject claims, int ttlSeconds) {
     return jwt.generateToken(claims, new JWTOptions()
       .setAlgorithm(ALGORITHM).setIssuer(issuer).setAudience(audience).setExpiresInSeconds(Math.min(ttlSeconds, this.ttlSeconds)));
   }
@@ -112,7 +127,21 @@ public final class Tokens {
     for (Object role : list) {
       roles.add(text(role, "roles"));
     }
-    return new Caller(user, tenant == null ? null : UUID.fromString(text(tenant, "tenant")), Set.copyOf(roles));
+    Set<String> scopes = null;
+    Object scopeArray = claims.getValue("scopes");
+    if (scopeArray != null) {
+      if (!(scopeArray instanceof JsonArray scopeList)) {
+        throw new IllegalArgumentException("scopes is not an array");
+      }
+      scopes = new HashSet<>();
+      for (Object scope : scopeList) {
+        scopes.add(text(scope, "scopes"));
+      }
+      scopes = Set.copyOf(scopes);
+    }
+    Object key = claims.getValue("key");
+    return new Caller(user, tenant == null ? null : UUID.fromString(text(tenant, "tenant")), Set.copyOf(roles),
+      scopes, key == null ? null : UUID.fromString(text(key, "key")));
   }
 
   /** NumericDate claims as this platform issues them: whole seconds. */

@@ -61,7 +61,7 @@ public final class Gate implements SecurityPolicyHandler {
         ctx.next();
       } else {
         ctx.fail(Problem.unauthorized("authentication is required: send Authorization: Bearer <token> "
-          + "(POST /auth/token issues one)"));
+          + "(POST /auth/token issues one) or Authorization: ApiKey <key>"));
       }
       return;
     }
@@ -106,7 +106,7 @@ public final class Gate implements SecurityPolicyHandler {
         return;
       }
       TenantLimits tenantLimits = found.result();
-      OnLoop.whenDone(limiter.decide(tenant.id(), caller.userId(), write, tenantLimits.effective()), ctx,
+      OnLoop.whenDone(limiter.decide(tenant.id(), caller.principal(), write, tenantLimits.effective()), ctx,
         decided -> charged(ctx, decided));
     });
   }

@@ -68,10 +68,10 @@ public final class HttpVerticle extends VerticleBase {
     var admin = platform.tenantAdmin();
     on(builder, "createTenant", Access::superAdmin, admin::create);
     on(builder, "listTenants", Access::superAdmin, admin::list);
-    on(builder, "getTenant", admin::get);
+    on(builder, "getTenant", Access::adminScope, admin::get);
     on(builder, "deleteTenant", Access::superAdmin, admin::delete);
     on(builder, "getPools", Access::superAdmin, platform.pools()::handle);
-    on(builder, "addTenantUser", admin::addUser);
+    on(builder, "addTenantUser", Access::adminScope, admin::addUser);
     on(builder, "suspendTenant", Access::superAdmin, admin::suspend);
     on(builder, "resumeTenant", Access::superAdmin, admin::resume);
     on(builder, "putTenantTimeouts", Access::superAdmin, admin.timeouts()::put);
@@ -113,6 +113,10 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "getCollectionSchema", schemas::get);
     on(builder, "listCollectionSchemas", schemas::list);
     on(builder, "deleteCollectionSchema", schemas::delete);
+    var apiKeys = platform.apiKeys();
+    on(builder, "createApiKey", Access::adminScope, apiKeys::create);
+    on(builder, "listApiKeys", Access::adminScope, apiKeys::list);
+    on(builder, "revokeApiKey", Access::adminScope, apiKeys::revoke);
 
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);

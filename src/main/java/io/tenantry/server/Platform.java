@@ -4,6 +4,7 @@ import io.tenantry.admin.MembershipEndpoints;
 import io.tenantry.admin.PoolsEndpoint;
 import io.tenantry.auth.MeEndpoint;
 import io.tenantry.auth.PasswordResetEndpoint;
+import io.tenantry.apikeys.ApiKeyEndpoints;
 import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.colschema.CollectionSchemaEndpoints;
@@ -38,5 +39,6 @@ public record Platform(
   MeEndpoint me,
   PasswordResetEndpoint passwordResets,
   Settings settings,
-  CollectionSchemaEndpoints collectionSchemas) {
+  CollectionSchemaEndpoints collectionSchemas,
+  ApiKeyEndpoints apiKeys) {
 }

@@ -1,6 +1,8 @@
 package io.tenantry.server;
 
 import io.tenantry.admin.TenantAdminEndpoints;
+import io.tenantry.apikeys.ApiKeyEndpoints;
+import io.tenantry.apikeys.ApiKeys;
 import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.JwtKeys;
 import io.tenantry.auth.LoginThrottle;
@@ -55,6 +57,8 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+
 /**
  * Boots the server on a node: prepares the database (worker thread), creates the shared services once, deploys
  * one HttpVerticle per event loop, and on stop drains, stops HTTP gracefully and closes its pools. The node
@@ -69,9 +73,11 @@ public final class TenantryServer {
   private final Platform platform;
   private final String deploymentId;
   private final PasswordHashing passwords;
+  private final ApiKeys apiKeys;
 
   private TenantryServer(Node node, Pool pool, DedicatedPools dedicated, Redis redis, Platform platform,
-                         String deploymentId, PasswordHashing passwords) {
+                         String deploymentId, PasswordHashing passwords, ApiKeys apiKeys) {
+    this.apiKeys = apiKeys;
     this.node = node;
     this.pool = pool;
     this.dedicated = dedicated;
@@ -140,6 +146,9 @@ public final class TenantryServer {
     Future<Void> listening = registry.listen(vertx.eventBus());
     // A notice published while the member list changed (a node dying, a split healing) may never arrive.
     node.membership().onChange(registry::evictAll);
+    ApiKeys apiKeys = new ApiKeys(pool);
+    Future<Void> keysListening = apiKeys.start(vertx);
+    node.membership().onChange(apiKeys::evictAll);
     Draining draining = new Draining();
     Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, liveNodes(node, config));
     Future<Settings> settings = Settings.start(vertx, pool, registry, Ancestors.NONE, config.tokenTtlSeconds())
@@ -152,7 +161,7 @@ public final class TenantryServer {
         CollectionSchemas.create(vertx, pool, tenantStore, registry, tenantDb, recordStore))
       .compose(schemas -> schemas.listen(vertx).map(schemas));
 
-    return Future.all(api, admin, listening, rateLimiting, settings, collectionSchemas)
+    return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening))
       .map(ready -> {
         TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
@@ -166,12 +175,12 @@ public final class TenantryServer {
         api.result().document(),
         Readiness.create(vertx, pool, redisApi, node.membership(), config.cluster().minMembers(), draining),
         draining,
-        Pipeline.create(new Authenticator(tokens), new TenantSources(config.baseDomain()), registry,
+        Pipeline.create(new Authenticator(tokens, apiKeys), new TenantSources(config.baseDomain()), registry,
           rateLimiting.result(), draining, config.bodyLimit(), config.jsonMaxDepth(), config.accessLog(),
           config.unknownTenantsPerMinute()),
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens,
-          config.login().refusalDelayMs(), settings.result().tokenTtl()),
+          config.login().refusalDelayMs(), settings.result().tokenTtl(), apiKeys),
         tenantAdmin,
         new PoolsEndpoint(tenantPools),
         new RecordEndpoints(tenantDb, recordStore, collectionSchemas.result().check()),
@@ -179,12 +188,14 @@ public final class TenantryServer {
         new MeEndpoint(pool, new MembershipStore()),
         new PasswordResetEndpoint(resets, new LoginThrottle(config.login())),
         settings.result(),
-        collectionSchemas.result().endpoints());
+        collectionSchemas.result().endpoints(),
+        new ApiKeyEndpoints(apiKeys, tenantStore));
       })
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
-        .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords)))
+        .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys)))
       .onFailure(e -> {
+        apiKeys.stop();
         if (rateLimiting.succeeded()) {
           rateLimiting.result().close();
         }
@@ -234,6 +245,10 @@ public final class TenantryServer {
     platform.draining().begin();
     return drainDelay()
       .compose(v -> node.vertx().undeploy(deploymentId))
+      .eventually(() -> {
+        apiKeys.stop();
+        return Future.succeededFuture();
+      })
       .eventually(rateLimiting::close)
       .eventually(() -> {
         platform.settings().stop();
