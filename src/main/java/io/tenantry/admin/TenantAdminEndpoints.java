@@ -38,6 +38,7 @@ public final class TenantAdminEndpoints {
   private final TenantTimeoutsEndpoint timeouts;
   private final Invitations invitations;
   private final InvitationEndpoint invitationEndpoint;
+  private final Delegation delegation;
 
   public TenantAdminEndpoints(TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
                               UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations) {
@@ -50,6 +51,7 @@ public final class TenantAdminEndpoints {
     this.defaultIsolation = defaultIsolation;
     this.invitations = invitations;
     this.invitationEndpoint = new InvitationEndpoint(invitations);
+    this.delegation = new Delegation(registry);
   }
 
   /** The public route that accepts the invitations made here. */
@@ -181,12 +183,7 @@ public final class TenantAdminEndpoints {
    * can name servers), are for super-admins only.
    */
   private static JsonObject view(Caller caller, Tenant tenant) {
-    JsonObject json = tenant.toJson();
-    if (!caller.superAdmin()) {
-      json.remove("database");
-      json.remove("migration_error");
-    }
-    return json;
+    return TenantView.of(caller, tenant);
   }
 
   /**
@@ -201,7 +198,7 @@ public final class TenantAdminEndpoints {
     }
     String slug = ctx.pathParam("slug");
     Future<Optional<Tenant>> found = Tenant.SLUG.matcher(slug).matches()
-      ? store.bySlug(slug) : Future.succeededFuture(Optional.empty());
+      ? registry.bySlug(slug) : Future.succeededFuture(Optional.empty());
     return found.compose(tenant -> {
       if (tenant.isEmpty()) {
         return Future.failedFuture(caller.superAdmin() ? Problem.notFound("unknown tenant")
@@ -214,7 +211,9 @@ public final class TenantAdminEndpoints {
         return Future.failedFuture(Problem.forbidden("the tenant is " + tenant.get().status().sql()
           + "; only a super-admin can change it until it is active again"));
       }
-      return Future.succeededFuture(tenant.get());
+      // an ancestor's admin acts below its own tenant only while that tenant is active
+      return write && tenant.get().below(caller.tenantId())
+        ? delegation.ownTenantActive(caller).map(tenant.get()) : Future.succeededFuture(tenant.get());
     });
   }
 

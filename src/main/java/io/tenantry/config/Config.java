@@ -53,7 +53,8 @@ public record Config(
   String jwtAudience,
   int dbStatementTimeoutMs,
   int dbIdleInTransactionTimeoutMs,
-  int unknownTenantsPerMinute) {
+  int unknownTenantsPerMinute,
+  int tenancyMaxDepth) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -161,7 +162,8 @@ public record Config(
       r.text("auth.audience"),
       r.integer("db.statement-timeout-ms", 0, 86_400_000),
       r.integer("db.idle-in-transaction-timeout-ms", 0, 86_400_000),
-      r.integer("tenancy.unknown-tenants-per-minute", 1, 1_000_000));
+      r.integer("tenancy.unknown-tenants-per-minute", 1, 1_000_000),
+      r.integer("tenancy.max-depth", 1, 64));
   }
 
   private static LoginSettings login(Reader r) {

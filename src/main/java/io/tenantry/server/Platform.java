@@ -1,6 +1,7 @@
 package io.tenantry.server;
 
 import io.tenantry.admin.PoolsEndpoint;
+import io.tenantry.admin.HierarchyEndpoints;
 import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.config.Config;
@@ -28,5 +29,6 @@ public record Platform(
   TokenEndpoint tokens,
   TenantAdminEndpoints tenantAdmin,
   PoolsEndpoint pools,
-  RecordEndpoints records) {
+  RecordEndpoints records,
+  HierarchyEndpoints hierarchy) {
 }

@@ -1,5 +1,6 @@
 package io.tenantry.server;
 
+import io.tenantry.admin.HierarchyEndpoints;
 import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.JwtKeys;
@@ -32,6 +33,7 @@ import io.tenantry.data.TenantDb;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantSources;
 import io.tenantry.tenant.TenantStore;
+import io.tenantry.tenant.TenantTree;
 import io.tenantry.users.BootstrapAdmin;
 import io.tenantry.users.Invitations;
 import io.tenantry.users.Outbox;
@@ -151,7 +153,9 @@ public final class TenantryServer {
           new Invitations(users, passwords, new Outbox(config.profile() != Config.Profile.PROD))),
         new PoolsEndpoint(tenantPools),
         new RecordEndpoints(new TenantDb(tenantPools,
-          TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore())))
+          TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT))), new RecordStore()),
+        new HierarchyEndpoints(new TenantTree(pool, config.tenancyMaxDepth()), registry, lifecycle,
+          Isolation.parse(config.defaultIsolation()))))
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords)))
