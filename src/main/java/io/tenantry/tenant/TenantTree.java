@@ -104,7 +104,7 @@ public final class TenantTree {
           if (parentId != null) {
             newPath.add(parentId);
           }
-          return tx.preparedQuery(HEIGHT).execute(Tuple.of(tenantId, oldPath.size() + 1))
+          return tx.preparedQuery(HEIGHT).execute(Tuple.of(tenantId, oldPath.size()))
             .compose(rows -> {
               int deepest = newPath.size() + 1 + rows.iterator().next().getInteger("height");
               if (deepest > maxDepth) {
