@@ -95,6 +95,8 @@ public final class TenantLifecycle {
     return cleanup
       .otherwiseEmpty()
       .compose(v -> store.delete(tenant.id()))
+      // the admin routes read tenants through the cache, which may hold it as 'provisioning'
+      .onSuccess(v -> registry.changed(tenant))
       .transform(ignored -> Future.failedFuture(problem));
   }
 }
