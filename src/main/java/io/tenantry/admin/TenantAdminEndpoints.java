@@ -41,6 +41,7 @@ public final class TenantAdminEndpoints {
   private final InvitationEndpoint invitationEndpoint;
   private final PasswordPolicy policy;
   private final MemberEmailRule emailRule;
+  private final Delegation delegation;
 
   public TenantAdminEndpoints(TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
                               UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations,
@@ -56,6 +57,7 @@ public final class TenantAdminEndpoints {
     this.invitations = invitations;
     this.invitationEndpoint = new InvitationEndpoint(invitations);
     this.policy = policy;
+    this.delegation = new Delegation(registry);
   }
 
   /** The public route that accepts the invitations made here. */
@@ -185,12 +187,7 @@ public final class TenantAdminEndpoints {
    * can name servers), are for super-admins only.
    */
   private static JsonObject view(Caller caller, Tenant tenant) {
-    JsonObject json = tenant.toJson();
-    if (!caller.superAdmin()) {
-      json.remove("database");
-      json.remove("migration_error");
-    }
-    return json;
+    return TenantView.of(caller, tenant);
   }
 
   /**
@@ -205,7 +202,7 @@ public final class TenantAdminEndpoints {
     }
     String slug = ctx.pathParam("slug");
     Future<Optional<Tenant>> found = Tenant.SLUG.matcher(slug).matches()
-      ? store.bySlug(slug) : Future.succeededFuture(Optional.empty());
+      ? registry.bySlug(slug) : Future.succeededFuture(Optional.empty());
     return found.compose(tenant -> {
       if (tenant.isEmpty()) {
         return Future.failedFuture(caller.superAdmin() ? Problem.notFound("unknown tenant")
@@ -218,7 +215,9 @@ public final class TenantAdminEndpoints {
         return Future.failedFuture(Problem.forbidden("the tenant is " + tenant.get().status().sql()
           + "; only a super-admin can change it until it is active again"));
       }
-      return Future.succeededFuture(tenant.get());
+      // an ancestor's admin acts below its own tenant only while that tenant is active
+      return write && tenant.get().below(caller.tenantId())
+        ? delegation.ownTenantActive(caller).map(tenant.get()) : Future.succeededFuture(tenant.get());
     });
   }
 

@@ -56,11 +56,14 @@ public final class Access {
     }
   }
 
-  /** True when the caller may administer the tenant (super-admin, or its tenant_admin by token). */
+  /**
+   * True when the caller may administer the tenant: super-admin, or tenant_admin (by token) of the tenant or of one
+   * of its ancestors — answered from the tenant's cached path, without SQL.
+   */
   public static boolean canAdminister(Caller caller, Tenant tenant) {
     return caller.superAdmin()
-      || (tenant.id().equals(caller.tenantId()) && caller.roles().contains(Caller.TENANT_ADMIN)
-        && caller.allows(Scopes.ADMIN));
+      || ((tenant.id().equals(caller.tenantId()) || tenant.below(caller.tenantId()))
+        && caller.roles().contains(Caller.TENANT_ADMIN) && caller.allows(Scopes.ADMIN));
   }
 
   private static Problem missingScope(String scope) {

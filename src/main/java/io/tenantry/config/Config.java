@@ -54,7 +54,8 @@ public record Config(
   int dbStatementTimeoutMs,
   int dbIdleInTransactionTimeoutMs,
   int unknownTenantsPerMinute,
-  UserSettings users) {
+  UserSettings users,
+  int tenancyMaxDepth) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -168,7 +169,8 @@ public record Config(
       r.integer("db.idle-in-transaction-timeout-ms", 0, 86_400_000),
       r.integer("tenancy.unknown-tenants-per-minute", 1, 1_000_000),
       new UserSettings(r.integer("users.password-min-length", 8, 1024),
-        r.integer("users.password-reset-ttl-seconds", 60, 604_800)));
+        r.integer("users.password-reset-ttl-seconds", 60, 604_800)),
+      r.integer("tenancy.max-depth", 1, 64));
   }
 
   private static LoginSettings login(Reader r) {

@@ -6,6 +6,7 @@ import io.tenantry.pool.DedicatedPools;
 import io.tenantry.tenant.DbTarget;
 import io.tenantry.tenant.Isolation;
 import io.tenantry.tenant.Tenant;
+import io.tenantry.tenant.TenantInsert;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantStore;
 import io.vertx.core.Future;
@@ -42,10 +43,15 @@ public final class TenantLifecycle {
 
   /** @param requested where a database-tier tenant's database goes; null for the default (platform server) */
   public Future<Tenant> create(String slug, String name, Isolation isolation, DbTarget requested) {
+    return create(slug, name, isolation, requested, store::create);
+  }
+
+  /** @param insert inserts the row: a root, or a child under its parent (tenant.TenantTree) */
+  public Future<Tenant> create(String slug, String name, Isolation isolation, DbTarget requested, TenantInsert insert) {
     UUID id = Uuids.v7();
     DbTarget database = isolation != Isolation.DATABASE ? null
       : requested != null ? requested : provisioner.defaultDatabase(id);
-    return store.create(id, slug, name, isolation, database).compose(tenant -> tenant.isolation() == Isolation.SHARED
+    return insert.insert(id, slug, name, isolation, database).compose(tenant -> tenant.isolation() == Isolation.SHARED
         ? Future.succeededFuture(tenant)
         : vertx.executeBlocking(() -> provisioner.provision(id, isolation, database), false)
           .compose(version -> store.provisioned(id, version))
@@ -89,6 +95,8 @@ public final class TenantLifecycle {
     return cleanup
       .otherwiseEmpty()
       .compose(v -> store.delete(tenant.id()))
+      // the admin routes read tenants through the cache, which may hold it as 'provisioning'
+      .onSuccess(v -> registry.changed(tenant))
       .transform(ignored -> Future.failedFuture(problem));
   }
 }

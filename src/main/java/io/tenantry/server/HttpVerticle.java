@@ -66,14 +66,19 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "acceptInvitation", platform.tenantAdmin().invitations()::accept);
 
     var admin = platform.tenantAdmin();
-    on(builder, "createTenant", Access::superAdmin, admin::create);
+    var hierarchy = platform.hierarchy();
+    on(builder, "createTenant", hierarchy::create, admin::create);
     on(builder, "listTenants", Access::superAdmin, admin::list);
     on(builder, "getTenant", Access::adminScope, admin::get);
-    on(builder, "deleteTenant", Access::superAdmin, admin::delete);
+    on(builder, "deleteTenant", Access::superAdmin, hierarchy::childless, admin::delete);
     on(builder, "getPools", Access::superAdmin, platform.pools()::handle);
     on(builder, "addTenantUser", Access::adminScope, admin::addUser);
-    on(builder, "suspendTenant", Access::superAdmin, admin::suspend);
-    on(builder, "resumeTenant", Access::superAdmin, admin::resume);
+    on(builder, "suspendTenant", Access::adminScope, hierarchy::belowCaller, admin::suspend);
+    on(builder, "resumeTenant", Access::adminScope, hierarchy::belowCaller, admin::resume);
+    on(builder, "moveTenant", Access::adminScope, hierarchy::move);
+    on(builder, "listTenantChildren", Access::adminScope, hierarchy::children);
+    on(builder, "listTenantDescendants", Access::adminScope, hierarchy::descendants);
+    on(builder, "listTenantAncestors", Access::adminScope, hierarchy::ancestors);
     on(builder, "putTenantTimeouts", Access::superAdmin, admin.timeouts()::put);
 
     var members = platform.members();

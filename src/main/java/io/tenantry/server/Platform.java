@@ -5,6 +5,7 @@ import io.tenantry.admin.PoolsEndpoint;
 import io.tenantry.auth.MeEndpoint;
 import io.tenantry.auth.PasswordResetEndpoint;
 import io.tenantry.apikeys.ApiKeyEndpoints;
+import io.tenantry.admin.HierarchyEndpoints;
 import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.colschema.CollectionSchemaEndpoints;
@@ -40,5 +41,6 @@ public record Platform(
   PasswordResetEndpoint passwordResets,
   Settings settings,
   CollectionSchemaEndpoints collectionSchemas,
-  ApiKeyEndpoints apiKeys) {
+  ApiKeyEndpoints apiKeys,
+  HierarchyEndpoints hierarchy) {
 }

@@ -1,5 +1,6 @@
 package io.tenantry.server;
 
+import io.tenantry.admin.HierarchyEndpoints;
 import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.apikeys.ApiKeyEndpoints;
 import io.tenantry.apikeys.ApiKeys;
@@ -37,6 +38,7 @@ import io.tenantry.data.TenantDb;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantSources;
 import io.tenantry.tenant.TenantStore;
+import io.tenantry.tenant.TenantTree;
 import io.tenantry.users.BootstrapAdmin;
 import io.tenantry.users.Invitations;
 import io.tenantry.users.MembershipStore;
@@ -189,7 +191,9 @@ public final class TenantryServer {
         new PasswordResetEndpoint(resets, new LoginThrottle(config.login())),
         settings.result(),
         collectionSchemas.result().endpoints(),
-        new ApiKeyEndpoints(apiKeys, tenantStore));
+        new ApiKeyEndpoints(apiKeys, tenantStore),
+        new HierarchyEndpoints(new TenantTree(pool, config.tenancyMaxDepth()), registry, lifecycle,
+          Isolation.parse(config.defaultIsolation())));
       })
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))

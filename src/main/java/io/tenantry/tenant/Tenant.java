@@ -5,6 +5,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 
 import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -16,12 +18,22 @@ import java.util.regex.Pattern;
  * @param schemaVersion the highest tenant migration applied to its schema or database (0 for shared)
  * @param statementTimeoutMs its own statement timeout, null for {@code db.statement-timeout-ms}
  * @param collectionSchemas bumped by every change of its collection schemas; 0 when it never declared one
+ * @param parentSlug its parent's slug in the organization hierarchy, null for a root (docs/tenants.md)
+ * @param path the ids of its ancestors, root first (empty for a root): cached with the tenant, it answers
+ *             "is the caller an admin of an ancestor?" without SQL
  */
 public record Tenant(UUID id, String slug, String name, Status status, Isolation isolation, DbTarget database,
                      int schemaVersion, String migrationError, OffsetDateTime createdAt, Integer statementTimeoutMs,
-                     long collectionSchemas) {
+                     long collectionSchemas, String parentSlug, List<UUID> path) {
   public static final Pattern SLUG = Pattern.compile("[a-z0-9-]{3,63}");
   private static final String KEY = "tenant";
+
+  /** A root tenant (no parent). */
+  public Tenant(UUID id, String slug, String name, Status status, Isolation isolation, DbTarget database,
+                int schemaVersion, String migrationError, OffsetDateTime createdAt, Integer statementTimeoutMs) {
+    this(id, slug, name, status, isolation, database, schemaVersion, migrationError, createdAt, statementTimeoutMs,
+      0, null, List.of());
+  }
 
   public enum Status {
     PROVISIONING, ACTIVE, SUSPENDED;
@@ -34,7 +46,8 @@ public record Tenant(UUID id, String slug, String name, Status status, Isolation
   /** The columns {@link #from(Row)} reads. */
   public static final String COLUMNS =
     "id, slug, name, status, isolation, db_host, db_port, db_name, schema_version, migration_error, created_at, "
-    + "statement_timeout_ms, collection_schemas";
+    + "statement_timeout_ms, collection_schemas, path, "
+    + "(SELECT parent.slug FROM platform.tenants parent WHERE parent.id = tenants.parent_id) AS parent_slug";
 
   static Tenant from(Row row) {
     String dbHost = row.getString("db_host");
@@ -44,7 +57,17 @@ public record Tenant(UUID id, String slug, String name, Status status, Isolation
       Status.valueOf(row.getString("status").toUpperCase(Locale.ROOT)),
       Isolation.parse(row.getString("isolation")), database,
       row.getInteger("schema_version"), row.getString("migration_error"), row.getOffsetDateTime("created_at"),
-      row.getInteger("statement_timeout_ms"), row.getLong("collection_schemas"));
+      row.getInteger("statement_timeout_ms"), row.getLong("collection_schemas"), row.getString("parent_slug"), List.copyOf(Arrays.asList(row.getArrayOfUUIDs("path"))));
+  }
+
+  /** Whether {@code tenantId} is a strict ancestor of this tenant. */
+  public boolean below(UUID tenantId) {
+    return tenantId != null && path.contains(tenantId);
+  }
+
+  /** Level in the hierarchy: 1 for a root. */
+  public int depth() {
+    return path.size() + 1;
   }
 
   public boolean active() {
@@ -68,7 +91,8 @@ public record Tenant(UUID id, String slug, String name, Status status, Isolation
       .put("status", status.sql())
       .put("isolation", isolation.sql())
       .put("schema_version", schemaVersion)
-      .put("created_at", createdAt.toInstant().toString());
+      .put("created_at", createdAt.toInstant().toString())
+      .put("parent", parentSlug);
     if (database != null) {
       json.put("database", new JsonObject()
         .put("host", database.host()).put("port", database.port()).put("name", database.database()));

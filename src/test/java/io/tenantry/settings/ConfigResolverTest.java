@@ -55,7 +55,7 @@ class ConfigResolverTest {
     UUID root = UUID.randomUUID();
     UUID region = UUID.randomUUID();
     Tenant tenant = new Tenant(UUID.randomUUID(), "shop-ch", "Shop", Tenant.Status.ACTIVE, Isolation.SHARED, null, 0,
-      null, null, null, 0L);
+      null, null, null);
     Map<UUID, Map<String, Object>> stored = Map.of(
       root, Map.of("locale", "de", "branding.display_name", "Root Co"),
       region, Map.of("locale", "de-CH", "time_zone", "Europe/Zurich"),
@@ -86,9 +86,9 @@ class ConfigResolverTest {
   @Test
   void theRefreshDropsEntriesWhoseValuesChangedAndKeepsTheOthers() {
     Tenant changed = new Tenant(UUID.randomUUID(), "changed", "C", Tenant.Status.ACTIVE, Isolation.SHARED, null, 0,
-      null, null, null, 0L);
+      null, null, null);
     Tenant same = new Tenant(UUID.randomUUID(), "same", "S", Tenant.Status.ACTIVE, Isolation.SHARED, null, 0,
-      null, null, null, 0L);
+      null, null, null);
     Map<UUID, Map<String, Object>> stored = new HashMap<>(Map.of(
       changed.id(), Map.of("locale", "de"), same.id(), Map.of("locale", "fr")));
     EffectiveConfigCache cache = new EffectiveConfigCache(CATALOG, ids -> {

@@ -45,7 +45,7 @@ final class OneConnection implements AutoCloseable {
 
   private static Tenant tenant(JsonObject json) {
     return new Tenant(UUID.fromString(json.getString("id")), json.getString("slug"), json.getString("name"),
-      Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null, OffsetDateTime.now(), null, 0);
+      Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null, OffsetDateTime.now(), null);
   }
 
   @Override

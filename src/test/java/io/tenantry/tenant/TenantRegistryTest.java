@@ -32,7 +32,7 @@ class TenantRegistryTest {
   }
 
   private static Tenant tenant(String slug) {
-    return new Tenant(UUID.randomUUID(), slug, slug, Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null, OffsetDateTime.now(), null, 0);
+    return new Tenant(UUID.randomUUID(), slug, slug, Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null, OffsetDateTime.now(), null);
   }
 
   @Test
