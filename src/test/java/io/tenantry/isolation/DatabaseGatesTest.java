@@ -34,7 +34,12 @@ class DatabaseGatesTest extends AttackSuite {
   private static final Set<String> CONTROL_PLANE = Set.of(
     "platform.memberships", // read at login, before any tenant context can exist
     "platform.invitations", // found by its token's hash when accepted, before any tenant context can exist
-    "platform.tenant_limits" // rate-limit overrides: super-admin data, reloaded for all tenants in one query per node
+    "platform.tenant_limits", // rate-limit overrides: super-admin data, reloaded for all tenants in one query per node
+    "platform.api_keys", // found by the key's id when a key is verified, before any tenant context can exist
+    // configuration values: every statement keyed by tenant id; each node re-reads its cached tenants' values in one
+    // query (docs/configuration.md)
+    "platform.tenant_settings",
+    "platform.user_settings"
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {

@@ -165,6 +165,11 @@ class ConfigApiTest {
       .getJsonObject("time_zone").getString("source")).isEqualTo("tenant");
   }
 
+  private static JsonObject settingsOf(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> r) {
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject().getJsonObject("settings");
+  }
+
   @Test
   void aChangeIsSeenByAnotherNodeWithinASecond() {
     String[] t = tenant("cfg-nodes");
@@ -173,7 +178,7 @@ class ConfigApiTest {
         .getJsonObject("features.beta_dashboard").getBoolean("value")).isFalse(); // now cached on the other node
       assertThat(put(config("cfg-nodes") + "/features.beta_dashboard", t[0], true).statusCode()).isEqualTo(200);
       Duration took = Eventually.within(Duration.ofSeconds(1), "the other node serves the new flag",
-        () -> other.api.get("/api/v1/config", t[1]).bodyAsJsonObject().getJsonObject("settings")
+        () -> settingsOf(other.api.get("/api/v1/config", t[1]))
           .getJsonObject("features.beta_dashboard").getBoolean("value"));
       assertThat(took).isLessThan(Duration.ofSeconds(1));
     }
