@@ -32,7 +32,7 @@ import io.tenantry.tenant.Isolation;
 import io.tenantry.colschema.CollectionSchemas;
 import io.tenantry.records.RecordEndpoints;
 import io.tenantry.records.RecordStore;
-import io.tenantry.settings.Ancestors;
+import io.tenantry.settings.TenantPathAncestors;
 import io.tenantry.settings.Settings;
 import io.tenantry.data.TenantDb;
 import io.tenantry.tenant.TenantRegistry;
@@ -153,7 +153,7 @@ public final class TenantryServer {
     node.membership().onChange(apiKeys::evictAll);
     Draining draining = new Draining();
     Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, liveNodes(node, config));
-    Future<Settings> settings = Settings.start(vertx, pool, registry, Ancestors.NONE, config.tokenTtlSeconds())
+    Future<Settings> settings = Settings.start(vertx, pool, registry, new TenantPathAncestors(registry), config.tokenTtlSeconds())
       .onSuccess(started -> node.membership().onChange(started.cache()::evictAll));
 
     TenantDb tenantDb = new TenantDb(tenantPools,

@@ -185,6 +185,27 @@ class ConfigApiTest {
   }
 
   @Test
+  void aChildInheritsItsAncestorsValuesUnlessItSetsItsOwn() {
+    tenant("cfg-root");
+    assertThat(ts.api.post("/admin/v1/tenants", admin, new JsonObject().put("slug", "cfg-dept").put("name", "Dept")
+      .put("parent", "cfg-root")).statusCode()).isEqualTo(201);
+    assertThat(ts.api.post("/admin/v1/tenants", admin, new JsonObject().put("slug", "cfg-team").put("name", "Team")
+      .put("parent", "cfg-dept")).statusCode()).isEqualTo(201);
+    assertThat(put(config("cfg-root") + "/locale", admin, "de-CH").statusCode()).isEqualTo(200);
+    assertThat(put(config("cfg-dept") + "/time_zone", admin, "Europe/Zurich").statusCode()).isEqualTo(200);
+
+    JsonObject team = effective("cfg-team", admin);
+    assertThat(team.getJsonObject("locale")).isEqualTo(new JsonObject().put("value", "de-CH").put("source", "cfg-root"));
+    assertThat(team.getJsonObject("time_zone"))
+      .isEqualTo(new JsonObject().put("value", "Europe/Zurich").put("source", "cfg-dept"));
+
+    assertThat(put(config("cfg-team") + "/locale", admin, "fr-CH").statusCode()).isEqualTo(200);
+    assertThat(effective("cfg-team", admin).getJsonObject("locale"))
+      .isEqualTo(new JsonObject().put("value", "fr-CH").put("source", "tenant"));
+    assertThat(effective("cfg-root", admin).getJsonObject("locale").getString("value")).isEqualTo("de-CH");
+  }
+
+  @Test
   void tokensForATenantLastItsTokenTtl() {
     String[] t = tenant("cfg-ttl");
     assertThat(put(config("cfg-ttl") + "/auth.token_ttl_seconds", t[0], 120).statusCode()).isEqualTo(200);
