@@ -33,9 +33,17 @@ public final class TokenEndpoint {
   private final int refusalDelayMs;
   private final TenantTokenTtl tenantTtl;
   private final ClientCredentials clientCredentials;
+  private final RefreshGrants refresh;
 
   public TokenEndpoint(UserStore users, TenantRegistry tenants, PasswordHashing passwords, LoginThrottle throttle,
                        Tokens tokens, int refusalDelayMs, TenantTokenTtl tenantTtl, ApiKeyVerifier keys) {
+    this(users, tenants, passwords, throttle, tokens, refusalDelayMs, tenantTtl, keys, RefreshGrants.NONE);
+  }
+
+  public TokenEndpoint(UserStore users, TenantRegistry tenants, PasswordHashing passwords, LoginThrottle throttle,
+                       Tokens tokens, int refusalDelayMs, TenantTokenTtl tenantTtl, ApiKeyVerifier keys,
+                       RefreshGrants refresh) {
+    this.refresh = refresh;
     this.tenantTtl = tenantTtl;
     this.clientCredentials = new ClientCredentials(keys, tenants, tokens);
     this.users = users;
@@ -50,6 +58,10 @@ public final class TokenEndpoint {
     JsonObject body = ctx.body().asJsonObject();
     if (ClientCredentials.GRANT.equals(body.getString("grant_type"))) {
       clientCredentials.handle(ctx, body);
+      return;
+    }
+    if (RefreshGrants.GRANT.equals(body.getString("grant_type"))) {
+      refresh.handle(ctx, body);
       return;
     }
     String email = body.getString("email");
@@ -70,13 +82,19 @@ public final class TokenEndpoint {
     Future<Optional<Tenant>> tenant = tenantName == null ? Future.succeededFuture(Optional.empty()) : lookup(tenantName);
     Future.all(user, tenant)
       .compose(found -> decide(user.result().orElse(null), tenantName != null, tenant.result().orElse(null), password))
-      .onSuccess(issued -> {
+      .compose(issued -> refresh.begin(user.result().get().id(), issued.tenantId(), issued.jti(),
+          System.currentTimeMillis() + issued.ttlSeconds() * 1000L + 1000)
+        .map(refreshToken -> {
+          JsonObject answer = new JsonObject()
+            .put("access_token", issued.token())
+            .put("token_type", "Bearer")
+            .put("expires_in", issued.ttlSeconds());
+          return refreshToken == null ? answer : answer.put("refresh_token", refreshToken);
+        }))
+      .onSuccess(answer -> {
         throttle.succeeded(account);
         ctx.response().putHeader("Cache-Control", "no-store");
-        Responses.json(ctx, 200, new JsonObject()
-          .put("access_token", issued.token())
-          .put("token_type", "Bearer")
-          .put("expires_in", issued.ttlSeconds()));
+        Responses.json(ctx, 200, answer);
       })
       .onFailure(failure -> {
         if (failure == REFUSED) {
@@ -114,7 +132,7 @@ public final class TokenEndpoint {
     }
   }
 
-  private record Issued(String token, int ttlSeconds) {
+  private record Issued(String token, int ttlSeconds, UUID jti, UUID tenantId) {
   }
 
   private Future<Issued> decide(UserStore.User user, boolean tenantAsked, Tenant tenant, String password) {
@@ -135,12 +153,14 @@ public final class TokenEndpoint {
       if (tenantAsked && (tenant == null || !tenant.active() || roles.isEmpty())) {
         return Future.failedFuture(REFUSED);
       }
+      UUID jti = UUID.randomUUID();
       if (!tenantAsked) {
-        return Future.succeededFuture(new Issued(tokens.issue(user.id(), null, roles), tokens.ttlSeconds()));
+        return Future.succeededFuture(
+          new Issued(tokens.issue(user.id(), null, roles, tokens.ttlSeconds(), jti), tokens.ttlSeconds(), jti, null));
       }
       return tenantTtl.seconds(tenant).map(ttl -> {
         int seconds = Math.min(ttl, tokens.ttlSeconds());
-        return new Issued(tokens.issue(user.id(), tenant.id(), roles, seconds), seconds);
+        return new Issued(tokens.issue(user.id(), tenant.id(), roles, seconds, jti), seconds, jti, tenant.id());
       });
     });
   }

@@ -27,6 +27,7 @@ public final class Tokens {
   private final List<String> audience;
   private final int ttlSeconds;
   private final VerifiedTokens verified = new VerifiedTokens(CACHE_SIZE);
+  private final RevokedTokens revoked = new RevokedTokens();
 
   public Tokens(Vertx vertx, JwtKeys keys, String issuer, String audience, int ttlSeconds) {
     this.issuer = issuer;
@@ -40,6 +41,28 @@ public final class Tokens {
 
   public int ttlSeconds() {
     return ttlSeconds;
+  }
+
+  /** A token with a jti of the caller's choosing, so that it can be recorded with a refresh token and revoked. */
+  public String issue(UUID userId, UUID tenantId, List<String> roles, int ttlSeconds, UUID jti) {
+    return sign(claims(userId, tenantId, roles).put("jti", jti.toString()), ttlSeconds);
+  }
+
+  /** Refuses a token by jti from now on, on this node, until {@code expiresAtMillis}; evicts it from the cache. */
+  public void revoke(String jti, long expiresAtMillis) {
+    revoked.revoke(jti, expiresAtMillis);
+    verified.evict(revoked);
+  }
+
+  /** Refuses every token of {@code user} issued before {@code notBeforeSeconds} (its iat below it), on this node. */
+  public void revokeBefore(UUID user, long notBeforeSeconds) {
+    revoked.revokeBefore(user, notBeforeSeconds);
+    verified.evict(revoked);
+  }
+
+  /** Forgets revocations of tokens now expired anyway: the set stays bounded by the tokens still alive. */
+  public void purgeRevocations(long nowMillis) {
+    revoked.purge(nowMillis);
   }
 
   /** @param tenantId null for a token that names no tenant */
@@ -79,7 +102,8 @@ public final class Tokens {
    * Verifies spelling, signature, algorithm, issuer, audience, expiry and the types of the claims read; fails with
    * a 401 problem. A token verified before is answered from the cache of verified tokens until its exp (without the
    * verifier's leeway); only canonically spelled tokens reach the cache, so one signed token is one cache entry and
-   * one accepted string.
+   * one accepted string. A revoked token (by jti, or issued before its user's sessions were revoked) is refused;
+   * revoking evicts it from the cache, so a cache hit needs no revocation check at all.
    */
   public Future<Caller> verify(String token) {
     // Only canonical tokens are ever put in the cache, so a hit is canonical: the spelling check costs nothing on
@@ -108,7 +132,17 @@ public final class Tokens {
         } catch (RuntimeException e) {
           return Future.failedFuture(Problem.unauthorized("the token's claims are malformed"));
         }
-        verified.put(token, caller, claims.getLong("exp") * 1000, System.currentTimeMillis());
+        String jti = claims.getValue("jti") instanceof String text ? text : null;
+        long issuedAt = claims.getValue("iat") instanceof Number number ? number.longValue() : 0;
+        if (revoked.refuses(jti, caller.userId(), issuedAt)) {
+          return Future.failedFuture(Problem.unauthorized("the token has been revoked"));
+        }
+        verified.put(token, caller, claims.getLong("exp") * 1000, System.currentTimeMillis(), jti, issuedAt);
+        // A revocation that arrived between the check and the put has evicted before the entry existed: look again.
+        if (revoked.refuses(jti, caller.userId(), issuedAt)) {
+          verified.evict(revoked);
+          return Future.failedFuture(Problem.unauthorized("the token has been revoked"));
+        }
         return Future.succeededFuture(caller);
       });
   }

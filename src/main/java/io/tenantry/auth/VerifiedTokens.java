@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * dropped first, then arbitrary ones. Thread-safe; shared by all HTTP verticles.
  */
 final class VerifiedTokens {
-  private record Entry(Caller caller, long expiresAtMillis) {
+  private record Entry(Caller caller, long expiresAtMillis, String jti, long issuedAt) {
   }
 
   private final int maxEntries;
@@ -37,13 +37,23 @@ final class VerifiedTokens {
 
   /** Remembers a token that passed verification, until {@code expiresAtMillis} (its exp claim). */
   void put(String token, Caller caller, long expiresAtMillis, long nowMillis) {
+    put(token, caller, expiresAtMillis, nowMillis, null, 0);
+  }
+
+  /** With the token's jti and iat, by which {@link #evict} finds it when it is revoked. */
+  void put(String token, Caller caller, long expiresAtMillis, long nowMillis, String jti, long issuedAt) {
     if (expiresAtMillis <= nowMillis || maxEntries == 0) {
       return;
     }
     if (entries.size() >= maxEntries) {
       makeRoom(nowMillis);
     }
-    entries.put(token, new Entry(caller, expiresAtMillis));
+    entries.put(token, new Entry(caller, expiresAtMillis, jti, issuedAt));
+  }
+
+  /** Drops the entries {@code revoked} refuses: a scan, run only when a revocation arrives, never per request. */
+  void evict(RevokedTokens revoked) {
+    entries.values().removeIf(e -> revoked.refuses(e.jti(), e.caller().userId(), e.issuedAt()));
   }
 
   int size() {

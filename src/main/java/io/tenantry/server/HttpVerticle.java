@@ -122,6 +122,8 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "createApiKey", Access::adminScope, apiKeys::create);
     on(builder, "listApiKeys", Access::adminScope, apiKeys::list);
     on(builder, "revokeApiKey", Access::adminScope, apiKeys::revoke);
+    on(builder, "logout", platform.sessions()::logout);
+    on(builder, "revokeUserSessions", Access::superAdmin, platform.sessions()::revokeUserSessions);
 
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);

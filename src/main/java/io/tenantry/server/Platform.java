@@ -42,5 +42,6 @@ public record Platform(
   Settings settings,
   CollectionSchemaEndpoints collectionSchemas,
   ApiKeyEndpoints apiKeys,
-  HierarchyEndpoints hierarchy) {
+  HierarchyEndpoints hierarchy,
+  io.tenantry.sessions.Sessions sessions) {
 }

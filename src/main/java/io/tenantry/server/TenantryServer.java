@@ -11,6 +11,7 @@ import io.tenantry.users.PasswordHashing;
 import io.tenantry.users.Passwords;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.auth.Tokens;
+import io.tenantry.sessions.Sessions;
 import io.tenantry.cluster.LiveNodes;
 import io.tenantry.cluster.Node;
 import io.tenantry.config.Config;
@@ -155,6 +156,9 @@ public final class TenantryServer {
     Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, liveNodes(node, config));
     Future<Settings> settings = Settings.start(vertx, pool, registry, new TenantPathAncestors(registry), config.tokenTtlSeconds())
       .onSuccess(started -> node.membership().onChange(started.cache()::evictAll));
+    Future<Sessions> sessions = settings.compose(started -> Sessions.start(vertx, pool, tokens, registry,
+        started.tokenTtl(), config.refreshTtlSeconds()))
+      .onSuccess(started -> node.membership().onChange(started::reload));
 
     TenantDb tenantDb = new TenantDb(tenantPools,
       TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT)));
@@ -163,7 +167,7 @@ public final class TenantryServer {
         CollectionSchemas.create(vertx, pool, tenantStore, registry, tenantDb, recordStore))
       .compose(schemas -> schemas.listen(vertx).map(schemas));
 
-    return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening))
+    return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening, sessions))
       .map(ready -> {
         TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
@@ -182,7 +186,7 @@ public final class TenantryServer {
           config.unknownTenantsPerMinute()),
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens,
-          config.login().refusalDelayMs(), settings.result().tokenTtl(), apiKeys),
+          config.login().refusalDelayMs(), settings.result().tokenTtl(), apiKeys, sessions.result().grants()),
         tenantAdmin,
         new PoolsEndpoint(tenantPools),
         new RecordEndpoints(tenantDb, recordStore, collectionSchemas.result().check()),
@@ -193,13 +197,17 @@ public final class TenantryServer {
         collectionSchemas.result().endpoints(),
         new ApiKeyEndpoints(apiKeys, tenantStore),
         new HierarchyEndpoints(new TenantTree(pool, config.tenancyMaxDepth()), registry, lifecycle,
-          Isolation.parse(config.defaultIsolation())));
+          Isolation.parse(config.defaultIsolation())),
+        sessions.result());
       })
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys)))
       .onFailure(e -> {
         apiKeys.stop();
+        if (sessions.succeeded()) {
+          sessions.result().stop();
+        }
         if (rateLimiting.succeeded()) {
           rateLimiting.result().close();
         }
@@ -251,6 +259,7 @@ public final class TenantryServer {
       .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(() -> {
         apiKeys.stop();
+        platform.sessions().stop();
         return Future.succeededFuture();
       })
       .eventually(rateLimiting::close)
