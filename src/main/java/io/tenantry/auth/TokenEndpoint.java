@@ -36,11 +36,6 @@ public final class TokenEndpoint {
   private final RefreshGrants refresh;
 
   public TokenEndpoint(UserStore users, TenantRegistry tenants, PasswordHashing passwords, LoginThrottle throttle,
-                       Tokens tokens, int refusalDelayMs, TenantTokenTtl tenantTtl, ApiKeyVerifier keys) {
-    this(users, tenants, passwords, throttle, tokens, refusalDelayMs, tenantTtl, keys, RefreshGrants.NONE);
-  }
-
-  public TokenEndpoint(UserStore users, TenantRegistry tenants, PasswordHashing passwords, LoginThrottle throttle,
                        Tokens tokens, int refusalDelayMs, TenantTokenTtl tenantTtl, ApiKeyVerifier keys,
                        RefreshGrants refresh) {
     this.refresh = refresh;
