@@ -10,6 +10,7 @@ import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.colschema.CollectionSchemaEndpoints;
 import io.tenantry.config.Config;
+import io.tenantry.domains.CustomDomains;
 import io.tenantry.health.Draining;
 import io.tenantry.pipeline.Pipeline;
 import io.tenantry.pool.LoopAffinePool;
@@ -42,5 +43,6 @@ public record Platform(
   Settings settings,
   CollectionSchemaEndpoints collectionSchemas,
   ApiKeyEndpoints apiKeys,
-  HierarchyEndpoints hierarchy) {
+  HierarchyEndpoints hierarchy,
+  CustomDomains customDomains) {
 }
