@@ -67,7 +67,7 @@ public final class HttpVerticle extends VerticleBase {
 
     var admin = platform.tenantAdmin();
     var hierarchy = platform.hierarchy();
-    on(builder, "createTenant", hierarchy::create, admin::create);
+    on(builder, "createTenant", platform.idempotentCreation()::guard, hierarchy::create, admin::create);
     on(builder, "listTenants", Access::superAdmin, admin::list);
     on(builder, "getTenant", Access::adminScope, admin::get);
     on(builder, "deleteTenant", Access::superAdmin, hierarchy::childless, admin::delete);

@@ -11,6 +11,7 @@ import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.colschema.CollectionSchemaEndpoints;
 import io.tenantry.config.Config;
 import io.tenantry.domains.CustomDomains;
+import io.tenantry.idempotency.IdempotentCreation;
 import io.tenantry.health.Draining;
 import io.tenantry.pipeline.Pipeline;
 import io.tenantry.pool.LoopAffinePool;
@@ -44,5 +45,6 @@ public record Platform(
   CollectionSchemaEndpoints collectionSchemas,
   ApiKeyEndpoints apiKeys,
   HierarchyEndpoints hierarchy,
-  CustomDomains customDomains) {
+  CustomDomains customDomains,
+  IdempotentCreation idempotentCreation) {
 }

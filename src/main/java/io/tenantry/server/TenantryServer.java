@@ -36,6 +36,8 @@ import io.tenantry.settings.TenantPathAncestors;
 import io.tenantry.settings.Settings;
 import io.tenantry.data.TenantDb;
 import io.tenantry.domains.CustomDomains;
+import io.tenantry.idempotency.Idempotency;
+import io.tenantry.idempotency.IdempotentCreation;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantSources;
 import io.tenantry.tenant.TenantStore;
@@ -167,8 +169,10 @@ public final class TenantryServer {
     Future<CustomDomains> customDomains = CustomDomains.start(vertx, pool, tenantStore, config.baseDomain())
       .onSuccess(started -> node.membership().onChange(started.map()::reload));
 
+    Future<IdempotentCreation> idempotentCreation = Idempotency.start(pool, config.idempotencyTtlSeconds());
+
     return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening,
-        customDomains))
+        customDomains, idempotentCreation))
       .map(ready -> {
         TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
@@ -199,7 +203,8 @@ public final class TenantryServer {
         new ApiKeyEndpoints(apiKeys, tenantStore),
         new HierarchyEndpoints(new TenantTree(pool, config.tenancyMaxDepth()), registry, lifecycle,
           Isolation.parse(config.defaultIsolation())),
-        customDomains.result());
+        customDomains.result(),
+        idempotentCreation.result());
       })
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
