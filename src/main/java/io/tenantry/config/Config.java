@@ -56,7 +56,8 @@ public record Config(
   int unknownTenantsPerMinute,
   UserSettings users,
   int tenancyMaxDepth,
-  int refreshTtlSeconds) {
+  int refreshTtlSeconds,
+  int idempotencyTtlSeconds) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -172,7 +173,8 @@ public record Config(
       new UserSettings(r.integer("users.password-min-length", 8, 1024),
         r.integer("users.password-reset-ttl-seconds", 60, 604_800)),
       r.integer("tenancy.max-depth", 1, 64),
-      r.integer("auth.refresh-ttl-seconds", 60, 31_536_000));
+      r.integer("auth.refresh-ttl-seconds", 60, 31_536_000),
+      r.integer("tenancy.idempotency-ttl-seconds", 60, 604_800));
   }
 
   private static LoginSettings login(Reader r) {

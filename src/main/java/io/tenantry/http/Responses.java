@@ -10,6 +10,11 @@ import java.util.function.Consumer;
 /** Small helpers every handler ends with. */
 public final class Responses {
   public static final String JSON = "application/json";
+  /**
+   * Context key of a {@code BiFunction<Integer, Buffer, Future<Void>>} that must have kept a JSON answer before it
+   * is sent (the first use of an Idempotency-Key), so that a retry seeing the answer can always replay it.
+   */
+  public static final String KEEPER = "responses.keeper";
 
   private Responses() {
   }
@@ -26,6 +31,11 @@ public final class Responses {
     } catch (RuntimeException e) {
       ctx.fail(e);
       return Future.failedFuture(e);
+    }
+    java.util.function.BiFunction<Integer, Buffer, Future<Void>> keeper = ctx.get(KEEPER);
+    if (keeper != null) {
+      return keeper.apply(status, encoded)
+        .compose(kept -> ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(encoded));
     }
     return ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(encoded);
   }

@@ -67,7 +67,7 @@ public final class HttpVerticle extends VerticleBase {
 
     var admin = platform.tenantAdmin();
     var hierarchy = platform.hierarchy();
-    on(builder, "createTenant", hierarchy::create, admin::create);
+    on(builder, "createTenant", platform.idempotentCreation()::guard, hierarchy::create, admin::create);
     on(builder, "listTenants", Access::superAdmin, admin::list);
     on(builder, "getTenant", Access::adminScope, admin::get);
     on(builder, "deleteTenant", Access::superAdmin, hierarchy::childless, admin::delete);
@@ -80,6 +80,10 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "listTenantDescendants", Access::adminScope, hierarchy::descendants);
     on(builder, "listTenantAncestors", Access::adminScope, hierarchy::ancestors);
     on(builder, "putTenantTimeouts", Access::superAdmin, admin.timeouts()::put);
+    var domains = platform.customDomains().endpoints();
+    on(builder, "listTenantDomains", Access::superAdmin, domains::list);
+    on(builder, "putTenantDomain", Access::superAdmin, domains::put);
+    on(builder, "deleteTenantDomain", Access::superAdmin, domains::delete);
 
     var members = platform.members();
     on(builder, "listTenantUsers", members::list);

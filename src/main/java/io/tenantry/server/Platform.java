@@ -10,6 +10,8 @@ import io.tenantry.admin.TenantAdminEndpoints;
 import io.tenantry.auth.TokenEndpoint;
 import io.tenantry.colschema.CollectionSchemaEndpoints;
 import io.tenantry.config.Config;
+import io.tenantry.domains.CustomDomains;
+import io.tenantry.idempotency.IdempotentCreation;
 import io.tenantry.health.Draining;
 import io.tenantry.pipeline.Pipeline;
 import io.tenantry.pool.LoopAffinePool;
@@ -43,5 +45,7 @@ public record Platform(
   CollectionSchemaEndpoints collectionSchemas,
   ApiKeyEndpoints apiKeys,
   HierarchyEndpoints hierarchy,
-  io.tenantry.sessions.Sessions sessions) {
+  io.tenantry.sessions.Sessions sessions,
+  CustomDomains customDomains,
+  IdempotentCreation idempotentCreation) {
 }

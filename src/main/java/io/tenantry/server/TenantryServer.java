@@ -36,6 +36,9 @@ import io.tenantry.records.RecordStore;
 import io.tenantry.settings.TenantPathAncestors;
 import io.tenantry.settings.Settings;
 import io.tenantry.data.TenantDb;
+import io.tenantry.domains.CustomDomains;
+import io.tenantry.idempotency.Idempotency;
+import io.tenantry.idempotency.IdempotentCreation;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantSources;
 import io.tenantry.tenant.TenantStore;
@@ -167,7 +170,13 @@ public final class TenantryServer {
         CollectionSchemas.create(vertx, pool, tenantStore, registry, tenantDb, recordStore))
       .compose(schemas -> schemas.listen(vertx).map(schemas));
 
-    return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening, sessions))
+    Future<CustomDomains> customDomains = CustomDomains.start(vertx, pool, tenantStore, config.baseDomain())
+      .onSuccess(started -> node.membership().onChange(started.map()::reload));
+
+    Future<IdempotentCreation> idempotentCreation = Idempotency.start(pool, config.idempotencyTtlSeconds());
+
+    return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening,
+        sessions, customDomains, idempotentCreation))
       .map(ready -> {
         TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
@@ -181,7 +190,7 @@ public final class TenantryServer {
         api.result().document(),
         Readiness.create(vertx, pool, redisApi, node.membership(), config.cluster().minMembers(), draining),
         draining,
-        Pipeline.create(new Authenticator(tokens, apiKeys), new TenantSources(config.baseDomain()), registry,
+        Pipeline.create(new Authenticator(tokens, apiKeys), new TenantSources(config.baseDomain(), customDomains.result().map()), registry,
           rateLimiting.result(), draining, config.bodyLimit(), config.jsonMaxDepth(), config.accessLog(),
           config.unknownTenantsPerMinute()),
         rateLimiting.result(),
@@ -198,7 +207,9 @@ public final class TenantryServer {
         new ApiKeyEndpoints(apiKeys, tenantStore),
         new HierarchyEndpoints(new TenantTree(pool, config.tenancyMaxDepth()), registry, lifecycle,
           Isolation.parse(config.defaultIsolation())),
-        sessions.result());
+        sessions.result(),
+        customDomains.result(),
+        idempotentCreation.result());
       })
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
@@ -213,6 +224,9 @@ public final class TenantryServer {
         }
         if (settings.succeeded()) {
           settings.result().stop();
+        }
+        if (customDomains.succeeded()) {
+          customDomains.result().stop();
         }
         dedicated.closeAll();
         pool.close();
@@ -265,6 +279,7 @@ public final class TenantryServer {
       .eventually(rateLimiting::close)
       .eventually(() -> {
         platform.settings().stop();
+        platform.customDomains().stop();
         return Future.succeededFuture();
       })
       .eventually(dedicated::closeAll)

@@ -19,9 +19,16 @@ public final class TenantSources {
 
   /** ".<base domain>" for each accepted base domain, made once rather than per request. */
   private final List<String> suffixes;
+  private final HostTenants customDomains;
 
   /** @param baseDomain the configured base domain; "localhost" is always accepted too */
   public TenantSources(String baseDomain) {
+    this(baseDomain, HostTenants.NONE);
+  }
+
+  /** @param customDomains hosts outside the base domain that name a tenant (docs/tenants.md#custom-domains) */
+  public TenantSources(String baseDomain, HostTenants customDomains) {
+    this.customDomains = customDomains;
     this.suffixes = baseDomain.equals("localhost") ? List.of(".localhost") : List.of("." + baseDomain, ".localhost");
   }
 
@@ -36,6 +43,11 @@ public final class TenantSources {
     String hostSlug = hostSlug(host);
     if (hostSlug != null) {
       refs.add(TenantRef.ofSlug(TenantRef.Source.HOST, hostSlug));
+    } else if (host != null) {
+      UUID mapped = customDomains.tenantOf(hostName(host));
+      if (mapped != null) {
+        refs.add(TenantRef.ofId(TenantRef.Source.HOST, mapped));
+      }
     }
     if (pathSlug != null) {
       refs.add(TenantRef.ofSlug(TenantRef.Source.PATH, pathSlug));
@@ -69,19 +81,25 @@ public final class TenantSources {
     return TenantRef.ofSlug(TenantRef.Source.HEADER, value);
   }
 
-  /** The tenant label of {@code slug.base-domain[:port]}, or null when the host names no tenant. */
-  String hostSlug(String host) {
-    if (host == null || host.isEmpty() || host.startsWith("[")) {
-      return null;
-    }
+  /** The host without port or trailing dot, lower-case: the spelling custom domains are stored in. */
+  static String hostName(String host) {
     String name = host.toLowerCase(Locale.ROOT);
     int colon = name.lastIndexOf(':');
-    if (colon >= 0) {
+    if (colon >= 0 && !name.startsWith("[")) {
       name = name.substring(0, colon);
     }
     if (name.endsWith(".")) {
       name = name.substring(0, name.length() - 1);
     }
+    return name;
+  }
+
+  /** The tenant label of {@code slug.base-domain[:port]}, or null when the host names no tenant. */
+  String hostSlug(String host) {
+    if (host == null || host.isEmpty() || host.startsWith("[")) {
+      return null;
+    }
+    String name = hostName(host);
     for (String suffix : suffixes) {
       if (name.endsWith(suffix)) {
         String label = name.substring(0, name.length() - suffix.length());

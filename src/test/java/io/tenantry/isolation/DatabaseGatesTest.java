@@ -39,7 +39,8 @@ class DatabaseGatesTest extends AttackSuite {
     // configuration values: every statement keyed by tenant id; each node re-reads its cached tenants' values in one
     // query (docs/configuration.md)
     "platform.tenant_settings",
-    "platform.user_settings"
+    "platform.user_settings",
+    "platform.custom_domains" // the host -> tenant map, read whole by every node to name a request's tenant
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {
