@@ -55,7 +55,8 @@ public record Config(
   int dbIdleInTransactionTimeoutMs,
   int unknownTenantsPerMinute,
   UserSettings users,
-  int tenancyMaxDepth) {
+  int tenancyMaxDepth,
+  int tenancyDeleteGraceSeconds) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -170,7 +171,8 @@ public record Config(
       r.integer("tenancy.unknown-tenants-per-minute", 1, 1_000_000),
       new UserSettings(r.integer("users.password-min-length", 8, 1024),
         r.integer("users.password-reset-ttl-seconds", 60, 604_800)),
-      r.integer("tenancy.max-depth", 1, 64));
+      r.integer("tenancy.max-depth", 1, 64),
+      r.integer("tenancy.delete-grace-seconds", 1, 31_536_000));
   }
 
   private static LoginSettings login(Reader r) {

@@ -42,5 +42,7 @@ public record Platform(
   Settings settings,
   CollectionSchemaEndpoints collectionSchemas,
   ApiKeyEndpoints apiKeys,
-  HierarchyEndpoints hierarchy) {
+  HierarchyEndpoints hierarchy,
+  io.tenantry.lifecycle.LifecycleEndpoints lifecycle,
+  io.tenantry.lifecycle.TenantPurge purge) {
 }

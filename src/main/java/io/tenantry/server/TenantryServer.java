@@ -24,6 +24,8 @@ import io.tenantry.pool.DedicatedPools;
 import io.tenantry.pool.LoopAffinePool;
 import io.tenantry.pool.PoolFactory;
 import io.tenantry.pool.TenantPools;
+import io.tenantry.lifecycle.LifecycleEndpoints;
+import io.tenantry.lifecycle.TenantPurge;
 import io.tenantry.provisioning.TenantLifecycle;
 import io.tenantry.provisioning.TenantProvisioner;
 import io.tenantry.provisioning.TenantRedisKeys;
@@ -168,6 +170,8 @@ public final class TenantryServer {
         TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
           policy.result(), settings.result().emailDomains());
+        LifecycleEndpoints lifecycleEndpoints = new LifecycleEndpoints(tenantStore, registry, pool,
+          config.tenancyDeleteGraceSeconds());
         PasswordResets resets = new PasswordResets(users, passwords, outbox, policy.result(),
           java.time.Duration.ofSeconds(config.users().passwordResetTtlSeconds()));
         return new Platform(
@@ -193,8 +197,11 @@ public final class TenantryServer {
         collectionSchemas.result().endpoints(),
         new ApiKeyEndpoints(apiKeys, tenantStore),
         new HierarchyEndpoints(new TenantTree(pool, config.tenancyMaxDepth()), registry, lifecycle,
-          Isolation.parse(config.defaultIsolation())));
+          Isolation.parse(config.defaultIsolation())),
+        lifecycleEndpoints,
+        new TenantPurge(vertx, lifecycleEndpoints, tenantStore, lifecycle, config.tenancyDeleteGraceSeconds()));
       })
+      .onSuccess(platform -> platform.purge().start())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys)))
@@ -250,6 +257,7 @@ public final class TenantryServer {
     return drainDelay()
       .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(() -> {
+        platform.purge().stop();
         apiKeys.stop();
         return Future.succeededFuture();
       })
