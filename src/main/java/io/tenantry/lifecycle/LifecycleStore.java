@@ -3,13 +3,11 @@ package io.tenantry.lifecycle;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /** The lifecycle's SQL on platform.tenants and platform.tenant_purges. Each move re-checks its start state in SQL. */
@@ -25,10 +23,6 @@ final class LifecycleStore {
     + "RETURNING id";
   private static final String EXPIRED = "SELECT id FROM platform.tenants WHERE status = 'deleted' "
     + "AND deleted_at <= now() - make_interval(secs => $1) ORDER BY deleted_at LIMIT 100";
-  private static final String STILL_EXPIRED = "SELECT deleted_at FROM platform.tenants WHERE id = $1 AND status = 'deleted' "
-    + "AND deleted_at <= now() - make_interval(secs => $2)";
-  private static final String LOCK = "SELECT pg_try_advisory_lock(hashtext($1))";
-  private static final String UNLOCK = "SELECT pg_advisory_unlock(hashtext($1))";
   private static final String PURGED = "INSERT INTO platform.tenant_purges (tenant_id, slug, isolation, deleted_at, removed) "
     + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id) DO NOTHING";
 
@@ -65,20 +59,6 @@ final class LifecycleStore {
       }
       return ids;
     });
-  }
-
-  /** When the tenant was deleted, if it still is and its grace period is over (asked under the purge lock). */
-  Future<Optional<OffsetDateTime>> stillExpired(SqlConnection c, UUID id) {
-    return c.preparedQuery(STILL_EXPIRED).execute(Tuple.of(id, (double) graceSeconds))
-      .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getOffsetDateTime(0)));
-  }
-
-  Future<Boolean> tryLock(SqlConnection c, String name) {
-    return c.preparedQuery(LOCK).execute(Tuple.of(name)).map(rows -> rows.iterator().next().getBoolean(0));
-  }
-
-  Future<Void> unlock(SqlConnection c, String name) {
-    return c.preparedQuery(UNLOCK).execute(Tuple.of(name)).mapEmpty();
   }
 
   Future<Void> recordPurge(UUID id, String slug, String isolation, OffsetDateTime deletedAt, String removed) {

@@ -1,38 +1,50 @@
 package io.tenantry.lifecycle;
 
+import io.tenantry.config.PgUrl;
+import io.tenantry.db.AdminJdbc;
 import io.tenantry.provisioning.TenantLifecycle;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Removes for good the tenants deleted longer than tenancy.delete-grace-seconds ago, with the hard delete of
  * {@link TenantLifecycle#delete} (row and shared-tier rows, schema or database, Redis keys), and records each purge in
- * platform.tenant_purges. Every node runs it; a PostgreSQL advisory lock per tenant, held on one connection while
- * the purge runs, makes one node at a time purge a tenant, and the state is re-read under the lock so a tenant
- * restored meanwhile, or purged by another node, is left alone.
+ * platform.tenant_purges. Every node runs it; a PostgreSQL advisory lock per tenant (as provisioning takes) makes
+ * one node at a time purge a tenant.
  */
 public final class TenantPurge {
   private static final Logger LOG = LoggerFactory.getLogger(TenantPurge.class);
+  /** Re-read under the lock: a tenant restored meanwhile, or purged by another node, is left alone. */
+  private static final String STILL_EXPIRED = "SELECT deleted_at FROM platform.tenants WHERE id = ? AND status = 'deleted' "
+    + "AND deleted_at <= now() - make_interval(secs => ?)";
 
   private final Vertx vertx;
   private final LifecycleStore store;
   private final TenantStore tenants;
   private final TenantLifecycle lifecycle;
+  private final PgUrl platformDatabase;
+  private final int graceSeconds;
   private final long periodMs;
   private long timer = -1;
   private boolean running;
 
   public TenantPurge(Vertx vertx, LifecycleEndpoints endpoints, TenantStore tenants, TenantLifecycle lifecycle,
-                     int graceSeconds) {
+                     PgUrl platformDatabase, int graceSeconds) {
+    this.platformDatabase = platformDatabase;
+    this.graceSeconds = graceSeconds;
     this.vertx = vertx;
     this.store = endpoints.store();
     this.tenants = tenants;
@@ -76,18 +88,35 @@ public final class TenantPurge {
     return chain;
   }
 
+  /**
+   * The lock is a session lock on a JDBC connection of its own, held on a worker thread while the purge runs, so it
+   * takes none of the event loops' pool connections (the purge itself needs them); it goes with its connection if
+   * the node dies.
+   */
   private Future<Void> purge(UUID id) {
-    String lock = "tenantry-tenant-purge:" + id;
-    return store.pool().getConnection().compose(c -> store.tryLock(c, lock)
-      .compose(locked -> locked ? underLock(c, id).eventually(() -> store.unlock(c, lock)) : Future.<Void>succeededFuture())
-      .eventually(c::close));
+    return vertx.executeBlocking(() -> {
+      try (Connection lock = AdminJdbc.connect(platformDatabase)) {
+        if (!AdminJdbc.tryAdvisoryLock(lock, "tenantry-tenant-purge:" + id)) {
+          return null;
+        }
+        Optional<OffsetDateTime> deletedAt = stillExpired(lock, id);
+        if (deletedAt.isPresent()) {
+          tenants.byId(id).compose(tenant -> tenant.isEmpty() ? Future.<Void>succeededFuture()
+            : hardDelete(tenant.get(), deletedAt.get())).toCompletionStage().toCompletableFuture().get();
+        }
+        return null;
+      }
+    }, false);
   }
 
-  private Future<Void> underLock(SqlConnection c, UUID id) {
-    return store.stillExpired(c, id).compose(deletedAt -> deletedAt.isEmpty()
-      ? Future.<Void>succeededFuture()
-      : tenants.byId(id).compose(tenant -> tenant.isEmpty() ? Future.<Void>succeededFuture()
-        : hardDelete(tenant.get(), deletedAt.get())));
+  private Optional<OffsetDateTime> stillExpired(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(STILL_EXPIRED)) {
+      st.setObject(1, id);
+      st.setDouble(2, graceSeconds);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getObject(1, OffsetDateTime.class)) : Optional.empty();
+      }
+    }
   }
 
   private Future<Void> hardDelete(Tenant tenant, OffsetDateTime deletedAt) {

@@ -199,7 +199,8 @@ public final class TenantryServer {
         new HierarchyEndpoints(new TenantTree(pool, config.tenancyMaxDepth()), registry, lifecycle,
           Isolation.parse(config.defaultIsolation())),
         lifecycleEndpoints,
-        new TenantPurge(vertx, lifecycleEndpoints, tenantStore, lifecycle, config.tenancyDeleteGraceSeconds()));
+        new TenantPurge(vertx, lifecycleEndpoints, tenantStore, lifecycle,
+          config.dbAdminUrl().withDatabase(config.dbName()), config.tenancyDeleteGraceSeconds()));
       })
       .onSuccess(platform -> platform.purge().start())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
