@@ -39,7 +39,9 @@ class DatabaseGatesTest extends AttackSuite {
     // configuration values: every statement keyed by tenant id; each node re-reads its cached tenants' values in one
     // query (docs/configuration.md)
     "platform.tenant_settings",
-    "platform.user_settings"
+    "platform.user_settings",
+    // the record of a purge, written after the tenant is gone; no tenant's request reads it (docs/tenants.md#lifecycle)
+    "platform.tenant_purges"
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {
