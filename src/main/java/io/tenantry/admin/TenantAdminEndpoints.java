@@ -211,8 +211,8 @@ public final class TenantAdminEndpoints {
       if (!Access.canAdminister(caller, tenant.get())) {
         return Future.failedFuture(Problem.forbidden("you cannot administer this tenant"));
       }
-      if (write && io.tenantry.tenant.ArchivedTenants.readOnly(tenant.get())) {
-        return Future.failedFuture(io.tenantry.tenant.ArchivedTenants.problem(tenant.get()));
+      if (write && io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant.get()) != null) {
+        return Future.failedFuture(io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant.get()));
       }
       if (write && !caller.superAdmin() && !tenant.get().active()) {
         return Future.failedFuture(Problem.forbidden("the tenant is " + tenant.get().status().sql()

@@ -108,9 +108,15 @@ class TenantLifecycleTest {
       var read = ts.api.request(io.vertx.core.http.HttpMethod.GET, NOTES, admin).putHeader("X-Tenant-ID", slug);
       assertProblem(ts.api.send(read), 404);
       // the delete is soft; the purge removes everything once the grace period (1 s here) is over
-      io.tenantry.support.Eventually.within(java.time.Duration.ofSeconds(30), "the purge of " + slug,
-        () -> ts.api.get("/admin/v1/tenants/" + slug, admin).statusCode() == 404);
       String id = tenant.getString("id");
+      io.tenantry.support.Eventually.within(java.time.Duration.ofSeconds(30), "the purge of " + slug, () -> {
+        try {
+          return "1".equals(one(ts.config.dbName(), "SELECT count(*) FROM platform.tenant_purges WHERE tenant_id = '" + id + "'"));
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertProblem(ts.api.get("/admin/v1/tenants/" + slug, admin), 404);
       assertThat(one(ts.config.dbName(), "SELECT count(*) FROM shared.records WHERE tenant_id = '" + id + "'")).isEqualTo("0");
       assertThat(one(ts.config.dbName(), "SELECT count(*) FROM pg_namespace WHERE nspname = 't_" + id.replace("-", "") + "'"))
         .isEqualTo("0");
