@@ -84,13 +84,6 @@ public final class TenantAdminEndpoints {
       .onFailure(ctx::fail);
   }
 
-  public void delete(RoutingContext ctx) {
-    administered(ctx, true)
-      .compose(lifecycle::delete)
-      .onSuccess(v -> Responses.noContent(ctx))
-      .onFailure(ctx::fail);
-  }
-
   public void get(RoutingContext ctx) {
     administered(ctx, false)
       .onSuccess(tenant -> Responses.json(ctx, 200, view(Caller.of(ctx), tenant)))
@@ -210,6 +203,9 @@ public final class TenantAdminEndpoints {
       }
       if (!Access.canAdminister(caller, tenant.get())) {
         return Future.failedFuture(Problem.forbidden("you cannot administer this tenant"));
+      }
+      if (write && io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant.get()) != null) {
+        return Future.failedFuture(io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant.get()));
       }
       if (write && !caller.superAdmin() && !tenant.get().active()) {
         return Future.failedFuture(Problem.forbidden("the tenant is " + tenant.get().status().sql()

@@ -9,11 +9,11 @@ import io.vertx.core.json.JsonObject;
  * name servers), are for super-admins only; a tenant_admin sees a parent only when it administers that parent too
  * (its own tenant's parent is above it, and nothing above it is revealed).
  */
-final class TenantView {
+public final class TenantView {
   private TenantView() {
   }
 
-  static JsonObject of(Caller caller, Tenant tenant) {
+  public static JsonObject of(Caller caller, Tenant tenant) {
     JsonObject json = tenant.toJson();
     if (!caller.superAdmin()) {
       json.remove("database");

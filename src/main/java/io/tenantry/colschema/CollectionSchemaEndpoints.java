@@ -111,6 +111,9 @@ public final class CollectionSchemaEndpoints {
       if (!Access.canAdminister(caller, tenant.get())) {
         return Future.failedFuture(Problem.forbidden("you cannot administer this tenant"));
       }
+      if (io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant.get()) != null) {
+        return Future.failedFuture(io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant.get()));
+      }
       if (!caller.superAdmin() && !tenant.get().active()) {
         return Future.failedFuture(Problem.forbidden("the tenant is " + tenant.get().status().sql()
           + "; only a super-admin can change its collection schemas until it is active again"));

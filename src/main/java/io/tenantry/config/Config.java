@@ -57,7 +57,8 @@ public record Config(
   UserSettings users,
   int tenancyMaxDepth,
   int refreshTtlSeconds,
-  int idempotencyTtlSeconds) {
+  int idempotencyTtlSeconds,
+  int tenancyDeleteGraceSeconds) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -174,7 +175,8 @@ public record Config(
         r.integer("users.password-reset-ttl-seconds", 60, 604_800)),
       r.integer("tenancy.max-depth", 1, 64),
       r.integer("auth.refresh-ttl-seconds", 60, 31_536_000),
-      r.integer("tenancy.idempotency-ttl-seconds", 60, 604_800));
+      r.integer("tenancy.idempotency-ttl-seconds", 60, 604_800),
+      r.integer("tenancy.delete-grace-seconds", 1, 31_536_000));
   }
 
   private static LoginSettings login(Reader r) {

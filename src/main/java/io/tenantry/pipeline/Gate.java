@@ -88,7 +88,7 @@ public final class Gate implements SecurityPolicyHandler {
       fail(ctx, p);
       return;
     }
-    OnLoop.whenDone(access.resolve(caller, named), ctx, resolved -> {
+    OnLoop.whenDone(access.resolve(caller, named, isWrite(ctx.request())), ctx, resolved -> {
       if (resolved.failed()) {
         fail(ctx, resolved.cause());
         return;

@@ -24,6 +24,9 @@ final class TenantAccess {
   static final Problem REFUSED = Problem.forbidden("this token is not valid for the tenant the request names");
   /** The caller's own tenant was deleted: its members may know that much (requests in flight end the same way). */
   static final Problem OWN_TENANT_GONE = Problem.notFound("the tenant this token is for no longer exists");
+  /** An archived tenant is read-only (docs/tenants.md#lifecycle). */
+  static final Problem ARCHIVED = Problem.of(403, "tenant-archived", "Tenant archived",
+    "the tenant is archived: it is read-only until it is restored");
   static final Problem TENANTLESS = Problem.forbidden("this token names no tenant, and such tokens are for "
     + "super-admins; get a token for your tenant: POST /auth/token with \"tenant\": \"<slug>\"");
 
@@ -36,10 +39,11 @@ final class TenantAccess {
   }
 
   /** The tenant the caller acts in, or a failed future with the problem to answer. */
-  Future<Tenant> resolve(Caller caller, List<TenantRef> named) {
+  Future<Tenant> resolve(Caller caller, List<TenantRef> named, boolean write) {
     if (caller.tenantId() != null) {
       Future<Optional<Tenant>> own = registry.byId(caller.tenantId());
-      return own.isComplete() ? ownTenant(caller, named, own) : own.transform(done -> ownTenant(caller, named, own));
+      return own.isComplete() ? ownTenant(caller, named, own, write)
+        : own.transform(done -> ownTenant(caller, named, own, write));
     }
     if (!caller.superAdmin()) {
       return Future.failedFuture(TENANTLESS);
@@ -56,10 +60,10 @@ final class TenantAccess {
       lookups.add(lookup(ref));
     }
     Future<?> all = lookups.size() == 1 ? lookups.get(0) : Future.all(lookups);
-    return all.transform(done -> all.failed() ? Future.failedFuture(all.cause()) : agreed(caller, lookups));
+    return all.transform(done -> all.failed() ? Future.failedFuture(all.cause()) : agreed(caller, lookups, write));
   }
 
-  private Future<Tenant> ownTenant(Caller caller, List<TenantRef> named, Future<Optional<Tenant>> own) {
+  private Future<Tenant> ownTenant(Caller caller, List<TenantRef> named, Future<Optional<Tenant>> own, boolean write) {
     if (own.failed()) {
       return Future.failedFuture(own.cause());
     }
@@ -75,10 +79,10 @@ final class TenantAccess {
         return Future.failedFuture(REFUSED);
       }
     }
-    return usable(tenant);
+    return usable(tenant, write);
   }
 
-  private Future<Tenant> agreed(Caller caller, List<Future<Optional<Tenant>>> lookups) {
+  private Future<Tenant> agreed(Caller caller, List<Future<Optional<Tenant>>> lookups, boolean write) {
     Tenant first = null;
     for (Future<Optional<Tenant>> lookup : lookups) {
       Tenant tenant = lookup.result().orElse(null);
@@ -92,11 +96,17 @@ final class TenantAccess {
         return Future.failedFuture(Problem.forbidden("the request names more than one tenant"));
       }
     }
-    return usable(first);
+    return usable(first, write);
   }
 
   /** What the tenant's own members (and super-admins) may be told about its state. */
-  private static Future<Tenant> usable(Tenant tenant) {
+  private static Future<Tenant> usable(Tenant tenant, boolean write) {
+    if (tenant.status() == Tenant.Status.DELETED) {
+      return Future.failedFuture(OWN_TENANT_GONE);
+    }
+    if (tenant.status() == Tenant.Status.ARCHIVED) {
+      return write ? Future.failedFuture(ARCHIVED) : Future.succeededFuture(tenant);
+    }
     if (tenant.status() == Tenant.Status.SUSPENDED) {
       return Future.failedFuture(Problem.forbidden("the tenant is suspended"));
     }

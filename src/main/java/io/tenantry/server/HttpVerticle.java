@@ -70,7 +70,9 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "createTenant", platform.idempotentCreation()::guard, hierarchy::create, admin::create);
     on(builder, "listTenants", Access::superAdmin, admin::list);
     on(builder, "getTenant", Access::adminScope, admin::get);
-    on(builder, "deleteTenant", Access::superAdmin, hierarchy::childless, admin::delete);
+    on(builder, "deleteTenant", Access::adminScope, hierarchy::belowCaller, hierarchy::childless, platform.lifecycle()::delete);
+    on(builder, "archiveTenant", Access::adminScope, hierarchy::belowCaller, platform.lifecycle()::archive);
+    on(builder, "restoreTenant", Access::adminScope, hierarchy::belowCaller, platform.lifecycle()::restore);
     on(builder, "getPools", Access::superAdmin, platform.pools()::handle);
     on(builder, "addTenantUser", Access::adminScope, admin::addUser);
     on(builder, "suspendTenant", Access::adminScope, hierarchy::belowCaller, admin::suspend);

@@ -47,5 +47,8 @@ public record Platform(
   HierarchyEndpoints hierarchy,
   io.tenantry.sessions.Sessions sessions,
   CustomDomains customDomains,
-  IdempotentCreation idempotentCreation) {
+  IdempotentCreation idempotentCreation,
+
+  io.tenantry.lifecycle.LifecycleEndpoints lifecycle,
+  io.tenantry.lifecycle.TenantPurge purge) {
 }

@@ -25,6 +25,8 @@ import io.tenantry.pool.DedicatedPools;
 import io.tenantry.pool.LoopAffinePool;
 import io.tenantry.pool.PoolFactory;
 import io.tenantry.pool.TenantPools;
+import io.tenantry.lifecycle.LifecycleEndpoints;
+import io.tenantry.lifecycle.TenantPurge;
 import io.tenantry.provisioning.TenantLifecycle;
 import io.tenantry.provisioning.TenantProvisioner;
 import io.tenantry.provisioning.TenantRedisKeys;
@@ -181,6 +183,8 @@ public final class TenantryServer {
         TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
           policy.result(), settings.result().emailDomains());
+        LifecycleEndpoints lifecycleEndpoints = new LifecycleEndpoints(tenantStore, registry, pool,
+          config.tenancyDeleteGraceSeconds());
         PasswordResets resets = new PasswordResets(users, passwords, outbox, policy.result(),
           java.time.Duration.ofSeconds(config.users().passwordResetTtlSeconds()));
         return new Platform(
@@ -209,8 +213,13 @@ public final class TenantryServer {
           Isolation.parse(config.defaultIsolation())),
         sessions.result(),
         customDomains.result(),
-        idempotentCreation.result());
+        idempotentCreation.result(),
+
+        lifecycleEndpoints,
+        new TenantPurge(vertx, lifecycleEndpoints, tenantStore, lifecycle,
+          config.dbAdminUrl().withDatabase(config.dbName()), config.tenancyDeleteGraceSeconds()));
       })
+      .onSuccess(platform -> platform.purge().start())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys)))
@@ -272,6 +281,7 @@ public final class TenantryServer {
     return drainDelay()
       .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(() -> {
+        platform.purge().stop();
         apiKeys.stop();
         platform.sessions().stop();
         return Future.succeededFuture();

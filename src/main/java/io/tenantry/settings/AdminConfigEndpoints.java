@@ -120,6 +120,9 @@ public final class AdminConfigEndpoints {
       if (!Access.canAdminister(caller, tenant) || (!caller.superAdmin() && !tenant.active())) {
         return Future.failedFuture(CANNOT);
       }
+      if (io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant) != null) {
+        return Future.failedFuture(io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant));
+      }
       return Future.succeededFuture(tenant);
     });
   }

@@ -36,7 +36,7 @@ public record Tenant(UUID id, String slug, String name, Status status, Isolation
   }
 
   public enum Status {
-    PROVISIONING, ACTIVE, SUSPENDED;
+    PROVISIONING, ACTIVE, SUSPENDED, ARCHIVED, DELETED;
 
     public String sql() {
       return name().toLowerCase(Locale.ROOT);

@@ -21,7 +21,7 @@ public final class TenantStore {
   private static final String INSERT = "INSERT INTO platform.tenants (id, slug, name, status, isolation, db_host, db_port, db_name) "
     + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING " + COLUMNS;
   private static final String SET_STATUS = "UPDATE platform.tenants SET status = $2, updated_at = now() "
-    + "WHERE slug = $1 AND status <> 'provisioning' RETURNING " + COLUMNS;
+    + "WHERE slug = $1 AND status IN ('active', 'suspended') RETURNING " + COLUMNS;
   private static final String PROVISIONED = "UPDATE platform.tenants SET status = 'active', schema_version = $2, "
     + "migrated_at = now(), migration_error = NULL, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS;
   private static final String SET_STATEMENT_TIMEOUT = "UPDATE platform.tenants SET statement_timeout_ms = $2, "

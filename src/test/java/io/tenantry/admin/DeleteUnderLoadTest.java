@@ -39,7 +39,7 @@ class DeleteUnderLoadTest {
 
   @BeforeAll
   static void start() {
-    ts = TestServer.start(Map.of("db.pool-size", "8"));
+    ts = TestServer.start(Map.of("db.pool-size", "8", "tenancy.delete-grace-seconds", "1"));
     admin = ts.adminToken();
     redis = Redis.createClient(ts.vertx, ts.config.redisUrl());
   }

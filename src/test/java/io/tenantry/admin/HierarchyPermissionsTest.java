@@ -223,8 +223,8 @@ class HierarchyPermissionsTest {
   }
 
   @Test
-  void deletingStaysASuperAdminsAndRefusesAParent() {
-    matrix(token -> ts.api.delete(TENANTS + "/org-a", token, null), null, 401, 403, 403, 403, 403, 409);
+  void deletingIsASuperAdminsOrAnAncestorsAndRefusesATenantWithChildren() {
+    matrix(token -> ts.api.delete(TENANTS + "/org-a", token, null), null, 401, 403, 403, 403, 409, 409);
     assertThat(ts.api.get(TENANTS + "/org-a", superAdmin).statusCode()).isEqualTo(200);
   }
 }

@@ -38,7 +38,9 @@ final class AttackWorld implements AutoCloseable {
       // Attacks that try passwords all come from 127.0.0.1; the per-address sign-in throttle is LoginThrottlingTest's.
       "login.address-failures", "100000",
       // The super-admin probes unknown tenants hundreds of times; the per-caller allowance is FailedResolutionsApiTest's.
-      "tenancy.unknown-tenants-per-minute", "100000")));
+      "tenancy.unknown-tenants-per-minute", "100000",
+      // a deleted tenant is purged (and its slug free again) soon: TenantNamingAttacksTest recreates one
+      "tenancy.delete-grace-seconds", "1")));
     for (Pairing pairing : Pairing.ALL) {
       world.sides.put(pairing, new Side[] {
         world.side(pairing.slugPrefix() + "-a", pairing.a()), world.side(pairing.slugPrefix() + "-b", pairing.b())});

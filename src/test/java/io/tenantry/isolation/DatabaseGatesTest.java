@@ -41,7 +41,9 @@ class DatabaseGatesTest extends AttackSuite {
     // query (docs/configuration.md)
     "platform.tenant_settings",
     "platform.user_settings",
-    "platform.custom_domains" // the host -> tenant map, read whole by every node to name a request's tenant
+    "platform.custom_domains", // the host -> tenant map, read whole by every node to name a request's tenant
+    // the record of a purge, written after the tenant is gone; no tenant's request reads it (docs/tenants.md#lifecycle)
+    "platform.tenant_purges"
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {

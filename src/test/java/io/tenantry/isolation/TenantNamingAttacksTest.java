@@ -147,8 +147,14 @@ class TenantNamingAttacksTest extends AttackSuite {
     // The old token names a tenant id that no longer exists.
     assertProblem(world.ts.api.get(NOTES, old.memberToken()), 404);
 
-    HttpResponse<Buffer> again = world.ts.api.post("/admin/v1/tenants", world.superAdmin,
-      new JsonObject().put("slug", slug).put("name", slug).put("isolation", p.b()));
+    // the slug is taken until the soft-deleted tenant is purged
+    java.util.concurrent.atomic.AtomicReference<HttpResponse<Buffer>> created = new java.util.concurrent.atomic.AtomicReference<>();
+    io.tenantry.support.Eventually.within(java.time.Duration.ofSeconds(30), "the slug free again", () -> {
+      created.set(world.ts.api.post("/admin/v1/tenants", world.superAdmin,
+        new JsonObject().put("slug", slug).put("name", slug).put("isolation", p.b())));
+      return created.get().statusCode() != 409;
+    });
+    HttpResponse<Buffer> again = created.get();
     assertThat(again.statusCode()).isEqualTo(201);
     assertThat(again.bodyAsJsonObject().getString("id")).isNotEqualTo(old.id().toString());
     HttpResponse<Buffer> fresh = list(world.superAdmin, slug, null, null);

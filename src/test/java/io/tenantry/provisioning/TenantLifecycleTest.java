@@ -25,7 +25,7 @@ class TenantLifecycleTest {
 
   @BeforeAll
   static void start() {
-    ts = TestServer.start();
+    ts = TestServer.start(java.util.Map.of("tenancy.delete-grace-seconds", "1"));
     admin = ts.adminToken();
   }
 
@@ -105,10 +105,18 @@ class TenantLifecycleTest {
       assertThat(ts.api.send(write, new JsonObject().put("x", 1)).statusCode()).isEqualTo(201);
 
       assertThat(ts.api.delete("/admin/v1/tenants/" + slug, admin, null).statusCode()).isEqualTo(204);
-      assertProblem(ts.api.get("/admin/v1/tenants/" + slug, admin), 404);
       var read = ts.api.request(io.vertx.core.http.HttpMethod.GET, NOTES, admin).putHeader("X-Tenant-ID", slug);
       assertProblem(ts.api.send(read), 404);
+      // the delete is soft; the purge removes everything once the grace period (1 s here) is over
       String id = tenant.getString("id");
+      io.tenantry.support.Eventually.within(java.time.Duration.ofSeconds(30), "the purge of " + slug, () -> {
+        try {
+          return "1".equals(one(ts.config.dbName(), "SELECT count(*) FROM platform.tenant_purges WHERE tenant_id = '" + id + "'"));
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertProblem(ts.api.get("/admin/v1/tenants/" + slug, admin), 404);
       assertThat(one(ts.config.dbName(), "SELECT count(*) FROM shared.records WHERE tenant_id = '" + id + "'")).isEqualTo("0");
       assertThat(one(ts.config.dbName(), "SELECT count(*) FROM pg_namespace WHERE nspname = 't_" + id.replace("-", "") + "'"))
         .isEqualTo("0");
