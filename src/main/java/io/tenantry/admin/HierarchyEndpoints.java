@@ -96,25 +96,28 @@ public final class HierarchyEndpoints {
   }
 
   public void children(RoutingContext ctx) {
-    int limit = Paging.limit(ctx);
-    UUID after = Paging.after(ctx, CHILDREN_SCOPE);
-    Caller caller = Caller.of(ctx);
-    delegation.target(caller, ctx.pathParam("slug"), Delegation.Reach.SELF_OR_BELOW, false)
-      .compose(tenant -> tree.children(tenant.id(), after, limit + 1))
-      .onSuccess(page -> Responses.json(ctx, 200,
-        Paging.page(page, limit, CHILDREN_SCOPE, Tenant::id, t -> TenantView.of(caller, t))))
-      .onFailure(ctx::fail);
+    page(ctx, CHILDREN_SCOPE, tree::children);
   }
 
   public void descendants(RoutingContext ctx) {
+    page(ctx, DESCENDANTS_SCOPE, tree::descendants);
+  }
+
+  /** A page of tenants below the one in the path, which the caller must administer (or be). */
+  private void page(RoutingContext ctx, String scope, TenantPage below) {
     int limit = Paging.limit(ctx);
-    UUID after = Paging.after(ctx, DESCENDANTS_SCOPE);
+    UUID after = Paging.after(ctx, scope);
     Caller caller = Caller.of(ctx);
     delegation.target(caller, ctx.pathParam("slug"), Delegation.Reach.SELF_OR_BELOW, false)
-      .compose(tenant -> tree.descendants(tenant.id(), after, limit + 1))
+      .compose(tenant -> below.load(tenant.id(), after, limit + 1))
       .onSuccess(page -> Responses.json(ctx, 200,
-        Paging.page(page, limit, DESCENDANTS_SCOPE, Tenant::id, t -> TenantView.of(caller, t))))
+        Paging.page(page, limit, scope, Tenant::id, t -> TenantView.of(caller, t))))
       .onFailure(ctx::fail);
+  }
+
+  @FunctionalInterface
+  private interface TenantPage {
+    Future<List<Tenant>> load(UUID tenantId, UUID after, int limit);
   }
 
   /** Nearest first; a tenant_admin sees them up to its own tenant, never above it. At most tenancy.max-depth - 1. */

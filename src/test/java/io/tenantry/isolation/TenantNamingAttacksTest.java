@@ -1,9 +1,7 @@
 package io.tenantry.isolation;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,14 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Tenant A names tenant B every way a request can name a tenant; none of them may reach B. */
 class TenantNamingAttacksTest extends AttackSuite {
   private HttpResponse<Buffer> list(String token, String header, String host, String path) {
-    HttpRequest<Buffer> request = world.ts.api.request(HttpMethod.GET, path == null ? NOTES : path, token);
-    if (header != null) {
-      request.putHeader("X-Tenant-ID", header);
-    }
-    if (host != null) {
-      request.virtualHost(host);
-    }
-    return world.ts.api.send(request);
+    return world.ts.api.getNaming(path == null ? NOTES : path, token, header, host);
   }
 
   private void refused(Pairing p, HttpResponse<Buffer> r, int status) {
