@@ -1,6 +1,6 @@
 package io.tenantry.admin;
 
-import io.tenantry.support.Await;
+import io.tenantry.support.RedisScan;
 import io.tenantry.support.Eventually;
 import io.tenantry.support.TestServer;
 import io.vertx.core.buffer.Buffer;
@@ -8,8 +8,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,16 +50,7 @@ class DeleteUnderLoadTest {
 
   /** The tenant's keys in Redis, found as an operator would: SCAN over the test's own prefix. */
   private static List<String> keysOf(String tenantId) {
-    RedisAPI api = RedisAPI.api(redis);
-    String pattern = ts.config.redisKeyPrefix() + "{t:" + tenantId + "}*";
-    List<String> keys = new ArrayList<>();
-    String cursor = "0";
-    do {
-      Response page = Await.result(api.scan(List.of(cursor, "MATCH", pattern, "COUNT", "1000")), 10);
-      cursor = page.get(0).toString();
-      page.get(1).forEach(key -> keys.add(key.toString()));
-    } while (!cursor.equals("0"));
-    return keys;
+    return RedisScan.tenantKeys(redis, ts.config.redisKeyPrefix(), tenantId);
   }
 
   @ParameterizedTest(name = "{0}")

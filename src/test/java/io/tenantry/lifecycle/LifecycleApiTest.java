@@ -1,7 +1,7 @@
 package io.tenantry.lifecycle;
 
 import io.tenantry.admin.HierarchyTestSupport;
-import io.tenantry.support.Await;
+import io.tenantry.support.RedisScan;
 import io.tenantry.support.Eventually;
 import io.tenantry.support.TestEnv;
 import io.tenantry.support.TestServer;
@@ -11,8 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +22,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -251,15 +248,6 @@ class LifecycleApiTest {
 
   /** The tenant's keys in Redis, found as an operator would: SCAN over the test's own prefix. */
   private static List<String> keysOf(String tenantId) {
-    RedisAPI api = RedisAPI.api(redis);
-    String pattern = ts.config.redisKeyPrefix() + "{t:" + tenantId + "}*";
-    List<String> keys = new ArrayList<>();
-    String cursor = "0";
-    do {
-      Response page = Await.result(api.scan(List.of(cursor, "MATCH", pattern, "COUNT", "1000")), 10);
-      cursor = page.get(0).toString();
-      page.get(1).forEach(key -> keys.add(key.toString()));
-    } while (!cursor.equals("0"));
-    return keys;
+    return RedisScan.tenantKeys(redis, ts.config.redisKeyPrefix(), tenantId);
   }
 }
