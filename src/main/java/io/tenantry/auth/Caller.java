@@ -8,9 +8,10 @@ import java.util.UUID;
 /**
  * Who is calling, from a verified token or API key. {@code tenantId} is null when the token names no tenant.
  * {@code scopes} is null for a user's token (its roles decide) and the key's scopes for an API key or a token
- * exchanged for one; {@code keyId} is then the key's id (null otherwise).
+ * exchanged for one; {@code keyId} is then the key's id (null otherwise). {@code impersonator} is the super-admin
+ * acting as this user (a token's {@code act} claim), null when the user acts for itself.
  */
-public record Caller(UUID userId, UUID tenantId, Set<String> roles, Set<String> scopes, UUID keyId) {
+public record Caller(UUID userId, UUID tenantId, Set<String> roles, Set<String> scopes, UUID keyId, UUID impersonator) {
   public static final String SUPER_ADMIN = "super_admin";
   public static final String TENANT_ADMIN = "tenant_admin";
   public static final String MEMBER = "member";
@@ -20,7 +21,11 @@ public record Caller(UUID userId, UUID tenantId, Set<String> roles, Set<String> 
   private static final String KEY = "caller";
 
   public Caller(UUID userId, UUID tenantId, Set<String> roles) {
-    this(userId, tenantId, roles, null, null);
+    this(userId, tenantId, roles, null, null, null);
+  }
+
+  public Caller(UUID userId, UUID tenantId, Set<String> roles, Set<String> scopes, UUID keyId) {
+    this(userId, tenantId, roles, scopes, keyId, null);
   }
 
   /** Whether the caller's scopes allow {@code scope}; a caller without scopes is limited by its roles alone. */
