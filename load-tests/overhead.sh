@@ -32,6 +32,9 @@
 #   served request and would flatter the multi-tenant server. PLAN_RATE=default keeps the shipped plan (100/s,
 #   burst 200 per tenant), which ~100 tenants sharing ~10,000 req/s exceed. Any non-2xx answer in a measured round
 #   is reported with a warning before the overhead line.
+#   AUTH=apikey: the multi-tenant server's clients authenticate with one API key per tenant (`Authorization: ApiKey`,
+#   scopes records:read and records:write) instead of the member's JWT; the baselines keep verifying the JWTs. So the
+#   overhead line prices the multi-tenant stack as a machine client uses it (default AUTH=jwt).
 # Bounded: every run has a fixed duration and the script stops both servers and drops both databases on exit.
 # Only loopback traffic (127.0.0.1).
 set -euo pipefail
@@ -53,6 +56,8 @@ POOL_SIZE=${POOL_SIZE:-16}
 PG_ADMIN=${PG_ADMIN:-postgresql://postgres@127.0.0.1:5432/postgres}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 TOOL=${TOOL:-wrk}
+AUTH=${AUTH:-jwt}
+case $AUTH in jwt|apikey) ;; *) echo "AUTH must be jwt or apikey" >&2; exit 2 ;; esac
 MT_DB=tenantry_ovh_mt
 BASE_DB=tenantry_ovh_base
 MT_PORT=${MT_PORT:-18080}
@@ -146,11 +151,24 @@ mvn -q -B -Dstyle.color=never -f load-tests/pom.xml exec:java@seed -Dseed.args="
   --admin-email $ADMIN_EMAIL --admin-password $ADMIN_PASSWORD --tenants $TENANTS --records $RECORDS \
   --isolation $ISOLATION --prefix ovh --out $SEED" >&2
 
+admin_token=$(curl -sf -X POST "http://127.0.0.1:$MT_PORT/auth/token" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+MT_SEED=$SEED
+if [ "$AUTH" = apikey ]; then
+  log "one API key per tenant for the multi-tenant server's clients"
+  MT_SEED=$WORK/apikey.csv
+  while IFS=, read -r slug id token ids; do
+    if [ "$slug" = slug ]; then echo "$slug,$id,$token,$ids"; continue; fi
+    key=$(curl -sf -X POST "http://127.0.0.1:$MT_PORT/admin/v1/tenants/$slug/api-keys" -H "Authorization: Bearer $admin_token" \
+      -H 'Content-Type: application/json' -d '{"name":"load","scopes":["records:read","records:write"]}' \
+      | sed -E 's/.*"secret":"([^"]+)".*/\1/')
+    echo "$slug,$id,$key,$ids"
+  done <"$SEED" >"$MT_SEED"
+fi
+
 PLAN_RATE=${PLAN_RATE:-100000}
 if [ "$PLAN_RATE" != default ]; then
   log "default plan: $PLAN_RATE requests/s per tenant, burst $((PLAN_RATE * 2))"
-  admin_token=$(curl -sf -X POST "http://127.0.0.1:$MT_PORT/auth/token" -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
   curl -sf -X PUT "http://127.0.0.1:$MT_PORT/admin/v1/plans/default" -H "Authorization: Bearer $admin_token" \
     -H 'Content-Type: application/json' -d "{\"rate\": $PLAN_RATE, \"burst\": $((PLAN_RATE * 2))}" >/dev/null
 fi
@@ -173,13 +191,15 @@ fi
 $PSQL -d $MT_DB -c "VACUUM ANALYZE" && $PSQL -d $BASE_DB -c "VACUUM ANALYZE"
 
 run_load() { # port seconds -> RESULT line
+  local seed=$SEED
+  [ "$1" = "$MT_PORT" ] && seed=$MT_SEED
   if [ "$TOOL" = wrk ]; then
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s load-tests/wrk/records.lua "http://127.0.0.1:$1" \
-      -- "$SEED" "$DIST" "$ZIPF" "$MIX" | grep '^RESULT'
+      -- "$seed" "$DIST" "$ZIPF" "$MIX" | grep '^RESULT'
   else
     IFS=, read -r r l c <<<"$MIX"
     mvn -q -B -Dstyle.color=never -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=io.tenantry.load.RecordsSimulation \
-      -DbaseUrl="http://127.0.0.1:$1" -Dseed="$SEED" -Ddist="$DIST" -Dzipf="$ZIPF" -Dmodel=closed \
+      -DbaseUrl="http://127.0.0.1:$1" -Dseed="$seed" -Ddist="$DIST" -Dzipf="$ZIPF" -Dmodel=closed \
       -Dusers="$CONNECTIONS" -Dramp=2 -Dduration="$2" -Dmix="$r,$l,$c,0" >"$WORK/gatling.out" 2>&1 || true
     awk -F'|' -v s="$2" '
       function num(x) { gsub(/[ ,]/, "", x); return x == "-" ? 0 : x }
@@ -217,7 +237,7 @@ if [ -n "${PROFILE_DIR:-}" ]; then
   PROFILER_LIB=$WORK/async-profiler/linux-x64/libasyncProfiler.so
 fi
 profiler start
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the rounds; tool $TOOL," \
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the rounds; tool $TOOL, auth $AUTH," \
   "$CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, tenants=$TENANTS ($ISOLATION, $DIST), mix $MIX"
 declare -a MT_RPS MT_P50 MT_P99 BASE_RPS BASE_P50 BASE_P99 ISO_RPS ISO_P50 ISO_P99 NON2XX
 for round in $(seq 1 "$ROUNDS"); do
