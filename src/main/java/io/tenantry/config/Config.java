@@ -58,9 +58,18 @@ public record Config(
   int tenancyMaxDepth,
   int refreshTtlSeconds,
   int idempotencyTtlSeconds,
-  int tenancyDeleteGraceSeconds) {
+  int tenancyDeleteGraceSeconds,
+  MailSettings mail) {
 
   public enum Profile { DEV, PROD, TEST }
+
+  /** The mail.* keys: where the outbox's e-mails go; no SMTP host means they stay in the outbox (and the log). */
+  public record MailSettings(String smtpHost, int smtpPort, String starttls, String username, String password,
+                             String from, int pollMs, int maxAttempts) {
+    public boolean sending() {
+      return !smtpHost.isEmpty();
+    }
+  }
 
   /** The login.* keys: the password-hashing pool and the sign-in throttle. */
   public record LoginSettings(int hashThreads, int hashQueue, int accountFailures, int addressFailures,
@@ -176,7 +185,18 @@ public record Config(
       r.integer("tenancy.max-depth", 1, 64),
       r.integer("auth.refresh-ttl-seconds", 60, 31_536_000),
       r.integer("tenancy.idempotency-ttl-seconds", 60, 604_800),
-      r.integer("tenancy.delete-grace-seconds", 1, 31_536_000));
+      r.integer("tenancy.delete-grace-seconds", 1, 31_536_000),
+      mail(r));
+  }
+
+  private static MailSettings mail(Reader r) {
+    String starttls = r.text("mail.starttls");
+    if (!List.of("disabled", "optional", "required").contains(starttls)) {
+      throw new ConfigException("mail.starttls", "must be disabled, optional or required, got '" + starttls + "'");
+    }
+    return new MailSettings(r.optionalText("mail.smtp-host"), r.integer("mail.smtp-port", 1, 65535), starttls,
+      r.optionalText("mail.username"), r.optionalText("mail.password"), r.text("mail.from"),
+      r.integer("mail.poll-ms", 100, 3_600_000), r.integer("mail.max-attempts", 1, 1000));
   }
 
   private static LoginSettings login(Reader r) {

@@ -49,6 +49,7 @@ import io.tenantry.users.BootstrapAdmin;
 import io.tenantry.users.Invitations;
 import io.tenantry.users.MembershipStore;
 import io.tenantry.users.Outbox;
+import io.tenantry.mail.OutboxRelay;
 import io.tenantry.users.PasswordPolicy;
 import io.tenantry.users.PasswordResets;
 import io.tenantry.admin.MembershipEndpoints;
@@ -82,10 +83,12 @@ public final class TenantryServer {
   private final String deploymentId;
   private final PasswordHashing passwords;
   private final ApiKeys apiKeys;
+  private final OutboxRelay mailRelay;
 
   private TenantryServer(Node node, Pool pool, DedicatedPools dedicated, Redis redis, Platform platform,
-                         String deploymentId, PasswordHashing passwords, ApiKeys apiKeys) {
+                         String deploymentId, PasswordHashing passwords, ApiKeys apiKeys, OutboxRelay mailRelay) {
     this.apiKeys = apiKeys;
+    this.mailRelay = mailRelay;
     this.node = node;
     this.pool = pool;
     this.dedicated = dedicated;
@@ -151,6 +154,7 @@ public final class TenantryServer {
     Future<PasswordPolicy> policy = PasswordPolicy.load(vertx, config.users().passwordMinLength());
     Future<Void> admin = policy.compose(rules -> new BootstrapAdmin(config, users, passwords, rules).ensure());
     Outbox outbox = new Outbox(config.profile() != Config.Profile.PROD);
+    OutboxRelay mailRelay = OutboxRelay.of(vertx, pool, config.mail());
     Future<Void> listening = registry.listen(vertx.eventBus());
     // A notice published while the member list changed (a node dying, a split healing) may never arrive.
     node.membership().onChange(registry::evictAll);
@@ -220,11 +224,13 @@ public final class TenantryServer {
           config.dbAdminUrl().withDatabase(config.dbName()), config.tenancyDeleteGraceSeconds()));
       })
       .onSuccess(platform -> platform.purge().start())
+      .onSuccess(platform -> mailRelay.start())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
-        .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys)))
+        .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
       .onFailure(e -> {
         apiKeys.stop();
+        mailRelay.stop();
         if (sessions.succeeded()) {
           sessions.result().stop();
         }
@@ -282,6 +288,7 @@ public final class TenantryServer {
       .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(() -> {
         platform.purge().stop();
+        mailRelay.stop();
         apiKeys.stop();
         platform.sessions().stop();
         return Future.succeededFuture();

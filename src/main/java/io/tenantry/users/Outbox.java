@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * E-mails to send, written in the transaction of what caused them (so none is lost or sent for a rolled-back
- * change). Nothing sends them yet: they stay in platform.outbox for a mailer, and each is logged once written.
+ * change); mail.OutboxRelay sends them when SMTP is configured, else they stay for another mailer. Each is logged once written.
  * The body of an invitation carries its token, so outside development only the recipient and id are logged.
  */
 public final class Outbox {
