@@ -36,7 +36,7 @@ public final class MembershipEndpoints {
    * database must still say so, so an admin demoted or removed meanwhile cannot use an older token to manage
    * members (one indexed read, on the control plane only).
    */
-  private Future<Tenant> administered(RoutingContext ctx) {
+  Future<Tenant> administered(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     return tenants.administered(ctx, true).compose(tenant -> caller.superAdmin()
       ? Future.succeededFuture(tenant)
@@ -92,7 +92,7 @@ public final class MembershipEndpoints {
   }
 
   /** A malformed id names no member; a random one stands in, so the caller's rights are checked first as usual. */
-  private static UUID userId(RoutingContext ctx) {
+  static UUID userId(RoutingContext ctx) {
     try {
       return UUID.fromString(ctx.pathParam("id"));
     } catch (IllegalArgumentException e) {

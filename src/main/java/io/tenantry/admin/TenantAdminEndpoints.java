@@ -61,6 +61,14 @@ public final class TenantAdminEndpoints {
   }
 
   /** The public route that accepts the invitations made here. */
+  MemberEmailRule emailRule() {
+    return emailRule;
+  }
+
+  Invitations invitationService() {
+    return invitations;
+  }
+
   public InvitationEndpoint invitations() {
     return invitationEndpoint;
   }

@@ -91,6 +91,10 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "listTenantUsers", members::list);
     on(builder, "patchTenantUser", members::patch);
     on(builder, "deleteTenantUser", members::delete);
+    var invitations = new io.tenantry.admin.InvitationEndpoints(members, admin);
+    on(builder, "inviteTenantUser", invitations::invite);
+    on(builder, "listTenantInvitations", invitations::list);
+    on(builder, "revokeTenantInvitation", invitations::revoke);
     on(builder, "getMe", platform.me()::handle);
     on(builder, "requestPasswordReset", platform.passwordResets()::request);
     on(builder, "confirmPasswordReset", platform.passwordResets()::confirm);

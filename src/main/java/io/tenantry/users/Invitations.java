@@ -81,6 +81,23 @@ public final class Invitations {
       });
   }
 
+  /** The tenant's invitations in creation order, a page after {@code after}; {@code state} null for all. */
+  public Future<java.util.List<JsonObject>> list(Tenant tenant, UUID after, String state, int limit) {
+    if (state != null && !InvitationStore.STATES.contains(state)) {
+      return Future.failedFuture(Problem.badRequest("state must be one of pending, accepted, expired, revoked"));
+    }
+    return store.list(users.pool(), tenant.id(), after, state, limit);
+  }
+
+  /** Withdraws a pending invitation: its token can no longer be accepted. */
+  public Future<Void> revoke(Tenant tenant, UUID id) {
+    return store.revoke(users.pool(), tenant.id(), id).compose(refused -> refused.isEmpty()
+      ? Future.succeededFuture()
+      : Future.failedFuture(refused.get().equals("missing")
+        ? Problem.notFound("no such invitation in this tenant")
+        : Problem.conflict("the invitation is " + refused.get() + "; only a pending invitation can be revoked")));
+  }
+
   public Future<Accepted> accept(String token, String password) {
     return store.byTokenHash(users.pool(), InvitationTokens.hash(token))
       .compose(found -> found.map(Invitations::acceptable)
@@ -93,6 +110,10 @@ public final class Invitations {
   private static Future<InvitationStore.Found> acceptable(InvitationStore.Found invitation) {
     if (invitation.accepted()) {
       return Future.failedFuture(Problem.conflict("this invitation was already accepted; each can be used once"));
+    }
+    if (invitation.revoked()) {
+      return Future.failedFuture(Problem.of(410, "gone", "Gone",
+        "this invitation was withdrawn by the tenant's admin; ask them for a new one"));
     }
     if (invitation.expired()) {
       return Future.failedFuture(Problem.of(410, "gone", "Gone", "this invitation expired at "

@@ -1,6 +1,7 @@
 package io.tenantry.admin;
 
 import io.tenantry.support.Await;
+import io.tenantry.support.MailedTokens;
 import io.tenantry.support.TestEnv;
 import io.tenantry.support.TestServer;
 import io.vertx.core.Future;
@@ -17,8 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.tenantry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * directly; the answer a tenant_admin gets never tells whether an e-mail has an account.
  */
 class TenantUsersTest {
-  private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([A-Za-z0-9_-]{20,})\"");
   private static TestServer ts;
   private static String admin;
   private static String boss;
@@ -68,18 +66,8 @@ class TenantUsersTest {
   }
 
   /** The token of the newest invitation e-mail to {@code email}, read from the outbox as a mailer would. */
-  private static String mailedToken(String email) throws SQLException {
-    try (Connection c = TestEnv.connect(ts.config.dbName(), TestEnv.adminUser());
-         PreparedStatement st = c.prepareStatement(
-           "SELECT body FROM platform.outbox WHERE lower(recipient) = lower(?) ORDER BY created_at DESC, id DESC LIMIT 1")) {
-      st.setString(1, email);
-      try (ResultSet rs = st.executeQuery()) {
-        assertThat(rs.next()).as("an e-mail to %s in the outbox", email).isTrue();
-        Matcher m = TOKEN.matcher(rs.getString(1));
-        assertThat(m.find()).as("a token in %s", rs.getString(1)).isTrue();
-        return m.group(1);
-      }
-    }
+  private static String mailedToken(String email) {
+    return MailedTokens.newest(ts.config, email);
   }
 
   private static int sql(String statement, String arg) throws SQLException {
