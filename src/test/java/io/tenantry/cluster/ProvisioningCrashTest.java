@@ -62,6 +62,10 @@ class ProvisioningCrashTest {
       assertThat(one(config.dbName(), "SELECT state FROM platform.provisioning_steps WHERE tenant_id = '" + id
         + "' AND name = '" + step + "'")).isEqualTo("running");
 
+      if (tier.equals("database")) { // half-made: the database is there, its tables are not
+        assertThat(one(config.dbName() + "_t_" + id.replace("-", ""), "SELECT to_regclass('tenant.records') IS NULL"))
+          .isEqualTo("t");
+      }
       flags.put("http.port", Integer.toString(TestServer.freePort()));
       try (TenantryProcess second = TenantryProcess.serve(flags)) {
         Api api = api(vertx, flags);
