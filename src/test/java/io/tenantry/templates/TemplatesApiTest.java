@@ -145,6 +145,19 @@ class TemplatesApiTest {
   }
 
   @Test
+  void aParentsTenantAdminCreatesAChildFromATemplateButChoosesNoPlan() {
+    assertThat(ts.api.post("/admin/v1/templates", admin, template("tpl-child")).statusCode()).isEqualTo(201);
+    String parentAdmin = ts.tenantWithUser(admin, "tpl-parent", "tenant_admin");
+    HttpResponse<Buffer> child = ts.api.post("/admin/v1/tenants", parentAdmin, new JsonObject().put("slug", "tpl-kid")
+      .put("name", "K").put("parent", "tpl-parent").put("template", "tpl-child"));
+    assertThat(child.statusCode()).as(child.bodyAsString()).isEqualTo(201);
+    assertThat(child.bodyAsJsonObject().getString("status")).isEqualTo("active");
+    assertThat(ts.api.get("/admin/v1/tenants/tpl-kid/limits", admin).bodyAsJsonObject().getString("plan")).isEqualTo("tpl-gold");
+    assertProblem(ts.api.post("/admin/v1/tenants", parentAdmin, new JsonObject().put("slug", "tpl-kid2")
+      .put("name", "K").put("parent", "tpl-parent").put("plan", "tpl-gold")), 403);
+  }
+
+  @Test
   void anUnknownTemplateOrPlanRefusesTheCreationAndLeavesNoTenant() {
     JsonObject problem = assertProblem(ts.api.post("/admin/v1/tenants", admin, new JsonObject().put("slug", "tpl-none")
       .put("name", "N").put("template", "no-such-template")), 422);
