@@ -137,6 +137,22 @@ class ProvisioningStepsTest {
   }
 
   @Test
+  void anIdempotentAsyncCreationReplaysIts202AndCreatesOneTenant() {
+    JsonObject body = new JsonObject().put("slug", "ps-idem").put("name", "I").put("isolation", "schema");
+    HttpResponse<Buffer> first = ts.api.send(ts.api.request(HttpMethod.POST, "/admin/v1/tenants", admin)
+      .putHeader("Prefer", "respond-async").putHeader("Idempotency-Key", "ps-idem-1"), body);
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(202);
+    HttpResponse<Buffer> again = ts.api.send(ts.api.request(HttpMethod.POST, "/admin/v1/tenants", admin)
+      .putHeader("Prefer", "respond-async").putHeader("Idempotency-Key", "ps-idem-1"), body);
+    assertThat(again.statusCode()).isEqualTo(202);
+    assertThat(again.getHeader("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.getHeader("Location")).isEqualTo("/admin/v1/tenants/ps-idem/provisioning");
+    assertThat(again.bodyAsJsonObject().getString("id")).isEqualTo(first.bodyAsJsonObject().getString("id"));
+    io.tenantry.support.Eventually.within(java.time.Duration.ofSeconds(60), "ps-idem active",
+      () -> "active".equals(steps("ps-idem").getString("status")));
+  }
+
+  @Test
   void deletingATenantStuckInProvisioningRollsItBackCompletely() throws SQLException {
     ProvisioningFaults.failAt("ps-doomed", ProvisioningStep.SEED_RECORDS);
     try {
