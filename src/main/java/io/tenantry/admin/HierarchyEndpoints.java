@@ -4,7 +4,6 @@ import io.tenantry.auth.Caller;
 import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
-import io.tenantry.provisioning.TenantLifecycle;
 import io.tenantry.tenant.Isolation;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantRegistry;
@@ -30,15 +29,15 @@ public final class HierarchyEndpoints {
 
   private final TenantTree tree;
   private final TenantRegistry registry;
-  private final TenantLifecycle lifecycle;
+  private final NewTenants newTenants;
   private final Isolation defaultIsolation;
   private final Delegation delegation;
 
-  public HierarchyEndpoints(TenantTree tree, TenantRegistry registry, TenantLifecycle lifecycle,
+  public HierarchyEndpoints(TenantTree tree, TenantRegistry registry, TenantAdminEndpoints tenantAdmin,
                             Isolation defaultIsolation) {
     this.tree = tree;
     this.registry = registry;
-    this.lifecycle = lifecycle;
+    this.newTenants = tenantAdmin.newTenants();
     this.defaultIsolation = defaultIsolation;
     this.delegation = new Delegation(registry);
   }
@@ -59,16 +58,13 @@ public final class HierarchyEndpoints {
       ctx.next();
     } else if (!caller.superAdmin() && body.containsKey("database")) {
       ctx.fail(Problem.forbidden("only a super-admin places a tenant's database"));
+    } else if (!caller.superAdmin() && body.containsKey("plan")) {
+      ctx.fail(Problem.forbidden("only a super-admin chooses a tenant's plan; name a template that has one"));
     } else {
       TenantRequest request = TenantRequest.parse(body, defaultIsolation);
       delegation.target(caller, parent, Delegation.Reach.SELF_OR_BELOW, true)
         .recover(e -> Future.failedFuture(unknownParent(caller, parent, e)))
-        .compose(p -> lifecycle.create(request.slug(), request.name(), request.isolation(), request.database(),
-          tree.under(p.id())))
-        .onSuccess(tenant -> {
-          ctx.response().putHeader("Location", "/admin/v1/tenants/" + tenant.slug());
-          Responses.json(ctx, 201, TenantView.of(caller, tenant));
-        })
+        .onSuccess(p -> newTenants.create(ctx, body, request, tree.under(p.id())))
         .onFailure(ctx::fail);
     }
   }

@@ -7,7 +7,8 @@ import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
 import io.tenantry.http.Uuids;
-import io.tenantry.provisioning.TenantLifecycle;
+import io.tenantry.provisioning.Provisioning;
+import io.tenantry.templates.TemplateEndpoints;
 import io.tenantry.tenant.Isolation;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantRegistry;
@@ -32,7 +33,7 @@ public final class TenantAdminEndpoints {
 
   private final TenantStore store;
   private final TenantRegistry registry;
-  private final TenantLifecycle lifecycle;
+  private final NewTenants newTenants;
   private final UserStore users;
   private final PasswordHashing passwords;
   private final Isolation defaultIsolation;
@@ -43,14 +44,14 @@ public final class TenantAdminEndpoints {
   private final MemberEmailRule emailRule;
   private final Delegation delegation;
 
-  public TenantAdminEndpoints(TenantStore store, TenantRegistry registry, TenantLifecycle lifecycle,
-                              UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations,
+  public TenantAdminEndpoints(TenantStore store, TenantRegistry registry, Provisioning provisioning,
+                              TemplateEndpoints templates, UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations,
                               PasswordPolicy policy, MemberEmailRule emailRule) {
     this.emailRule = emailRule;
     this.store = store;
     this.registry = registry;
     this.timeouts = new TenantTimeoutsEndpoint(store, registry);
-    this.lifecycle = lifecycle;
+    this.newTenants = new NewTenants(provisioning, templates);
     this.users = users;
     this.passwords = passwords;
     this.defaultIsolation = defaultIsolation;
@@ -76,12 +77,12 @@ public final class TenantAdminEndpoints {
   public void create(RoutingContext ctx) {
     JsonObject body = ctx.body().asJsonObject();
     TenantRequest request = TenantRequest.parse(body, defaultIsolation);
-    lifecycle.create(request.slug(), request.name(), request.isolation(), request.database())
-      .onSuccess(tenant -> {
-        ctx.response().putHeader("Location", "/admin/v1/tenants/" + tenant.slug());
-        Responses.json(ctx, 201, tenant.toJson());
-      })
-      .onFailure(ctx::fail);
+    newTenants.create(ctx, body, request, store::create);
+  }
+
+  /** Tenant creation, shared with child creation (HierarchyEndpoints). */
+  NewTenants newTenants() {
+    return newTenants;
   }
 
   public void list(RoutingContext ctx) {

@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
  * slugs that could pass for ids, a database target only for the database tier, and target names that would
  * collide with PostgreSQL's own databases.
  */
-record TenantRequest(String slug, String name, Isolation isolation, DbTarget database) {
+record TenantRequest(String slug, String name, Isolation isolation, DbTarget database, String template, String plan,
+                     String adminEmail) {
   private static final Pattern UUID_LIKE =
     Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Pattern DB_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,189}");
   private static final Set<String> RESERVED = Set.of("postgres", "template0", "template1");
 
   static TenantRequest parse(JsonObject body, Isolation defaultIsolation) {
@@ -41,7 +43,27 @@ record TenantRequest(String slug, String name, Isolation isolation, DbTarget dat
     if (target != null && isolation != Isolation.DATABASE) {
       throw Problem.badRequest("database is only for \"isolation\": \"database\"");
     }
-    return new TenantRequest(slug, name, isolation, target == null ? null : database(target));
+    String email = body.getString("admin_email");
+    if (email != null && !EMAIL.matcher(email.strip()).matches()) {
+      throw Problem.badRequest("admin_email is not an e-mail address");
+    }
+    return new TenantRequest(slug, name, isolation, target == null ? null : database(target), body.getString("template"),
+      body.getString("plan"), email == null ? null : email.strip());
+  }
+
+  /**
+   * The request with its template applied: the template's tier unless the request names one (a database target
+   * needs the database tier either way).
+   */
+  TenantRequest withTemplateTier(Isolation templateTier, boolean tierRequested) {
+    if (tierRequested || templateTier == null || templateTier == isolation) {
+      return this;
+    }
+    if (database != null && templateTier != Isolation.DATABASE) {
+      throw Problem.badRequest("database is only for \"isolation\": \"database\"; the template's tier is "
+        + templateTier.sql());
+    }
+    return new TenantRequest(slug, name, templateTier, database, template, plan, adminEmail);
   }
 
   private static DbTarget database(JsonObject target) {

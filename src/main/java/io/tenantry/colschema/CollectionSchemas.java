@@ -20,8 +20,11 @@ public final class CollectionSchemas {
   private final CompiledSchemas compiled;
   private final CollectionSchemaEndpoints endpoints;
   private final WorkerExecutor workers;
+  private final SchemaSeeding seeding;
 
-  private CollectionSchemas(CompiledSchemas compiled, CollectionSchemaEndpoints endpoints, WorkerExecutor workers) {
+  private CollectionSchemas(CompiledSchemas compiled, CollectionSchemaEndpoints endpoints, WorkerExecutor workers,
+                            SchemaSeeding seeding) {
+    this.seeding = seeding;
     this.compiled = compiled;
     this.endpoints = endpoints;
     this.workers = workers;
@@ -34,7 +37,7 @@ public final class CollectionSchemas {
     CollectionSchemaStore store = new CollectionSchemaStore(platformPool);
     CompiledSchemas compiled = new CompiledSchemas(store, new SchemaCompiler(vertx.fileSystem()), workers);
     return new CollectionSchemas(compiled, new CollectionSchemaEndpoints(tenants, registry, store, compiled,
-      new ExistingRecords(db, records, workers)), workers);
+      new ExistingRecords(db, records, workers)), workers, new SchemaSeeding(store, compiled));
   }
 
   public Future<Void> listen(Vertx vertx) {
@@ -47,6 +50,11 @@ public final class CollectionSchemas {
 
   public CollectionSchemaEndpoints endpoints() {
     return endpoints;
+  }
+
+  /** Schemas declared by templates and provisioning rather than by the routes. */
+  public SchemaSeeding seeding() {
+    return seeding;
   }
 
   public Future<Void> close() {

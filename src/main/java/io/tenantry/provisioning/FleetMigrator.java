@@ -35,7 +35,8 @@ public final class FleetMigrator {
   private static final String PENDING = "SELECT id, slug, isolation, db_host, db_port, db_name FROM platform.tenants "
     + "WHERE isolation <> 'shared' AND schema_version < ? ORDER BY id";
   private static final String DONE = "UPDATE platform.tenants SET schema_version = ?, migrated_at = now(), "
-    + "migration_error = NULL, status = CASE WHEN status = 'provisioning' THEN 'active' ELSE status END, "
+    + "migration_error = NULL, status = CASE WHEN status = 'provisioning' AND NOT EXISTS (SELECT 1 FROM "
+    + "platform.provisioning_jobs j WHERE j.tenant_id = tenants.id) THEN 'active' ELSE status END, "
     + "updated_at = now() WHERE id = ?";
   private static final String FAILED = "UPDATE platform.tenants SET migration_error = ?, updated_at = now() WHERE id = ?";
   private static final String STATUS = "SELECT slug, isolation, status, schema_version, migrated_at, migration_error "

@@ -75,6 +75,76 @@ public final class TenantProvisioner {
     }
   }
 
+  /**
+   * Takes the tenant's lock (the one {@link #provision} and {@link #migrate} take) on a connection of its own, for
+   * a provisioning run that spans several steps; null when another node or process holds it. Closing the
+   * connection releases it, as does the holder's death.
+   */
+  Connection tryLock(UUID tenantId) {
+    try {
+      Connection lock = AdminJdbc.connect(platformDatabase());
+      if (AdminJdbc.tryAdvisoryLock(lock, "tenantry-tenant-migration:" + tenantId)) {
+        return lock;
+      }
+      lock.close();
+      return null;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot reach the platform database: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Creates the tenant's schema or database if it is not there yet; the caller holds the tenant's lock. A database
+   * that exists is refused when this is the first attempt (it is not Tenantry's), and on a later attempt unless the
+   * owner role owns it (a previous attempt of ours made it).
+   */
+  void createHome(UUID tenantId, Isolation isolation, DbTarget database, boolean firstAttempt) {
+    switch (isolation) {
+      case SHARED -> { }
+      case SCHEMA -> {
+        try (Connection c = AdminJdbc.connect(platformDatabase())) {
+          execute(c, "SET ROLE " + quoteIdent(config.ownerRole()));
+          execute(c, "CREATE SCHEMA IF NOT EXISTS " + quoteIdent(TenantNames.schema(tenantId)));
+        } catch (SQLException e) {
+          throw new IllegalStateException("could not create the schema of tenant " + tenantId + ": " + e.getMessage(), e);
+        }
+      }
+      case DATABASE -> {
+        if (!firstAttempt && exists(database) && !ownedByUs(database)) {
+          throw new DatabaseExistsException(database.database());
+        }
+        createDatabase(database, firstAttempt);
+      }
+    }
+  }
+
+  /** Migrates the tenant's schema or database; the caller holds the tenant's lock. */
+  int migrateHome(UUID tenantId, Isolation isolation, DbTarget database) {
+    return isolation == Isolation.SHARED ? 0 : migrations.migrate(tenantId, isolation,
+      isolation == Isolation.SCHEMA ? platformDatabase() : adminUrl(database));
+  }
+
+  private boolean exists(DbTarget database) {
+    try (Connection c = AdminJdbc.connect(serverAdmin(database))) {
+      return AdminJdbc.exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database.database());
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not reach the server of " + database.database() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private boolean ownedByUs(DbTarget database) {
+    try (Connection c = AdminJdbc.connect(serverAdmin(database));
+         var ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ? AND datdba = ?::regrole")) {
+      ps.setString(1, database.database());
+      ps.setString(2, quoteIdent(config.ownerRole()));
+      try (var rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not reach the server of " + database.database() + ": " + e.getMessage(), e);
+    }
+  }
+
   private int build(UUID tenantId, Isolation isolation, DbTarget database, boolean mustBeNew) {
     return switch (isolation) {
       case SHARED -> 0;

@@ -70,7 +70,8 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "createTenant", platform.idempotentCreation()::guard, hierarchy::create, admin::create);
     on(builder, "listTenants", Access::superAdmin, admin::list);
     on(builder, "getTenant", Access::adminScope, admin::get);
-    on(builder, "deleteTenant", Access::adminScope, hierarchy::belowCaller, hierarchy::childless, platform.lifecycle()::delete);
+    on(builder, "deleteTenant", Access::adminScope, hierarchy::belowCaller, hierarchy::childless,
+      platform.provisioningEndpoints()::deleteIfProvisioning, platform.lifecycle()::delete);
     on(builder, "archiveTenant", Access::adminScope, hierarchy::belowCaller, platform.lifecycle()::archive);
     on(builder, "restoreTenant", Access::adminScope, hierarchy::belowCaller, platform.lifecycle()::restore);
     on(builder, "getPools", Access::superAdmin, platform.pools()::handle);
@@ -86,6 +87,16 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "listTenantDomains", Access::superAdmin, domains::list);
     on(builder, "putTenantDomain", Access::superAdmin, domains::put);
     on(builder, "deleteTenantDomain", Access::superAdmin, domains::delete);
+
+    var provisioning = platform.provisioningEndpoints();
+    on(builder, "getTenantProvisioning", Access::adminScope, hierarchy::belowCaller, provisioning::get);
+    on(builder, "retryTenantProvisioning", Access::adminScope, hierarchy::belowCaller, provisioning::retry);
+    var templates = platform.templates();
+    on(builder, "createTemplate", Access::superAdmin, templates::create);
+    on(builder, "listTemplates", Access::superAdmin, templates::list);
+    on(builder, "getTemplate", Access::superAdmin, templates::get);
+    on(builder, "putTemplate", Access::superAdmin, templates::put);
+    on(builder, "deleteTemplate", Access::superAdmin, templates::delete);
 
     var members = platform.members();
     on(builder, "listTenantUsers", members::list);

@@ -50,5 +50,9 @@ public record Platform(
   IdempotentCreation idempotentCreation,
 
   io.tenantry.lifecycle.LifecycleEndpoints lifecycle,
-  io.tenantry.lifecycle.TenantPurge purge) {
+  io.tenantry.lifecycle.TenantPurge purge,
+
+  io.tenantry.provisioning.Provisioning provisioning,
+  io.tenantry.provisioning.ProvisioningEndpoints provisioningEndpoints,
+  io.tenantry.templates.TemplateEndpoints templates) {
 }

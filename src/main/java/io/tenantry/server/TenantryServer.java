@@ -27,7 +27,11 @@ import io.tenantry.pool.PoolFactory;
 import io.tenantry.pool.TenantPools;
 import io.tenantry.lifecycle.LifecycleEndpoints;
 import io.tenantry.lifecycle.TenantPurge;
+import io.tenantry.provisioning.Provisioning;
+import io.tenantry.provisioning.ProvisioningEndpoints;
 import io.tenantry.provisioning.TenantLifecycle;
+import io.tenantry.ratelimit.LimitsStore;
+import io.tenantry.templates.TemplateEndpoints;
 import io.tenantry.provisioning.TenantProvisioner;
 import io.tenantry.provisioning.TenantRedisKeys;
 import io.tenantry.ratelimit.RateLimiting;
@@ -147,7 +151,8 @@ public final class TenantryServer {
     TenantStore tenantStore = new TenantStore(pool);
     TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
     UserStore users = new UserStore(pool);
-    TenantLifecycle lifecycle = new TenantLifecycle(vertx, tenantStore, registry, new TenantProvisioner(config), dedicated,
+    TenantProvisioner provisioner = new TenantProvisioner(config);
+    TenantLifecycle lifecycle = new TenantLifecycle(vertx, tenantStore, registry, provisioner, dedicated,
       new TenantRedisKeys(vertx, redisApi, config.redisKeyPrefix()));
 
     Future<ApiContract.Loaded> api = ApiContract.load(vertx);
@@ -184,8 +189,15 @@ public final class TenantryServer {
     return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening,
         sessions, customDomains, idempotentCreation))
       .map(ready -> {
-        TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
-          Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
+        Invitations invitations = new Invitations(users, passwords, outbox, policy.result());
+        LimitsStore limitsStore = new LimitsStore(pool);
+        Provisioning provisioning = new Provisioning(vertx, pool, tenantStore, registry, provisioner, lifecycle,
+          new Provisioning.StepServices(settings.result().store(), collectionSchemas.result().seeding(), tenantDb,
+            recordStore, limitsStore, rateLimiting.result().limits(), invitations));
+        TemplateEndpoints templates = new TemplateEndpoints(pool, settings.result().catalog(),
+          collectionSchemas.result().seeding(), limitsStore);
+        TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, provisioning, templates,
+          users, passwords, Isolation.parse(config.defaultIsolation()), invitations,
           policy.result(), settings.result().emailDomains());
         LifecycleEndpoints lifecycleEndpoints = new LifecycleEndpoints(tenantStore, registry, pool,
           config.tenancyDeleteGraceSeconds());
@@ -213,7 +225,7 @@ public final class TenantryServer {
         settings.result(),
         collectionSchemas.result().endpoints(),
         new ApiKeyEndpoints(apiKeys, tenantStore),
-        new HierarchyEndpoints(new TenantTree(pool, config.tenancyMaxDepth()), registry, lifecycle,
+        new HierarchyEndpoints(new TenantTree(pool, config.tenancyMaxDepth()), registry, tenantAdmin,
           Isolation.parse(config.defaultIsolation())),
         sessions.result(),
         customDomains.result(),
@@ -221,10 +233,15 @@ public final class TenantryServer {
 
         lifecycleEndpoints,
         new TenantPurge(vertx, lifecycleEndpoints, tenantStore, lifecycle,
-          config.dbAdminUrl().withDatabase(config.dbName()), config.tenancyDeleteGraceSeconds()));
+          config.dbAdminUrl().withDatabase(config.dbName()), config.tenancyDeleteGraceSeconds()),
+
+        provisioning,
+        new ProvisioningEndpoints(tenantStore, provisioning),
+        templates);
       })
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> mailRelay.start())
+      .onSuccess(platform -> platform.provisioning().resumeUnfinished())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
@@ -286,6 +303,7 @@ public final class TenantryServer {
     platform.draining().begin();
     return drainDelay()
       .compose(v -> node.vertx().undeploy(deploymentId))
+      .eventually(() -> platform.provisioning().close())
       .eventually(() -> {
         platform.purge().stop();
         mailRelay.stop();

@@ -20,10 +20,14 @@ public final class Settings {
   private final UserConfigEndpoints user;
   private final TokenTtlSetting tokenTtl;
   private final AllowedEmailDomains emailDomains;
+  private final SettingsCatalog catalog;
+  private final SettingsStore store;
 
   private Settings(SettingsCatalog catalog, SettingsStore store, EffectiveConfigCache cache, TenantRegistry registry,
                    int tokenTtlSeconds) {
     this.cache = cache;
+    this.catalog = catalog;
+    this.store = store;
     this.admin = new AdminConfigEndpoints(catalog, store, cache, registry);
     this.user = new UserConfigEndpoints(catalog, store, cache);
     this.tokenTtl = new TokenTtlSetting(cache, tokenTtlSeconds);
@@ -64,6 +68,15 @@ public final class Settings {
 
   public TokenTtlSetting tokenTtl() {
     return tokenTtl;
+  }
+
+  /** The declared settings, for checking values that do not come through the config routes (templates). */
+  public SettingsCatalog catalog() {
+    return catalog;
+  }
+
+  public SettingsStore store() {
+    return store;
   }
 
   public AllowedEmailDomains emailDomains() {

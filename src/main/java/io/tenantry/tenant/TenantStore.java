@@ -45,9 +45,9 @@ public final class TenantStore {
     return one(pool.preparedQuery(BY_SLUG).execute(Tuple.of(slug)));
   }
 
-  /** Inserts a tenant: active at once in the shared tier, 'provisioning' until its schema or database exists. */
+  /** Inserts a tenant, 'provisioning' until every provisioning step is done (docs/tenants.md#provisioning). */
   public Future<Tenant> create(UUID id, String slug, String name, Isolation isolation, DbTarget database) {
-    Tenant.Status status = isolation == Isolation.SHARED ? Tenant.Status.ACTIVE : Tenant.Status.PROVISIONING;
+    Tenant.Status status = Tenant.Status.PROVISIONING;
     Tuple row = Tuple.of(id, slug, name, status.sql(), isolation.sql())
       .addValue(database == null ? null : database.host())
       .addValue(database == null ? null : database.port())

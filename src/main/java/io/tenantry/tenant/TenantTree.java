@@ -72,7 +72,7 @@ public final class TenantTree {
         }
         List<UUID> path = new ArrayList<>(parentPath);
         path.add(parentId);
-        Tenant.Status status = isolation == Isolation.SHARED ? Tenant.Status.ACTIVE : Tenant.Status.PROVISIONING;
+        Tenant.Status status = Tenant.Status.PROVISIONING; // until its provisioning steps are done
         Tuple row = Tuple.of(id, slug, name, status.sql(), isolation.sql())
           .addValue(database == null ? null : database.host())
           .addValue(database == null ? null : database.port())

@@ -30,9 +30,15 @@ final class TenantryProcess implements AutoCloseable {
   }
 
   static TenantryProcess serve(Map<String, String> flags) throws IOException {
+    return serve(flags, Map.of());
+  }
+
+  /** @param properties JVM system properties (-Dkey=value), such as a test hook's */
+  static TenantryProcess serve(Map<String, String> flags, Map<String, String> properties) throws IOException {
     List<String> command = new ArrayList<>(List.of(
       Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "-Xmx256m", "-XX:TieredStopAtLevel=1")); // quick to start on a small shared machine
+    properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.addAll(HAZELCAST_JVM_ARGS);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tenantry.Main", "serve"));
     flags.forEach((key, value) -> command.add("--" + key + "=" + value));
@@ -47,6 +53,12 @@ final class TenantryProcess implements AutoCloseable {
   /** SIGTERM, as an orchestrator stopping the node sends it. */
   void terminate() {
     process.destroy();
+  }
+
+  /** SIGKILL: the process dies at once, with no shutdown hook, as a crashed node does. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
   }
 
   boolean alive() {
