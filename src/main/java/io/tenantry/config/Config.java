@@ -58,7 +58,9 @@ public record Config(
   int tenancyMaxDepth,
   int refreshTtlSeconds,
   int idempotencyTtlSeconds,
-  int tenancyDeleteGraceSeconds) {
+  int tenancyDeleteGraceSeconds,
+  List<ExternalIssuer> externalIssuers,
+  int impersonationTtlSeconds) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -176,7 +178,9 @@ public record Config(
       r.integer("tenancy.max-depth", 1, 64),
       r.integer("auth.refresh-ttl-seconds", 60, 31_536_000),
       r.integer("tenancy.idempotency-ttl-seconds", 60, 604_800),
-      r.integer("tenancy.delete-grace-seconds", 1, 31_536_000));
+      r.integer("tenancy.delete-grace-seconds", 1, 31_536_000),
+      ExternalIssuers.parse(r.node(ExternalIssuers.KEY), r.text("auth.issuer")),
+      r.integer("auth.impersonation-ttl-seconds", 60, 86_400));
   }
 
   private static LoginSettings login(Reader r) {

@@ -50,5 +50,8 @@ public record Platform(
   IdempotentCreation idempotentCreation,
 
   io.tenantry.lifecycle.LifecycleEndpoints lifecycle,
-  io.tenantry.lifecycle.TenantPurge purge) {
+  io.tenantry.lifecycle.TenantPurge purge,
+
+  io.tenantry.idp.ExternalTokens externalTokens,
+  io.tenantry.admin.ImpersonationEndpoint impersonation) {
 }

@@ -140,9 +140,11 @@ public final class TenantryServer {
 
     PasswordHashing passwords = new PasswordHashing(vertx, new Passwords(config.passwordIterations()),
       config.login().hashThreads(), config.login().hashQueue());
-    Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience(), config.tokenTtlSeconds());
     TenantStore tenantStore = new TenantStore(pool);
     TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
+    io.tenantry.idp.ExternalTokens externalTokens = new io.tenantry.idp.ExternalTokens(vertx, config.externalIssuers(), registry);
+    Future<Void> externalKeys = externalTokens.start();
+    Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience(), config.tokenTtlSeconds(), externalTokens);
     UserStore users = new UserStore(pool);
     TenantLifecycle lifecycle = new TenantLifecycle(vertx, tenantStore, registry, new TenantProvisioner(config), dedicated,
       new TenantRedisKeys(vertx, redisApi, config.redisKeyPrefix()));
@@ -178,7 +180,7 @@ public final class TenantryServer {
     Future<IdempotentCreation> idempotentCreation = Idempotency.start(pool, config.idempotencyTtlSeconds());
 
     return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening,
-        sessions, customDomains, idempotentCreation))
+        sessions, customDomains, idempotentCreation, externalKeys))
       .map(ready -> {
         TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
@@ -217,13 +219,18 @@ public final class TenantryServer {
 
         lifecycleEndpoints,
         new TenantPurge(vertx, lifecycleEndpoints, tenantStore, lifecycle,
-          config.dbAdminUrl().withDatabase(config.dbName()), config.tenancyDeleteGraceSeconds()));
+          config.dbAdminUrl().withDatabase(config.dbName()), config.tenancyDeleteGraceSeconds()),
+
+        externalTokens,
+        new io.tenantry.admin.ImpersonationEndpoint(registry, users, tokens, settings.result().cache(),
+          config.impersonationTtlSeconds()));
       })
       .onSuccess(platform -> platform.purge().start())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys)))
       .onFailure(e -> {
+        externalTokens.stop();
         apiKeys.stop();
         if (sessions.succeeded()) {
           sessions.result().stop();
@@ -282,6 +289,7 @@ public final class TenantryServer {
       .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(() -> {
         platform.purge().stop();
+        platform.externalTokens().stop();
         apiKeys.stop();
         platform.sessions().stop();
         return Future.succeededFuture();
