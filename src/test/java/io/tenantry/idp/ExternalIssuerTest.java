@@ -181,6 +181,15 @@ class ExternalIssuerTest {
   }
 
   @Test
+  void externalUsersHaveNoAccountInTenantry() {
+    String tenantAdmin = token(rsa, web.claims("olga", "idp-a", "idp-admins"));
+    assertProblem(ts.api.get("/auth/me", tenantAdmin), 401);
+    assertProblem(ts.api.post("/admin/v1/tenants/idp-a/api-keys", tenantAdmin,
+      new JsonObject().put("name", "k").put("scopes", new JsonArray().add("records:read"))), 404);
+    assertProblem(ts.api.get("/admin/v1/tenants/idp-a/users", tenantAdmin), 403);
+  }
+
+  @Test
   void tenantryTokensStillWork() {
     String own = ts.tenantWithUser(admin, "idp-own", "member");
     assertThat(ts.api.get(NOTES, own).statusCode()).isEqualTo(200);
