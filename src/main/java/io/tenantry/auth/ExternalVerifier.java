@@ -9,6 +9,11 @@ import io.vertx.core.Future;
 public interface ExternalVerifier {
   ExternalVerifier NONE = new ExternalVerifier() {
     @Override
+    public boolean configured() {
+      return false;
+    }
+
+    @Override
     public boolean handles(String issuer) {
       return false;
     }
@@ -22,6 +27,9 @@ public interface ExternalVerifier {
   /** A verified external token: its caller, and its exp, jti and iat for the cache and revocation. */
   record Verified(Caller caller, long expSeconds, String jti, long issuedAtSeconds) {
   }
+
+  /** Whether any external issuer is configured: if not, tokens are not even looked at for their issuer. */
+  boolean configured();
 
   boolean handles(String issuer);
 

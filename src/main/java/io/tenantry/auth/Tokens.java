@@ -36,7 +36,7 @@ public final class Tokens {
 
   /** @param external verifies the tokens of configured external issuers (docs/identity.md#external-issuers) */
   public Tokens(Vertx vertx, JwtKeys keys, String issuer, String audience, int ttlSeconds, ExternalVerifier external) {
-    this.external = external;
+    this.external = external.configured() ? external : ExternalVerifier.NONE;
     this.issuer = issuer;
     this.audience = List.of(audience);
     this.ttlSeconds = ttlSeconds;

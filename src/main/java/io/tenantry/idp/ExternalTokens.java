@@ -60,6 +60,11 @@ public final class ExternalTokens implements ExternalVerifier {
   }
 
   @Override
+  public boolean configured() {
+    return !issuers.isEmpty();
+  }
+
+  @Override
   public boolean handles(String issuer) {
     return issuer != null && issuers.containsKey(issuer);
   }
