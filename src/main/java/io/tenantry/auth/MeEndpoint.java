@@ -43,6 +43,7 @@ public final class MeEndpoint {
           .put("email", found.email())
           .put("super_admin", found.superAdmin())
           .put("token_tenant_id", caller.tenantId() == null ? null : caller.tenantId().toString())
+          .put("impersonator", caller.impersonator() == null ? null : caller.impersonator().toString())
           .put("memberships", list));
       })
       .onFailure(ctx::fail);

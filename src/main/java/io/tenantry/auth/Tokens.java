@@ -28,8 +28,15 @@ public final class Tokens {
   private final int ttlSeconds;
   private final VerifiedTokens verified = new VerifiedTokens(CACHE_SIZE);
   private final RevokedTokens revoked = new RevokedTokens();
+  private final ExternalVerifier external;
 
   public Tokens(Vertx vertx, JwtKeys keys, String issuer, String audience, int ttlSeconds) {
+    this(vertx, keys, issuer, audience, ttlSeconds, ExternalVerifier.NONE);
+  }
+
+  /** @param external verifies the tokens of configured external issuers (docs/identity.md#external-issuers) */
+  public Tokens(Vertx vertx, JwtKeys keys, String issuer, String audience, int ttlSeconds, ExternalVerifier external) {
+    this.external = external.configured() ? external : ExternalVerifier.NONE;
     this.issuer = issuer;
     this.audience = List.of(audience);
     this.ttlSeconds = ttlSeconds;
@@ -75,6 +82,15 @@ public final class Tokens {
     return sign(claims(userId, tenantId, roles), ttlSeconds);
   }
 
+  /**
+   * A super-admin's token acting as {@code userId} in {@code tenantId} with {@code role}: its {@code act} claim names
+   * the super-admin (RFC 8693), which makes it an impersonation token ({@link Caller#impersonator()}).
+   */
+  public String issueImpersonation(UUID userId, UUID tenantId, String role, UUID actor, int ttlSeconds, UUID jti) {
+    return sign(claims(userId, tenantId, List.of(role)).put("jti", jti.toString())
+      .put("act", new JsonObject().put("sub", actor.toString())), ttlSeconds);
+  }
+
   /** A token acting as a verified API key: its tenant, its scopes and its id ("scopes", "key" claims). */
   public String issueFor(Caller key) {
     return sign(claims(key.userId(), key.tenantId(), List.copyOf(key.roles()))
@@ -115,6 +131,13 @@ public final class Tokens {
     if (!TokenText.isCanonical(token)) {
       return Future.failedFuture(Problem.unauthorized("the token is not a compact JWS in unpadded base64url"));
     }
+    if (external != ExternalVerifier.NONE) {
+      String tokenIssuer = issuerOf(token);
+      if (!issuer.equals(tokenIssuer) && external.handles(tokenIssuer)) {
+        return external.verify(token, tokenIssuer).compose(v -> remember(token, v.caller(), v.expSeconds(), v.jti(),
+          v.issuedAtSeconds()));
+      }
+    }
     Future<io.vertx.ext.auth.User> authenticated;
     try {
       authenticated = jwt.authenticate(new TokenCredentials(token));
@@ -134,17 +157,34 @@ public final class Tokens {
         }
         String jti = claims.getValue("jti") instanceof String text ? text : null;
         long issuedAt = claims.getValue("iat") instanceof Number number ? number.longValue() : 0;
-        if (revoked.refuses(jti, caller.userId(), issuedAt)) {
-          return Future.failedFuture(Problem.unauthorized("the token has been revoked"));
-        }
-        verified.put(token, caller, claims.getLong("exp") * 1000, System.currentTimeMillis(), jti, issuedAt);
-        // A revocation that arrived between the check and the put has evicted before the entry existed: look again.
-        if (revoked.refuses(jti, caller.userId(), issuedAt)) {
-          verified.evict(revoked);
-          return Future.failedFuture(Problem.unauthorized("the token has been revoked"));
-        }
-        return Future.succeededFuture(caller);
+        return remember(token, caller, claims.getLong("exp"), jti, issuedAt);
       });
+  }
+
+  /** A verified token's caller, unless revoked; cached until its exp. */
+  private Future<Caller> remember(String token, Caller caller, long expSeconds, String jti, long issuedAt) {
+    if (revoked.refuses(jti, caller.userId(), issuedAt)) {
+      return Future.failedFuture(Problem.unauthorized("the token has been revoked"));
+    }
+    verified.put(token, caller, expSeconds * 1000, System.currentTimeMillis(), jti, issuedAt);
+    // A revocation that arrived between the check and the put has evicted before the entry existed: look again.
+    if (revoked.refuses(jti, caller.userId(), issuedAt)) {
+      verified.evict(revoked);
+      return Future.failedFuture(Problem.unauthorized("the token has been revoked"));
+    }
+    return Future.succeededFuture(caller);
+  }
+
+  /** The iss of a canonical token's payload, unverified (it only picks the verifier), or null. */
+  private static String issuerOf(String token) {
+    try {
+      int start = token.indexOf('.') + 1;
+      JsonObject payload = new JsonObject(new String(java.util.Base64.getUrlDecoder()
+        .decode(token.substring(start, token.indexOf('.', start))), java.nio.charset.StandardCharsets.UTF_8));
+      return payload.getValue("iss") instanceof String text ? text : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static Caller toCaller(JsonObject claims) {
@@ -174,8 +214,17 @@ public final class Tokens {
       scopes = Set.copyOf(scopes);
     }
     Object key = claims.getValue("key");
+    UUID impersonator = null;
+    Object act = claims.getValue("act");
+    if (act != null) {
+      if (!(act instanceof JsonObject actor)) {
+        throw new IllegalArgumentException("act is not an object");
+      }
+      impersonator = UUID.fromString(text(actor.getValue("sub"), "act.sub"));
+      roles.remove(Caller.SUPER_ADMIN); // an impersonation token acts as its user, never as a super-admin
+    }
     return new Caller(user, tenant == null ? null : UUID.fromString(text(tenant, "tenant")), Set.copyOf(roles),
-      scopes, key == null ? null : UUID.fromString(text(key, "key")));
+      scopes, key == null ? null : UUID.fromString(text(key, "key")), impersonator);
   }
 
   /** NumericDate claims as this platform issues them: whole seconds. */

@@ -59,7 +59,9 @@ public record Config(
   int refreshTtlSeconds,
   int idempotencyTtlSeconds,
   int tenancyDeleteGraceSeconds,
-  MailSettings mail) {
+  MailSettings mail,
+  List<ExternalIssuer> externalIssuers,
+  int impersonationTtlSeconds) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -186,7 +188,9 @@ public record Config(
       r.integer("auth.refresh-ttl-seconds", 60, 31_536_000),
       r.integer("tenancy.idempotency-ttl-seconds", 60, 604_800),
       r.integer("tenancy.delete-grace-seconds", 1, 31_536_000),
-      mail(r));
+      mail(r),
+      ExternalIssuers.parse(r.node(ExternalIssuers.KEY), r.text("auth.issuer")),
+      r.integer("auth.impersonation-ttl-seconds", 60, 86_400));
   }
 
   private static MailSettings mail(Reader r) {

@@ -114,7 +114,7 @@ public final class ConfigLoader {
         }
         merge((ObjectNode) existing, field.getValue(), key + ".");
       } else {
-        if (field.getValue().isContainerNode()) {
+        if (field.getValue().isContainerNode() && !(existing.isArray() && field.getValue().isArray())) {
           throw new ConfigException(key, "must be a single value");
         }
         target.set(field.getKey(), field.getValue());

@@ -145,6 +145,7 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "revokeApiKey", Access::adminScope, apiKeys::revoke);
     on(builder, "logout", platform.sessions()::logout);
     on(builder, "revokeUserSessions", Access::superAdmin, platform.sessions()::revokeUserSessions);
+    on(builder, "impersonateTenantUser", Access::superAdmin, platform.impersonation()::handle);
 
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);

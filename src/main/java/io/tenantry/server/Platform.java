@@ -54,5 +54,7 @@ public record Platform(
 
   io.tenantry.provisioning.Provisioning provisioning,
   io.tenantry.provisioning.ProvisioningEndpoints provisioningEndpoints,
-  io.tenantry.templates.TemplateEndpoints templates) {
+  io.tenantry.templates.TemplateEndpoints templates,
+  io.tenantry.idp.ExternalTokens externalTokens,
+  io.tenantry.admin.ImpersonationEndpoint impersonation) {
 }

@@ -147,9 +147,11 @@ public final class TenantryServer {
 
     PasswordHashing passwords = new PasswordHashing(vertx, new Passwords(config.passwordIterations()),
       config.login().hashThreads(), config.login().hashQueue());
-    Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience(), config.tokenTtlSeconds());
     TenantStore tenantStore = new TenantStore(pool);
     TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
+    io.tenantry.idp.ExternalTokens externalTokens = new io.tenantry.idp.ExternalTokens(vertx, config.externalIssuers(), registry);
+    Future<Void> externalKeys = externalTokens.start();
+    Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience(), config.tokenTtlSeconds(), externalTokens);
     UserStore users = new UserStore(pool);
     TenantProvisioner provisioner = new TenantProvisioner(config);
     TenantLifecycle lifecycle = new TenantLifecycle(vertx, tenantStore, registry, provisioner, dedicated,
@@ -187,7 +189,7 @@ public final class TenantryServer {
     Future<IdempotentCreation> idempotentCreation = Idempotency.start(pool, config.idempotencyTtlSeconds());
 
     return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening,
-        sessions, customDomains, idempotentCreation))
+        sessions, customDomains, idempotentCreation, externalKeys))
       .map(ready -> {
         Invitations invitations = new Invitations(users, passwords, outbox, policy.result());
         LimitsStore limitsStore = new LimitsStore(pool);
@@ -237,7 +239,10 @@ public final class TenantryServer {
 
         provisioning,
         new ProvisioningEndpoints(tenantStore, provisioning),
-        templates);
+        templates,
+        externalTokens,
+        new io.tenantry.admin.ImpersonationEndpoint(registry, users, tokens, settings.result().cache(),
+          config.impersonationTtlSeconds()));
       })
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> mailRelay.start())
@@ -246,6 +251,7 @@ public final class TenantryServer {
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
       .onFailure(e -> {
+        externalTokens.stop();
         apiKeys.stop();
         mailRelay.stop();
         if (sessions.succeeded()) {
@@ -307,6 +313,7 @@ public final class TenantryServer {
       .eventually(() -> {
         platform.purge().stop();
         mailRelay.stop();
+        platform.externalTokens().stop();
         apiKeys.stop();
         platform.sessions().stop();
         return Future.succeededFuture();

@@ -34,13 +34,20 @@ final class AttackWorld implements AutoCloseable {
   }
 
   static AttackWorld create() {
-    AttackWorld world = new AttackWorld(TestServer.start(Map.of("db.pool-size", "6",
+    return create(Map.of());
+  }
+
+  /** @param extra configuration a suite needs besides the world's own (an external issuer, say) */
+  static AttackWorld create(Map<String, String> extra) {
+    Map<String, String> config = new java.util.HashMap<>(Map.of("db.pool-size", "6",
       // Attacks that try passwords all come from 127.0.0.1; the per-address sign-in throttle is LoginThrottlingTest's.
       "login.address-failures", "100000",
       // The super-admin probes unknown tenants hundreds of times; the per-caller allowance is FailedResolutionsApiTest's.
       "tenancy.unknown-tenants-per-minute", "100000",
       // a deleted tenant is purged (and its slug free again) soon: TenantNamingAttacksTest recreates one
-      "tenancy.delete-grace-seconds", "1")));
+      "tenancy.delete-grace-seconds", "1"));
+    config.putAll(extra);
+    AttackWorld world = new AttackWorld(TestServer.start(config));
     for (Pairing pairing : Pairing.ALL) {
       world.sides.put(pairing, new Side[] {
         world.side(pairing.slugPrefix() + "-a", pairing.a()), world.side(pairing.slugPrefix() + "-b", pairing.b())});
