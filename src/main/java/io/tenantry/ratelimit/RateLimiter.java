@@ -37,6 +37,7 @@ public final class RateLimiter {
   private final RateLimitCounters counters;
   private final Map<UUID, TenantBudget> budgets = new ConcurrentHashMap<>();
   private final IntUnaryOperator leaseSize = this::leaseSize;
+  private final LocalSubtrees localSubtrees = new LocalSubtrees();
 
   /** @param clock monotonic nanoseconds ({@code System::nanoTime} outside tests) */
   public RateLimiter(String keyPrefix, BudgetStore store, CircuitBreaker breaker, LiveNodes nodes, int leaseMax,
@@ -115,7 +116,7 @@ public final class RateLimiter {
 
   private Decision local(TenantBudget budget, UUID userId, int cost) {
     counters.localFallback();
-    return budget.local(userId, cost, clock.getAsLong(), Math.max(1, nodes.liveNodes()));
+    return budget.local(userId, cost, clock.getAsLong(), Math.max(1, nodes.liveNodes()), localSubtrees);
   }
 
   private int leaseSize(int burst) {
