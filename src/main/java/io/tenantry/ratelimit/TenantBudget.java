@@ -16,8 +16,9 @@ import java.util.function.ObjIntConsumer;
 /**
  * Everything this node keeps about one tenant under one set of limits: the lease on the tenant's bucket, a lease
  * per user when the limits have a per-user sub-limit, a lease on each subtree budget and branch cap above the tenant
- * (when any applies), the Redis lease in flight, and the local budget used while Redis is unavailable. Every method is synchronized: callers on different event loops share it, and no method
- * does I/O or waits, so the lock is held for microseconds.
+ * (when any applies), the Redis lease in flight, and the local budget used while Redis is unavailable. Every method
+ * is synchronized: callers on different event loops share it, and no method does I/O or waits, so the lock is held
+ * for microseconds.
  */
 final class TenantBudget {
   /** What a request does next. */
@@ -37,8 +38,6 @@ final class TenantBudget {
   }
 
   private final Limits limits;
-  private final String userKeyPrefix;
-  private final UUID tenantId;
   private final Lease tenant;
   private final Map<UUID, Lease> users = new HashMap<>();
   /** The leases on the subtree budgets and caps, in the order of {@code limits.subtree()}; null when none applies. */
@@ -49,10 +48,9 @@ final class TenantBudget {
 
   TenantBudget(String keyPrefix, UUID tenantId, Limits limits, long now) {
     this.limits = limits;
-    this.userKeyPrefix = keyPrefix;
-    this.tenantId = tenantId;
     Subtree subtree = limits.subtree();
-    String ownKey = subtree == null ? Bucket.tenantKey(keyPrefix, tenantId) : SubtreeKeys.own(keyPrefix, subtree.group(), tenantId);
+    String ownKey = subtree == null ? Bucket.tenantKey(keyPrefix, tenantId)
+      : SubtreeKeys.own(keyPrefix, subtree.group(), tenantId);
     this.tenant = new Lease(Bucket.of(ownKey, limits.rate(), limits.burst()), now);
     if (subtree == null) {
       this.shared = null;
@@ -199,6 +197,7 @@ final class TenantBudget {
     return all;
   }
 
+  /** The user's key extends the tenant's own, so it shares its hash tag. */
   private Bucket userBucket(UUID userId) {
     return Bucket.of(tenant.bucket().key() + ":u:" + userId, limits.userRate(), limits.userBurst());
   }
