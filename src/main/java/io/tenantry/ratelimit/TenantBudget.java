@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntUnaryOperator;
 import java.util.function.ObjIntConsumer;
+import java.util.function.ToIntFunction;
 
 /**
  * Everything this node keeps about one tenant under one set of limits: the lease on the tenant's bucket, a lease
@@ -68,12 +69,26 @@ final class TenantBudget {
     return limits;
   }
 
+  /** The subtree budgets and branch caps it leases from (none for most tenants). */
+  List<Bucket> sharedBuckets() {
+    if (shared == null) {
+      return List.of();
+    }
+    List<Bucket> buckets = new ArrayList<>(shared.length);
+    for (Lease lease : shared) {
+      buckets.add(lease.bucket());
+    }
+    return buckets;
+  }
+
   /**
    * @param round how many times this request has already waited for someone else's lease; past
    *              {@code maxRounds} it leases for itself rather than wait again
    * @param leaseSize how many requests to lease from a bucket of a given burst
+   * @param sharedLeaseSize how many to lease from a subtree budget or branch cap
    */
-  synchronized Step next(UUID userId, int cost, long now, int round, int maxRounds, IntUnaryOperator leaseSize) {
+  synchronized Step next(UUID userId, int cost, long now, int round, int maxRounds, IntUnaryOperator leaseSize,
+                         ToIntFunction<Bucket> sharedLeaseSize) {
     List<Lease> leases = leases(userId, now);
     if (covered(leases, cost)) {
       return new Done(spend(leases, cost, now));
@@ -87,7 +102,9 @@ final class TenantBudget {
           return new Done(refused(lease, now));
         }
         lacking.add(lease);
-        asks.add(new Ask(lease.bucket(), Math.max(leaseSize.applyAsInt(lease.bucket().burst()), need), need));
+        int size = sharedIndex(lease) >= 0 ? sharedLeaseSize.applyAsInt(lease.bucket())
+          : leaseSize.applyAsInt(lease.bucket().burst());
+        asks.add(new Ask(lease.bucket(), Math.max(size, need), need));
       }
     }
     if (refilling != null && round < maxRounds) {

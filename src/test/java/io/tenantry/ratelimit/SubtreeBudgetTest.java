@@ -174,4 +174,37 @@ class SubtreeBudgetTest {
     assertThat(admitted(limiter, a, limitsA, 100)).as("the budget's share bounds a").isEqualTo(2);
     assertThat(admitted(limiter, b, limitsB, 100)).as("nothing left of the budget's share").isZero();
   }
+
+  /**
+   * Twenty children flooding one budget from one node: their leases on it split one node's share (a quarter of the
+   * burst), so the budget is not held in a few children's leases while the others are refused — each gets its turn —
+   * and together they get the burst and the rate.
+   */
+  @Test
+  void manyChildrenOnOneNodeSplitTheNodesLeaseOnTheirParentsBudget() {
+    RateLimiter limiter = node(1);
+    Rate budget = new Rate(100, 400);
+    List<UUID> children = new java.util.ArrayList<>();
+    List<Limits> limits = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      UUID child = UUID.randomUUID();
+      children.add(child);
+      JsonArray rows = new JsonArray().add(row(parent, "parent").put("rate", budget.rate()).put("burst", budget.burst()));
+      limits.add(GENEROUS.withSubtree(Subtree.of(child, List.of(parent), rows)));
+    }
+    int[] admitted = new int[children.size()];
+    List<Integer> order = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, children.size()).boxed().toList());
+    java.util.Random random = new java.util.Random(11);
+    for (int ms = 0; ms < 3000; ms++) {
+      clock.advance(Duration.ofMillis(1));
+      java.util.Collections.shuffle(order, random); // who asks first in a millisecond is served first
+      for (int i : order) {
+        admitted[i] += admitted(limiter, children.get(i), limits.get(i), 1);
+      }
+    }
+    int total = java.util.Arrays.stream(admitted).sum();
+    assertThat(total).as("the burst and 3 s at the rate").isBetween(400 + 300 - 20 * 5, 400 + 300);
+    assertThat(java.util.Arrays.stream(admitted).min().getAsInt()).as("every child's share of %d", total)
+      .isGreaterThanOrEqualTo(15);
+  }
 }
