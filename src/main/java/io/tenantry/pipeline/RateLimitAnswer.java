@@ -22,7 +22,12 @@ final class RateLimitAnswer {
   }
 
   static Problem tooManyRequests(Decision decision) {
-    String whose = decision.scope() == Decision.Scope.USER ? "your per-user rate limit in this tenant" : "the tenant's rate limit";
+    String whose = switch (decision.scope()) {
+      case USER -> "your per-user rate limit in this tenant";
+      case TENANT -> "the tenant's rate limit";
+      case SUBTREE -> "the shared budget of the subtree of '" + decision.subtree() + "'";
+      case BRANCH -> "this branch's cap in the subtree of '" + decision.subtree() + "'";
+    };
     return Problem.of(429, "too-many-requests", "Too many requests",
         whose + " is exhausted; retry in " + decision.retryAfterSeconds() + " s")
       .withHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));

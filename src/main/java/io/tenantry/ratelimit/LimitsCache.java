@@ -104,6 +104,11 @@ public final class LimitsCache {
     eventBus.publish(CHANGED_ADDRESS, "changed");
   }
 
+  /** Call after changing a subtree budget or cap: every tenant below may draw from it. */
+  public void hierarchyChanged() {
+    planChanged();
+  }
+
   private void evict(UUID tenantId) {
     generation.incrementAndGet();
     if (tenantId == null) {

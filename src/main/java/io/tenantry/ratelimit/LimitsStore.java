@@ -14,10 +14,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The one class that knows the SQL of platform.plans, platform.tenant_limits and platform.tenants.plan. */
+/**
+ * The one class that knows the SQL of platform.plans, platform.tenant_limits and platform.tenants.plan. A tenant's
+ * limits carry the subtree budgets of its line ({@link SubtreeStore#LINE}) from the same query.
+ */
 public final class LimitsStore {
   private static final String PLAN_COLUMNS = "p.name, p.rate, p.burst, p.user_rate, p.user_burst, p.write_cost";
-  private static final String TENANT_LIMITS = "SELECT t.id, " + PLAN_COLUMNS
+  private static final String TENANT_LIMITS = "SELECT t.id, t.path, " + SubtreeStore.LINE + " AS subtree, " + PLAN_COLUMNS
     + ", o.rate AS o_rate, o.burst AS o_burst, o.user_rate AS o_user_rate, o.user_burst AS o_user_burst,"
     + " o.write_cost AS o_write_cost"
     + " FROM platform.tenants t JOIN platform.plans p ON p.name = t.plan"
@@ -43,6 +46,10 @@ public final class LimitsStore {
 
   public LimitsStore(Pool pool) {
     this.pool = pool;
+  }
+
+  Pool pool() {
+    return pool;
   }
 
   public Future<Optional<TenantLimits>> byTenant(UUID tenantId) {
@@ -107,7 +114,9 @@ public final class LimitsStore {
   private static TenantLimits tenantLimits(Row row) {
     LimitOverride override = new LimitOverride(row.getInteger("o_rate"), row.getInteger("o_burst"),
       row.getInteger("o_user_rate"), row.getInteger("o_user_burst"), row.getInteger("o_write_cost"));
-    return TenantLimits.of(row.getUUID("id"), plan(row), override);
+    UUID id = row.getUUID("id");
+    Subtree subtree = Subtree.of(id, List.of(row.getArrayOfUUIDs("path")), SubtreeStore.line(row.getString("subtree")));
+    return TenantLimits.of(id, plan(row), override, subtree);
   }
 
   private static Plan plan(Row row) {

@@ -45,6 +45,16 @@ final class LocalBudget {
       : allowed(Decision.Scope.TENANT, tenant.bucket(), forTenant);
   }
 
+  /** Undoes a {@link #decide} that admitted: a subtree budget refused the request. */
+  void giveBack(UUID userId, int cost, long nowNanos) {
+    long now = nowNanos / 1000;
+    tenant.giveBack(now, cost);
+    Gcra user = userId == null ? null : users.get(userId);
+    if (user != null) {
+      user.giveBack(now, cost);
+    }
+  }
+
   private static int left(Bucket bucket, Grant grant) {
     return (int) Math.max(0, (bucket.capacity() - grant.offset()) / bucket.interval());
   }

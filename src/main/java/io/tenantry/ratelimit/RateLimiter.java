@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Decides whether a tenant's request may pass. Each node leases small batches of a tenant's budget from Redis
@@ -37,6 +38,9 @@ public final class RateLimiter {
   private final RateLimitCounters counters;
   private final Map<UUID, TenantBudget> budgets = new ConcurrentHashMap<>();
   private final IntUnaryOperator leaseSize = this::leaseSize;
+  private final LocalSubtrees localSubtrees = new LocalSubtrees();
+  private final SubtreeDrawers drawers = new SubtreeDrawers();
+  private final ToIntFunction<Bucket> sharedLeaseSize = this::sharedLeaseSize;
 
   /** @param clock monotonic nanoseconds ({@code System::nanoTime} outside tests) */
   public RateLimiter(String keyPrefix, BudgetStore store, CircuitBreaker breaker, LiveNodes nodes, int leaseMax,
@@ -58,8 +62,17 @@ public final class RateLimiter {
     int cost = write ? limits.writeCost() : 1;
     TenantBudget budget = budgets.get(tenantId);
     if (budget == null || !sameLimits(budget, limits)) {
-      budget = budgets.compute(tenantId, (id, current) ->
-        current != null && sameLimits(current, limits) ? current : new TenantBudget(keyPrefix, id, limits, clock.getAsLong()));
+      budget = budgets.compute(tenantId, (id, current) -> {
+        if (current != null && sameLimits(current, limits)) {
+          return current;
+        }
+        if (current != null) {
+          drawers.remove(current);
+        }
+        TenantBudget fresh = new TenantBudget(keyPrefix, id, limits, clock.getAsLong());
+        drawers.add(fresh);
+        return fresh;
+      });
     }
     return attempt(budget, userId, cost, 0).onSuccess(counters::decided);
   }
@@ -73,7 +86,7 @@ public final class RateLimiter {
     if (round > MAX_ROUNDS) {
       return Future.succeededFuture(local(budget, userId, cost));
     }
-    TenantBudget.Step step = budget.next(userId, cost, clock.getAsLong(), round, MAX_WAITS, leaseSize);
+    TenantBudget.Step step = budget.next(userId, cost, clock.getAsLong(), round, MAX_WAITS, leaseSize, sharedLeaseSize);
     if (step instanceof TenantBudget.Done done) {
       return Future.succeededFuture(done.decision());
     }
@@ -115,11 +128,16 @@ public final class RateLimiter {
 
   private Decision local(TenantBudget budget, UUID userId, int cost) {
     counters.localFallback();
-    return budget.local(userId, cost, clock.getAsLong(), Math.max(1, nodes.liveNodes()));
+    return budget.local(userId, cost, clock.getAsLong(), Math.max(1, nodes.liveNodes()), localSubtrees);
   }
 
   private int leaseSize(int burst) {
     return LeaseSize.of(burst, nodes.liveNodes(), leaseMax);
+  }
+
+  /** A subtree bucket's lease on this node, divided among the tenants of the subtree that lease from it here. */
+  private int sharedLeaseSize(Bucket bucket) {
+    return LeaseSize.of(bucket.burst(), Math.max(1, nodes.liveNodes()) * drawers.of(bucket), leaseMax);
   }
 
   /**
@@ -128,7 +146,13 @@ public final class RateLimiter {
    */
   public void sweep(long ttlNanos) {
     long now = clock.getAsLong();
-    budgets.values().removeIf(budget -> budget.sweep(now, ttlNanos, IDLE_NANOS, this::giveBack));
+    budgets.values().removeIf(budget -> {
+      boolean idle = budget.sweep(now, ttlNanos, IDLE_NANOS, this::giveBack);
+      if (idle) {
+        drawers.remove(budget);
+      }
+      return idle;
+    });
   }
 
   private void giveBack(Bucket bucket, int count) {

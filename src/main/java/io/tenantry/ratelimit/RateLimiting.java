@@ -1,7 +1,9 @@
 package io.tenantry.ratelimit;
 
+import io.tenantry.admin.Delegation;
 import io.tenantry.cluster.LiveNodes;
 import io.tenantry.config.Config;
+import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantStore;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
@@ -32,10 +34,12 @@ public final class RateLimiting {
   private final RateLimitCounters counters;
   private final TenantLimitsEndpoints tenantLimits;
   private final PlanEndpoints plans;
+  private final SubtreeLimitsEndpoints subtreeLimits;
   private final long sweepTimer;
 
   private RateLimiting(Vertx vertx, RedisLink redis, CircuitBreaker breaker, LimitsCache cache, LimitsStore store,
-                       TenantStore tenants, RateLimiter limiter, RateLimitCounters counters, long sweepTimer) {
+                       TenantStore tenants, TenantRegistry registry, RateLimiter limiter, RateLimitCounters counters,
+                       long sweepTimer) {
     this.vertx = vertx;
     this.redis = redis;
     this.breaker = breaker;
@@ -44,11 +48,13 @@ public final class RateLimiting {
     this.counters = counters;
     this.tenantLimits = new TenantLimitsEndpoints(tenants, store, cache);
     this.plans = new PlanEndpoints(store, cache);
+    this.subtreeLimits = new SubtreeLimitsEndpoints(new Delegation(registry), new SubtreeStore(store.pool()), cache);
     this.sweepTimer = sweepTimer;
   }
 
   /** @param nodes how many nodes share the limits: the cluster's live members, or ratelimit.nodes when unclustered */
-  public static Future<RateLimiting> start(Vertx vertx, Config config, Pool pool, TenantStore tenants, LiveNodes nodes) {
+  public static Future<RateLimiting> start(Vertx vertx, Config config, Pool pool, TenantStore tenants,
+                                           TenantRegistry registry, LiveNodes nodes) {
     Config.RateLimitSettings settings = config.rateLimit();
     RateLimitCounters counters = new RateLimitCounters();
     RedisLink redis = new RedisLink(vertx, new RedisOptions()
@@ -65,7 +71,7 @@ public final class RateLimiting {
         RedisBudgetStore budgets = new RedisBudgetStore(redis, lease.result(), giveBack.result(), counters);
         RateLimiter limiter = new RateLimiter(config.redisKeyPrefix(), budgets, breaker, nodes, settings.leaseMax(),
           System::nanoTime, counters);
-        return preload(budgets).map(v -> new RateLimiting(vertx, redis, breaker, cache, store, tenants, limiter, counters,
+        return preload(budgets).map(v -> new RateLimiting(vertx, redis, breaker, cache, store, tenants, registry, limiter, counters,
           sweepEvery(vertx, settings, limiter)));
       })
       .onFailure(e -> {
@@ -124,6 +130,10 @@ public final class RateLimiting {
 
   public PlanEndpoints plans() {
     return plans;
+  }
+
+  public SubtreeLimitsEndpoints subtreeLimits() {
+    return subtreeLimits;
   }
 
   /** For the metrics endpoint. */

@@ -8,7 +8,12 @@ import java.util.UUID;
 public record TenantLimits(UUID tenantId, Plan plan, LimitOverride override, Limits effective) {
 
   public static TenantLimits of(UUID tenantId, Plan plan, LimitOverride override) {
-    return new TenantLimits(tenantId, plan, override, override.applyTo(plan.limits()));
+    return of(tenantId, plan, override, null);
+  }
+
+  /** @param subtree the subtree budgets above the tenant, null when none applies */
+  public static TenantLimits of(UUID tenantId, Plan plan, LimitOverride override, Subtree subtree) {
+    return new TenantLimits(tenantId, plan, override, override.applyTo(plan.limits()).withSubtree(subtree));
   }
 
   /** For GET /admin/v1/tenants/{slug}/limits. */

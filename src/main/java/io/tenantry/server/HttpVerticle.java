@@ -115,6 +115,8 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "putTenantLimits", Access::superAdmin, limits.tenantLimits()::put);
     on(builder, "listPlans", Access::superAdmin, limits.plans()::list);
     on(builder, "putPlan", Access::superAdmin, limits.plans()::put);
+    on(builder, "getTenantSubtreeLimits", Access::adminScope, limits.subtreeLimits()::get);
+    on(builder, "putTenantSubtreeLimits", Access::adminScope, limits.subtreeLimits()::put);
 
     var records = platform.records();
     on(builder, "createRecord", Access::tenantWriter, records::create);

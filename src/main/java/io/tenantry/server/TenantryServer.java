@@ -169,7 +169,7 @@ public final class TenantryServer {
     Future<Void> keysListening = apiKeys.start(vertx);
     node.membership().onChange(apiKeys::evictAll);
     Draining draining = new Draining();
-    Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, liveNodes(node, config));
+    Future<RateLimiting> rateLimiting = RateLimiting.start(vertx, config, pool, tenantStore, registry, liveNodes(node, config));
     Future<Settings> settings = Settings.start(vertx, pool, registry, new TenantPathAncestors(registry), config.tokenTtlSeconds())
       .onSuccess(started -> node.membership().onChange(started.cache()::evictAll));
     Future<Sessions> sessions = settings.compose(started -> Sessions.start(vertx, pool, tokens, registry,

@@ -53,6 +53,11 @@ final class MemoryBudgetStore implements BudgetStore {
     return Future.succeededFuture();
   }
 
+  /** The keys of every bucket leased from so far. */
+  synchronized java.util.Set<String> keys() {
+    return java.util.Set.copyOf(buckets.keySet());
+  }
+
   synchronized long offset(Bucket bucket) {
     return bucket(bucket).offset(clock.micros());
   }

@@ -95,4 +95,23 @@ class RateLimitTwoNodesTest {
       () -> header(b.api.get(NOTES, token), "RateLimit-Limit") == 70);
     assertThat(took).isLessThan(Duration.ofSeconds(1));
   }
+
+  @Test
+  void aSubtreeBudgetSetThroughOneNodeAppliesOnTheOtherWithinASecond() {
+    a.createTenant(admin, "subtree-prop");
+    assertThat(io.tenantry.admin.HierarchyTestSupport.child(a, admin, "subtree-prop-kid", "subtree-prop").statusCode())
+      .isEqualTo(201);
+    a.addUser(admin, "subtree-prop-kid", "member@subtree-prop-kid.test", "member");
+    String token = a.api.token("member@subtree-prop-kid.test", "password-of-member@subtree-prop-kid.test", "subtree-prop-kid");
+    assertThat(b.api.get(NOTES, token).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> set = a.api.send(a.api.request(io.vertx.core.http.HttpMethod.PUT,
+      "/admin/v1/tenants/subtree-prop/limits/subtree", admin),
+      new io.vertx.core.json.JsonObject().put("budget", limits(1, 1)));
+    assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(200);
+    Duration took = Eventually.within(Duration.ofSeconds(3), "node b enforces the parent's budget", () -> {
+      HttpResponse<Buffer> r = b.api.get(NOTES, token);
+      return r.statusCode() == 429 && r.bodyAsString().contains("the subtree of 'subtree-prop'");
+    });
+    assertThat(took).isLessThan(Duration.ofSeconds(1));
+  }
 }
