@@ -51,7 +51,7 @@ final class ApplyCommand {
   private int dryRun(Map<String, List<Change>> plan, long changes, long upToDate) {
     out.println("dry run: nothing is changed; apply would make these changes");
     plan.values().forEach(list -> list.forEach(change -> out.println(change.line())));
-    long creates = plan.values().stream().flatMap(List::stream).filter(Change::creates).count();
+    long creates = plan.values().stream().flatMap(List::stream).filter(c -> c.creates() && c.step() != null).count();
     long unsupported = plan.values().stream().flatMap(List::stream).filter(c -> c.step() == null).count();
     out.printf("%d change(s) to make: %d tenant(s) to create, %d not supported; %d tenant(s) up to date%n",
       changes, creates, unsupported, upToDate);

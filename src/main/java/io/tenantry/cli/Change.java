@@ -22,6 +22,11 @@ record Change(String slug, char symbol, String text, Step step, boolean creates)
     return new Change(slug, '!', text, null, false);
   }
 
+  /** A tenant that cannot be created: what depends on it is skipped. */
+  static Change unsupportedCreation(String slug, String text) {
+    return new Change(slug, '!', text, null, true);
+  }
+
   String line() {
     return symbol + " " + text;
   }

@@ -135,7 +135,7 @@ final class Planner {
       + (t.parent() == null ? ", top-level" : ", under " + t.parent())
       + (t.template() == null ? "" : ", template " + t.template());
     if (t.template() != null && !features.templates()) {
-      changes.add(Change.unsupported(slug, "create tenant " + slug + " (" + where + "): this server does not accept "
+      changes.add(Change.unsupportedCreation(slug, "create tenant " + slug + " (" + where + "): this server does not accept "
         + "\"template\" on tenant creation (its API document has no templates); remove it or upgrade the server"));
       return changes;
     }
