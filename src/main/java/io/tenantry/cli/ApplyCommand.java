@@ -1,13 +1,12 @@
 package io.tenantry.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** {@code tenants apply -f FILE [--dry-run]}: check the file, plan against the server, print and make the changes. */
+/** {@code tenants apply -f FILE [--dry-run]}: plan a checked file against the server, print and make the changes. */
 final class ApplyCommand {
   private final AdminClient client;
   private final PrintStream out;
@@ -17,8 +16,7 @@ final class ApplyCommand {
     this.out = out;
   }
 
-  int run(Path file, boolean dryRun, int parallel) {
-    List<DesiredTenant> desired = TenantsFile.read(file);
+  int run(List<DesiredTenant> desired, String fileName, boolean dryRun, int parallel) {
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
       Thread t = new Thread(r, "tenants-apply");
@@ -26,7 +24,7 @@ final class ApplyCommand {
       return t;
     });
     try {
-      Map<String, List<Change>> plan = new Planner(client, pool, file.toString()).plan(desired);
+      Map<String, List<Change>> plan = new Planner(client, pool, fileName).plan(desired);
       long changes = plan.values().stream().mapToLong(List::size).sum();
       long touched = plan.values().stream().filter(c -> !c.isEmpty()).count();
       long upToDate = desired.size() - touched;

@@ -74,8 +74,13 @@ public final class TenantsCli {
     }
     checkFlags(args);
     return switch (args.command()) {
-      case "apply" -> new ApplyCommand(client(args, parallel(args)), out).run(file(args), args.flags().contains("dry-run"),
-        parallel(args));
+      case "apply" -> {
+        // the file is checked before anything else, credentials and server included
+        Path file = file(args);
+        List<DesiredTenant> desired = TenantsFile.read(file);
+        yield new ApplyCommand(client(args, parallel(args)), out).run(desired, file.toString(),
+          args.flags().contains("dry-run"), parallel(args));
+      }
       case "list" -> new TenantCommands(client(args, 2), out).list(args.flags().contains("json"));
       case "show" -> new TenantCommands(client(args, 2), out).show(slug(args), args.flags().contains("json"));
       default -> new TenantCommands(client(args, 2), out).lifecycle(args.command(), slug(args));
