@@ -28,17 +28,12 @@ final class AdminClient {
   private final HttpClient http;
   private final Credentials credentials;
 
-  AdminClient(URI server, Credentials credentials, int connections) {
+  AdminClient(URI server, Credentials credentials) {
     this.server = server;
     this.credentials = credentials;
     this.http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10))
-      .executor(java.util.concurrent.Executors.newFixedThreadPool(Math.max(2, connections), r -> {
-        Thread t = new Thread(r, "tenants-cli-http");
-        t.setDaemon(true);
-        return t;
-      }))
       .build();
   }
 

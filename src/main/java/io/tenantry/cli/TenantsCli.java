@@ -78,12 +78,12 @@ public final class TenantsCli {
         // the file is checked before anything else, credentials and server included
         Path file = file(args);
         List<DesiredTenant> desired = TenantsFile.read(file);
-        yield new ApplyCommand(client(args, parallel(args)), out).run(desired, file.toString(),
+        yield new ApplyCommand(client(args), out).run(desired, file.toString(),
           args.flags().contains("dry-run"), parallel(args));
       }
-      case "list" -> new TenantCommands(client(args, 2), out).list(args.flags().contains("json"));
-      case "show" -> new TenantCommands(client(args, 2), out).show(slug(args), args.flags().contains("json"));
-      default -> new TenantCommands(client(args, 2), out).lifecycle(args.command(), slug(args));
+      case "list" -> new TenantCommands(client(args), out).list(args.flags().contains("json"));
+      case "show" -> new TenantCommands(client(args), out).show(slug(args), args.flags().contains("json"));
+      default -> new TenantCommands(client(args), out).lifecycle(args.command(), slug(args));
     };
   }
 
@@ -189,7 +189,7 @@ public final class TenantsCli {
     throw CliException.usage("--parallel must be a whole number from 1 to 64, got " + value);
   }
 
-  private AdminClient client(Args args, int connections) {
+  private AdminClient client(Args args) {
     String server = first(args.option("server"), env.get("TENANTRY_SERVER"), DEFAULT_SERVER);
     URI uri;
     try {
@@ -200,7 +200,7 @@ public final class TenantsCli {
     } catch (URISyntaxException e) {
       throw CliException.usage("--server: \"" + server + "\" is not an http(s) URL (e.g. " + DEFAULT_SERVER + ")");
     }
-    return new AdminClient(uri, credentials(args), connections);
+    return new AdminClient(uri, credentials(args));
   }
 
   private Credentials credentials(Args args) {
@@ -214,6 +214,9 @@ public final class TenantsCli {
       email = token == null ? blankToNull(env.get("TENANTRY_EMAIL")) : null;
     }
     if (token != null) {
+      if (args.option("tenant") != null) {
+        throw CliException.usage("--tenant is for signing in with --email; a token already names its tenant");
+      }
       return Credentials.token(token);
     }
     if (email == null) {

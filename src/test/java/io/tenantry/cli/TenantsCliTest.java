@@ -278,6 +278,31 @@ class TenantsCliTest {
   }
 
   @Test
+  void aParentAndItsChildSwapPlacesInOneRun() throws IOException {
+    ts.createTenant(superAdmin, "swap-upper");
+    HttpResponse<Buffer> child = ts.api.post("/admin/v1/tenants", superAdmin,
+      new JsonObject().put("slug", "swap-lower").put("name", "Tenant swap-lower").put("parent", "swap-upper"));
+    assertThat(child.statusCode()).as(child.bodyAsString()).isEqualTo(201);
+    Path file = file("""
+      tenants:
+        - slug: swap-upper
+          name: Tenant swap-upper
+          parent: swap-lower
+        - slug: swap-lower
+          name: Tenant swap-lower
+      """);
+
+    Run run = cli("apply", "-f", file.toString());
+
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("~ move tenant swap-lower: swap-upper -> top level",
+      "~ move tenant swap-upper: top level -> swap-lower");
+    assertThat(get(TENANTS + "swap-lower").getString("parent")).isNull();
+    assertThat(get(TENANTS + "swap-upper").getString("parent")).isEqualTo("swap-lower");
+    assertThat(cli("apply", "-f", file.toString()).out()).startsWith("no changes");
+  }
+
+  @Test
   void whatTheServerCannotDoIsReportedNotIgnored() throws IOException {
     Path file = file("""
       tenants:
@@ -385,6 +410,9 @@ class TenantsCliTest {
 
     env.put("TENANTRY_PASSWORD", TestServer.ADMIN_PASSWORD);
     assertThat(cli(env, "list", "--email", TestServer.ADMIN_EMAIL).exit()).isZero();
+
+    Run tenantWithToken = cli(asSuperAdmin(), "list", "--tenant", "cli-home");
+    assertThat(tenantWithToken.exit()).isEqualTo(ExitCodes.USAGE);
 
     Run unreachable = cli(Map.of("TENANTRY_TOKEN", "x"), "list", "--server", "http://127.0.0.1:" + TestServer.freePort());
     assertThat(unreachable.exit()).isEqualTo(ExitCodes.FAILED);
