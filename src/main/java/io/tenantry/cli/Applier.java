@@ -79,9 +79,9 @@ final class Applier {
         failed.incrementAndGet();
         print("! failed: " + change.text() + ": " + e.status + " " + e.getMessage());
         exists &= !change.creates();
-      } catch (CliException e) {
+      } catch (RuntimeException e) {
         failed.incrementAndGet();
-        print("! failed: " + change.text() + ": " + e.getMessage());
+        print("! failed: " + change.text() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
         exists &= !change.creates();
       }
     }

@@ -42,6 +42,9 @@ public final class TenantsCli {
     } catch (AdminClient.ApiError e) {
       err.println(refusal(e));
       return ExitCodes.FAILED;
+    } catch (RuntimeException e) {
+      err.println("failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return ExitCodes.FAILED;
     }
   }
 
