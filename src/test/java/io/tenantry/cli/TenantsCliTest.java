@@ -303,6 +303,32 @@ class TenantsCliTest {
   }
 
   @Test
+  void aParentsTenantAdminAppliesBelowItsOwnTenant() throws IOException {
+    ts.createTenant(superAdmin, "dlg-parent");
+    ts.addUser(superAdmin, "dlg-parent", "dora@cli.test", "tenant_admin");
+    Map<String, String> env = new HashMap<>();
+    env.put("TENANTRY_SERVER", "http://127.0.0.1:" + ts.config.httpPort());
+    env.put("TENANTRY_EMAIL", "dora@cli.test");
+    env.put("TENANTRY_PASSWORD", "password-of-dora@cli.test");
+    Path file = file("""
+      tenants:
+        - slug: dlg-child
+          name: Delegated child
+          parent: dlg-parent
+          config: {locale: nl}
+      """);
+
+    Run run = cli(env, "apply", "-f", file.toString(), "--tenant", "dlg-parent");
+
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("+ create tenant dlg-child \"Delegated child\" (default tier, under dlg-parent)",
+      "+ config dlg-child: locale = \"nl\"");
+    assertThat(get(TENANTS + "dlg-child").getString("parent")).isEqualTo("dlg-parent");
+    assertThat(get(TENANTS + "dlg-child/config").getJsonObject("values")).isEqualTo(new JsonObject().put("locale", "nl"));
+    assertThat(cli(env, "apply", "-f", file.toString(), "--tenant", "dlg-parent").out()).startsWith("no changes");
+  }
+
+  @Test
   void whatTheServerCannotDoIsReportedNotIgnored() throws IOException {
     Path file = file("""
       tenants:
