@@ -12,10 +12,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A YAML value with the line it starts on, so that every complaint about the file can name its line. The value
- * is a {@code Map<String, Located>}, a {@code List<Located>}, or a scalar (String, Number, Boolean, null).
+ * A YAML value with the line it starts on (and the line of the key that names it, when it is a mapping's value),
+ * so that every complaint about the file can name its line. The value is a {@code Map<String, Located>}, a
+ * {@code List<Located>}, or a scalar (String, Number, Boolean, null).
  */
-record Located(Object value, int line) {
+record Located(Object value, int line, int keyLine) {
+  Located(Object value, int line) {
+    this(value, line, line);
+  }
+
   static Located parse(Reader reader) throws IOException {
     try (JsonParser parser = new YAMLFactory().createParser(reader)) {
       JsonToken first = parser.nextToken();
@@ -36,7 +41,8 @@ record Located(Object value, int line) {
           String key = p.currentName();
           int keyLine = p.currentTokenLocation().getLineNr();
           p.nextToken();
-          if (map.put(key, read(p)) != null) {
+          Located value = read(p);
+          if (map.put(key, new Located(value.value(), value.line(), keyLine)) != null) {
             throw new FileProblem(keyLine, "\"" + key + "\" appears twice");
           }
         }

@@ -1,5 +1,6 @@
 package io.tenantry.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -45,8 +46,12 @@ final class TenantsFile {
       throw CliException.usage("no such file: " + path);
     } catch (Located.FileProblem e) {
       throw CliException.usage(path + ":" + e.line + ": " + e.getMessage());
+    } catch (JsonProcessingException e) {
+      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      throw CliException.usage(path + (line > 0 ? ":" + line : "") + ": not valid YAML:\n  "
+        + String.join("\n  ", e.getOriginalMessage().strip().lines().toList()));
     } catch (IOException e) {
-      throw CliException.usage(path + ": not readable as YAML: " + firstLine(e.getMessage()));
+      throw CliException.usage(path + ": not readable: " + e.getMessage());
     }
   }
 
@@ -57,7 +62,7 @@ final class TenantsFile {
     } else {
       root.map().forEach((key, value) -> {
         if (!key.equals("tenants")) {
-          problem(value.line(), "unknown key \"" + key + "\" (the file has one key: tenants)");
+          problem(value.keyLine(), "unknown key \"" + key + "\" (the file has one key: tenants)");
         }
       });
       Located list = root.map().get("tenants");
@@ -89,7 +94,7 @@ final class TenantsFile {
     int before = problems.size();
     m.forEach((key, value) -> {
       if (!KEYS.contains(key)) {
-        problem(value.line(), "unknown key \"" + key + "\" (allowed: slug, name, parent, isolation, plan, config, "
+        problem(value.keyLine(), "unknown key \"" + key + "\" (allowed: slug, name, parent, isolation, plan, config, "
           + "admins, template)");
       }
     });
@@ -204,7 +209,4 @@ final class TenantsFile {
     problems.add(fileName + ":" + line + ": " + message);
   }
 
-  private static String firstLine(String message) {
-    return message == null ? "" : message.lines().findFirst().orElse("");
-  }
 }

@@ -206,6 +206,21 @@ class TenantsCliTest {
   }
 
   @Test
+  void yamlThatDoesNotParseIsRefusedWithItsLine() throws IOException {
+    Path file = file("""
+      tenants:
+        - slug: yaml-one
+          name: [unclosed
+        - slug: yaml-two
+      """);
+
+    Run run = cli("apply", "-f", file.toString());
+
+    assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).startsWith(file + ":4: not valid YAML:");
+  }
+
+  @Test
   void referencesToWhatTheServerLacksAreRefusedBeforeAnyChange() throws IOException {
     Path file = file("""
       tenants:
