@@ -199,7 +199,7 @@ final class Planner {
       JsonObject values = client.get("/admin/v1/tenants/" + slug + "/config").body()
         .getJsonObject("values", new JsonObject());
       t.config().forEach(e -> {
-        if (!values.containsKey(e.getKey()) || !sameJson(values.getValue(e.getKey()), e.getValue())) {
+        if (!values.containsKey(e.getKey()) || !Json.same(values.getValue(e.getKey()), e.getValue())) {
           changes.add(putConfig(slug, e.getKey(), e.getValue(), values.getValue(e.getKey())));
         }
       });
@@ -267,28 +267,6 @@ final class Planner {
         throw e;
       }
     });
-  }
-
-  /** Equal as JSON values: numbers by value (YAML's 5 and the server's 5.0 agree), objects by content. */
-  static boolean sameJson(Object a, Object b) {
-    if (a instanceof Number x && b instanceof Number y) {
-      return new java.math.BigDecimal(x.toString()).compareTo(new java.math.BigDecimal(y.toString())) == 0;
-    }
-    if (a instanceof JsonObject x && b instanceof JsonObject y) {
-      return x.size() == y.size() && x.fieldNames().stream().allMatch(k -> y.containsKey(k) && sameJson(x.getValue(k), y.getValue(k)));
-    }
-    if (a instanceof io.vertx.core.json.JsonArray x && b instanceof io.vertx.core.json.JsonArray y) {
-      if (x.size() != y.size()) {
-        return false;
-      }
-      for (int i = 0; i < x.size(); i++) {
-        if (!sameJson(x.getValue(i), y.getValue(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return Objects.equals(a, b);
   }
 
   private static String show(Object value) {
