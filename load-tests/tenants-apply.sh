@@ -27,6 +27,7 @@ export PGOPTIONS="-c client_min_messages=warning"
 PSQL="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt"
 WORK=$(mktemp -d /tmp/tenantry-apply.XXXXXX)
 PID=
+OWN_SERVER=0
 
 log() { echo "== $*" >&2; }
 
@@ -34,7 +35,7 @@ log() { echo "== $*" >&2; }
 
 cleanup() {
   if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
-  if [ -z "${SERVER:-}" ] && [ "${KEEP:-0}" != 1 ]; then
+  if [ "$OWN_SERVER" = 1 ] && [ "${KEEP:-0}" != 1 ]; then
     $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
       -c "DROP ROLE IF EXISTS ${DB}_owner" -c "DROP ROLE IF EXISTS ${DB}_app" >/dev/null
     if command -v redis-cli >/dev/null; then
@@ -46,6 +47,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -z "${SERVER:-}" ]; then
+  OWN_SERVER=1
   $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
     -c "DROP ROLE IF EXISTS ${DB}_owner" -c "DROP ROLE IF EXISTS ${DB}_app" >/dev/null
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/jwt-private.pem" 2>/dev/null
