@@ -69,12 +69,13 @@ final class Applier {
         continue;
       }
       try {
-        change.step().run(client);
+        AdminClient.Answer answer = change.step().run(client);
         done.incrementAndGet();
         if (change.creates()) {
           created.incrementAndGet();
         }
-        print(change.line());
+        // a tenant_admin's add is an invitation: the member appears when the invitee accepts
+        print(change.line() + (answer.status() == 202 ? " (invited: a member once accepted)" : ""));
       } catch (AdminClient.ApiError e) {
         failed.incrementAndGet();
         print("! failed: " + change.text() + ": " + e.status + " " + e.getMessage());

@@ -7,7 +7,7 @@ package io.tenantry.cli;
  */
 record Change(String slug, char symbol, String text, Step step, boolean creates) {
   interface Step {
-    void run(AdminClient client);
+    AdminClient.Answer run(AdminClient client);
   }
 
   static Change of(String slug, char symbol, String text, Step step) {

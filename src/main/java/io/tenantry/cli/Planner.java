@@ -208,12 +208,25 @@ final class Planner {
           c -> c.delete("/admin/v1/tenants/" + slug + "/config/" + AdminClient.encode(key)))));
     }
     if (t.admins() != null && !t.admins().isEmpty()) {
-      Set<String> admins = new HashSet<>();
-      client.all("/admin/v1/tenants/" + slug + "/users?role=tenant_admin")
-        .forEach(m -> admins.add(m.getString("email", "").toLowerCase()));
-      t.admins().stream().filter(email -> !admins.contains(email)).forEach(email -> changes.add(promoteOrAdd(slug, email)));
+      admins(slug, t.admins(), changes);
     }
     return changes;
+  }
+
+  private void admins(String slug, List<String> wanted, List<Change> changes) {
+    Set<String> admins = new HashSet<>();
+    try {
+      client.all("/admin/v1/tenants/" + slug + "/users?role=tenant_admin")
+        .forEach(m -> admins.add(m.getString("email", "").toLowerCase()));
+    } catch (AdminClient.ApiError e) {
+      if (e.status != 403) {
+        throw e;
+      }
+      changes.add(Change.unsupported(slug, "admins " + slug + ": not compared: only a super-admin or the tenant's own "
+        + "tenant_admins may list its members (" + e.getMessage() + "); apply them as a super-admin"));
+      return;
+    }
+    wanted.stream().filter(email -> !admins.contains(email)).forEach(email -> changes.add(promoteOrAdd(slug, email)));
   }
 
   /** The tenant's limit override, kept as it is when the plan changes (PUT .../limits replaces the override). */
@@ -257,7 +270,7 @@ final class Planner {
   private static Change addAdmin(String slug, String email) {
     return Change.of(slug, '+', "admin " + slug + ": " + email, c -> {
       try {
-        c.post("/admin/v1/tenants/" + slug + "/users", new JsonObject().put("email", email).put("role", "tenant_admin"));
+        return c.post("/admin/v1/tenants/" + slug + "/users", new JsonObject().put("email", email).put("role", "tenant_admin"));
       } catch (AdminClient.ApiError e) {
         if (e.status == 400 && e.getMessage().contains("password is required")) {
           throw new AdminClient.ApiError(400, e.type, email + " has no account, and a super-admin adds only existing "

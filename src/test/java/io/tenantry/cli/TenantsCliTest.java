@@ -341,6 +341,21 @@ class TenantsCliTest {
     assertThat(get(TENANTS + "dlg-child").getString("parent")).isEqualTo("dlg-parent");
     assertThat(get(TENANTS + "dlg-child/config").getJsonObject("values")).isEqualTo(new JsonObject().put("locale", "nl"));
     assertThat(cli(env, "apply", "-f", file.toString(), "--tenant", "dlg-parent").out()).startsWith("no changes");
+
+    Run invite = cli(env, "apply", "-f", file("""
+      tenants:
+        - slug: dlg-child
+          name: Delegated child
+          parent: dlg-parent
+          admins: [erin@cli.test]
+        - slug: dlg-second
+          name: Second child
+          parent: dlg-parent
+          admins: [erin@cli.test]
+      """).toString(), "--tenant", "dlg-parent");
+    assertThat(invite.exit()).as(invite.out() + invite.err()).isEqualTo(ExitCodes.FAILED);
+    assertThat(invite.out()).contains("+ admin dlg-second: erin@cli.test (invited: a member once accepted)",
+      "! admins dlg-child: not compared: only a super-admin or the tenant's own tenant_admins may list its members");
   }
 
   @Test
