@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 public final class Main {
   private static final String USAGE = """
     usage: java -jar tenantry.jar [serve|migrate|baseline|help] [--config FILE] [--profile dev|prod] [--cluster] [--key=value ...]
+           java -jar tenantry.jar tenants apply|list|show|suspend|resume|archive|delete|restore ... [--help]
       serve             prepare the database if needed, then serve HTTP (default)
       migrate           create the database and roles if needed, migrate the platform schema and every
                         schema- and database-tier tenant (parallel, resumable), then exit (1 if a tenant failed)
@@ -36,6 +37,8 @@ public final class Main {
       baseline --shared-table
                         the same, serving the multi-tenant database's shared.records through the shared tier's
                         statements (PostgreSQL's isolation work alone; ABLATION=1 load-tests/overhead.sh)
+      tenants ...       administer a running server's tenants through its admin API, e.g.
+                        tenants apply -f tenants.yaml [--dry-run]; tenants --help lists the commands
       help, --help, -h  print this and exit
       --config FILE     a YAML file over the built-in defaults (default: ./conf/tenantry.yaml when present)
       --profile dev     try it out: loopback only, generated JWT keys, admin@tenantry.local / tenantry-dev-password
@@ -46,6 +49,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("tenants")) {
+      System.exit(io.tenantry.cli.TenantsCli.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out,
+        System.err, System.getenv()));
+    }
     try {
       run(args);
     } catch (ConfigException e) {

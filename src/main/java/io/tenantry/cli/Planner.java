@@ -1,0 +1,299 @@
+package io.tenantry.cli;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Compares a checked tenants file with what the server has and lists the changes that would make the server match
+ * it. Reads only. What the file refers to on the server (parents outside the file, plans, setting keys) must exist,
+ * or the file is refused with its lines (exit 2) before anything is planned.
+ */
+final class Planner {
+  private static final Set<String> LIMIT_FIELDS = Set.of("rate", "burst", "user_rate", "user_burst", "write_cost");
+
+  private final AdminClient client;
+  private final ExecutorService pool;
+  private final String fileName;
+  private final ServerFeatures features;
+
+  Planner(AdminClient client, ExecutorService pool, String fileName) {
+    this.client = client;
+    this.pool = pool;
+    this.fileName = fileName;
+    this.features = ServerFeatures.of(client);
+  }
+
+  /** The changes per tenant, in file order (a tenant with none has an empty list). */
+  Map<String, List<Change>> plan(List<DesiredTenant> desired) {
+    Map<String, JsonObject> existing = existing(desired);
+    checkReferences(desired, existing);
+    Map<String, CompletableFuture<List<Change>>> pending = new LinkedHashMap<>();
+    for (DesiredTenant t : desired) {
+      JsonObject current = existing.get(t.slug());
+      pending.put(t.slug(), CompletableFuture.supplyAsync(
+        () -> current == null ? creation(t) : update(t, current), pool));
+    }
+    Map<String, List<Change>> plan = new LinkedHashMap<>();
+    pending.forEach((slug, changes) -> plan.put(slug, join(changes)));
+    return plan;
+  }
+
+  /** The server's tenants by slug: the whole list for a super-admin, else each tenant the file names. */
+  private Map<String, JsonObject> existing(List<DesiredTenant> desired) {
+    Map<String, JsonObject> bySlug = new HashMap<>();
+    try {
+      client.all("/admin/v1/tenants").forEach(t -> bySlug.put(t.getString("slug"), t));
+      return bySlug;
+    } catch (AdminClient.ApiError e) {
+      if (e.status != 403) {
+        throw e;
+      }
+    }
+    Set<String> slugs = new HashSet<>();
+    desired.forEach(t -> {
+      slugs.add(t.slug());
+      if (t.parent() != null) {
+        slugs.add(t.parent());
+      }
+    });
+    Map<String, CompletableFuture<JsonObject>> reads = new HashMap<>();
+    slugs.forEach(slug -> reads.put(slug, CompletableFuture.supplyAsync(() -> {
+      try {
+        return client.get("/admin/v1/tenants/" + slug).body();
+      } catch (AdminClient.ApiError e) {
+        if (e.status == 404 || e.status == 403) {
+          return null;
+        }
+        throw e;
+      }
+    }, pool)));
+    reads.forEach((slug, read) -> {
+      JsonObject tenant = join(read);
+      if (tenant != null) {
+        bySlug.put(slug, tenant);
+      }
+    });
+    return bySlug;
+  }
+
+  private void checkReferences(List<DesiredTenant> desired, Map<String, JsonObject> existing) {
+    List<String> problems = new ArrayList<>();
+    Set<String> inFile = new HashSet<>();
+    desired.forEach(t -> inFile.add(t.slug()));
+    Set<String> plans = desired.stream().anyMatch(t -> t.plan() != null) ? names("/admin/v1/plans", "name") : Set.of();
+    Set<String> settings = desired.stream().anyMatch(t -> t.config() != null && !t.config().isEmpty())
+      ? names("/admin/v1/settings", "key") : Set.of();
+    for (DesiredTenant t : desired) {
+      if (t.parent() != null && !inFile.contains(t.parent())) {
+        JsonObject parent = existing.get(t.parent());
+        if (parent == null) {
+          problems.add(at(t, "parent " + t.parent() + " is neither in the file nor on the server"));
+        } else if ("deleted".equals(parent.getString("status"))) {
+          problems.add(at(t, "parent " + t.parent() + " is deleted"));
+        }
+      }
+      if (t.plan() != null && !plans.contains(t.plan())) {
+        problems.add(at(t, "plan " + t.plan() + " does not exist (the server has: " + String.join(", ", plans) + ")"));
+      }
+      if (t.config() != null) {
+        t.config().fieldNames().stream().filter(key -> !settings.contains(key)).sorted()
+          .forEach(key -> problems.add(at(t, "config " + key + " is not a setting (GET /admin/v1/settings lists them)")));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw CliException.usage(String.join("\n", problems) + "\n" + problems.size() + " problem(s) in " + fileName
+        + "; nothing was changed");
+    }
+  }
+
+  private Set<String> names(String path, String field) {
+    Set<String> names = new java.util.TreeSet<>();
+    client.get(path).body().getJsonArray("items", new io.vertx.core.json.JsonArray())
+      .forEach(item -> names.add(((JsonObject) item).getString(field)));
+    return names;
+  }
+
+  private String at(DesiredTenant t, String message) {
+    return fileName + ":" + t.line() + ": " + message;
+  }
+
+  private List<Change> creation(DesiredTenant t) {
+    String slug = t.slug();
+    List<Change> changes = new ArrayList<>();
+    String where = (t.isolation() == null ? "default tier" : t.isolation())
+      + (t.parent() == null ? ", top-level" : ", under " + t.parent())
+      + (t.template() == null ? "" : ", template " + t.template());
+    if (t.template() != null && !features.templates()) {
+      changes.add(Change.unsupportedCreation(slug, "create tenant " + slug + " (" + where + "): this server does not accept "
+        + "\"template\" on tenant creation (its API document has no templates); remove it or upgrade the server"));
+      return changes;
+    }
+    JsonObject body = new JsonObject().put("slug", slug).put("name", t.name());
+    if (t.isolation() != null) {
+      body.put("isolation", t.isolation());
+    }
+    if (t.parent() != null) {
+      body.put("parent", t.parent());
+    }
+    if (t.template() != null) {
+      body.put("template", t.template());
+    }
+    changes.add(Change.create(slug, "create tenant " + slug + " \"" + t.name() + "\" (" + where + ")",
+      c -> c.post("/admin/v1/tenants", body)));
+    if (t.plan() != null) {
+      changes.add(plan(slug, t.plan(), null, new JsonObject()));
+    }
+    if (t.config() != null) {
+      t.config().forEach(e -> changes.add(putConfig(slug, e.getKey(), e.getValue(), null)));
+    }
+    if (t.admins() != null) {
+      t.admins().forEach(email -> changes.add(addAdmin(slug, email)));
+    }
+    return changes;
+  }
+
+  private List<Change> update(DesiredTenant t, JsonObject current) {
+    String slug = t.slug();
+    List<Change> changes = new ArrayList<>();
+    String status = current.getString("status");
+    if ("deleted".equals(status)) {
+      changes.add(Change.unsupported(slug, "tenant " + slug + " is deleted: restore it (tenants restore " + slug
+        + ") or take it out of the file"));
+      return changes;
+    }
+    if (t.isolation() != null && !t.isolation().equals(current.getString("isolation"))) {
+      changes.add(Change.unsupported(slug, "tenant " + slug + ": isolation " + current.getString("isolation")
+        + " -> " + t.isolation() + " is not supported (moving a tenant between tiers is not built yet)"));
+    }
+    if (!t.name().equals(current.getString("name"))) {
+      String text = "rename tenant " + slug + ": \"" + current.getString("name") + "\" -> \"" + t.name() + "\"";
+      changes.add(features.rename()
+        ? Change.of(slug, '~', text, c -> c.patch("/admin/v1/tenants/" + slug, new JsonObject().put("name", t.name()),
+          features.renameContentType()))
+        : Change.unsupported(slug, text + ": not supported by this server (it has no PATCH /admin/v1/tenants/{slug})"));
+    }
+    if (current.containsKey("parent") && !Objects.equals(t.parent(), current.getString("parent"))) {
+      String from = current.getString("parent") == null ? "top level" : current.getString("parent");
+      String to = t.parent() == null ? "top level" : t.parent();
+      changes.add(Change.of(slug, '~', "move tenant " + slug + ": " + from + " -> " + to,
+        c -> c.post("/admin/v1/tenants/" + slug + "/move", new JsonObject().put("parent", t.parent()))));
+    }
+    if (t.plan() != null) {
+      JsonObject limits = client.get("/admin/v1/tenants/" + slug + "/limits").body();
+      if (!t.plan().equals(limits.getString("plan"))) {
+        changes.add(plan(slug, t.plan(), limits.getString("plan"), override(limits)));
+      }
+    }
+    if (t.config() != null) {
+      JsonObject values = client.get("/admin/v1/tenants/" + slug + "/config").body()
+        .getJsonObject("values", new JsonObject());
+      t.config().forEach(e -> {
+        if (!values.containsKey(e.getKey()) || !Json.same(values.getValue(e.getKey()), e.getValue())) {
+          changes.add(putConfig(slug, e.getKey(), e.getValue(), values.getValue(e.getKey())));
+        }
+      });
+      values.fieldNames().stream().filter(key -> !t.config().containsKey(key)).sorted().forEach(key ->
+        changes.add(Change.of(slug, '-', "config " + slug + ": " + key + " (was " + show(values.getValue(key)) + ")",
+          c -> c.delete("/admin/v1/tenants/" + slug + "/config/" + AdminClient.encode(key)))));
+    }
+    if (t.admins() != null && !t.admins().isEmpty()) {
+      admins(slug, t.admins(), changes);
+    }
+    return changes;
+  }
+
+  private void admins(String slug, List<String> wanted, List<Change> changes) {
+    Set<String> admins = new HashSet<>();
+    try {
+      client.all("/admin/v1/tenants/" + slug + "/users?role=tenant_admin")
+        .forEach(m -> admins.add(m.getString("email", "").toLowerCase()));
+    } catch (AdminClient.ApiError e) {
+      if (e.status != 403) {
+        throw e;
+      }
+      changes.add(Change.unsupported(slug, "admins " + slug + ": not compared: only a super-admin or the tenant's own "
+        + "tenant_admins may list its members (" + e.getMessage() + "); apply them as a super-admin"));
+      return;
+    }
+    wanted.stream().filter(email -> !admins.contains(email)).forEach(email -> changes.add(promoteOrAdd(slug, email)));
+  }
+
+  /** The tenant's limit override, kept as it is when the plan changes (PUT .../limits replaces the override). */
+  private static JsonObject override(JsonObject limits) {
+    JsonObject override = limits.getJsonObject("override");
+    JsonObject kept = new JsonObject();
+    if (override != null) {
+      override.forEach(e -> {
+        if (LIMIT_FIELDS.contains(e.getKey()) && e.getValue() != null) {
+          kept.put(e.getKey(), e.getValue());
+        }
+      });
+    }
+    return kept;
+  }
+
+  private static Change plan(String slug, String plan, String was, JsonObject override) {
+    JsonObject body = override.copy().put("plan", plan);
+    return Change.of(slug, '~', "plan " + slug + ": " + (was == null ? "" : was + " -> ") + plan,
+      c -> c.put("/admin/v1/tenants/" + slug + "/limits", body));
+  }
+
+  private static Change putConfig(String slug, String key, Object value, Object was) {
+    return Change.of(slug, was == null ? '+' : '~', "config " + slug + ": " + key + " = " + show(value)
+        + (was == null ? "" : " (was " + show(was) + ")"),
+      c -> c.put("/admin/v1/tenants/" + slug + "/config/" + AdminClient.encode(key), new JsonObject().put("value", value)));
+  }
+
+  /** A missing admin who is already a member gets the role; anyone else is added (or invited, by a tenant_admin). */
+  private Change promoteOrAdd(String slug, String email) {
+    JsonObject member = client.all("/admin/v1/tenants/" + slug + "/users?email_prefix=" + AdminClient.encode(email))
+      .stream().filter(m -> email.equalsIgnoreCase(m.getString("email"))).findFirst().orElse(null);
+    if (member == null) {
+      return addAdmin(slug, email);
+    }
+    return Change.of(slug, '~', "admin " + slug + ": " + email + " (" + member.getString("role") + " -> tenant_admin)",
+      c -> c.patch("/admin/v1/tenants/" + slug + "/users/" + member.getString("user_id"),
+        new JsonObject().put("role", "tenant_admin"), "application/json"));
+  }
+
+  private static Change addAdmin(String slug, String email) {
+    return Change.of(slug, '+', "admin " + slug + ": " + email, c -> {
+      try {
+        return c.post("/admin/v1/tenants/" + slug + "/users", new JsonObject().put("email", email).put("role", "tenant_admin"));
+      } catch (AdminClient.ApiError e) {
+        if (e.status == 400 && e.getMessage().contains("password is required")) {
+          throw new AdminClient.ApiError(400, e.type, email + " has no account, and a super-admin adds only existing "
+            + "accounts without a password (the API has no super-admin invitation): create the account first, or "
+            + "apply as a tenant_admin of an ancestor, which invites");
+        }
+        throw e;
+      }
+    });
+  }
+
+  private static String show(Object value) {
+    return Json.show(value);
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+}
