@@ -14,10 +14,10 @@ import java.util.Optional;
  * (a tenant carries its ancestors' ids). A tenant_admin reaches its own tenant and everything below it, never an
  * ancestor or a sibling; every refusal, and an unknown slug, is the same 403, so nothing can be enumerated.
  */
-final class Delegation {
+public final class Delegation {
   static final Problem REFUSED = Problem.forbidden("you cannot administer this tenant");
 
-  enum Reach {
+  public enum Reach {
     /** The caller's own tenant or any tenant below it. */
     SELF_OR_BELOW,
     /** Only tenants strictly below the caller's own (suspending or moving one's own tenant is a super-admin's). */
@@ -26,7 +26,7 @@ final class Delegation {
 
   private final TenantRegistry registry;
 
-  Delegation(TenantRegistry registry) {
+  public Delegation(TenantRegistry registry) {
     this.registry = registry;
   }
 
@@ -34,7 +34,7 @@ final class Delegation {
    * The tenant, if the caller reaches it. A super-admin reaches every tenant and learns when one does not exist
    * (404). A write by a tenant_admin also needs the admin's own tenant to be active: suspension stops its admins.
    */
-  Future<Tenant> target(Caller caller, String slug, Reach reach, boolean write) {
+  public Future<Tenant> target(Caller caller, String slug, Reach reach, boolean write) {
     if (caller == null) {
       return Future.failedFuture(Problem.unauthorized("authentication is required"));
     }

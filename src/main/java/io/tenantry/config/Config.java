@@ -58,7 +58,8 @@ public record Config(
   int tenancyMaxDepth,
   int refreshTtlSeconds,
   int idempotencyTtlSeconds,
-  int tenancyDeleteGraceSeconds) {
+  int tenancyDeleteGraceSeconds,
+  AuditSettings audit) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -70,6 +71,10 @@ public record Config(
 
   /** The users.* keys: the password policy and password resets. */
   public record UserSettings(int passwordMinLength, int passwordResetTtlSeconds) {
+  }
+
+  /** The audit.* keys (docs/audit.md). */
+  public record AuditSettings(int sealIntervalMs, int queueSize, int pruneIntervalSeconds) {
   }
 
   /** The ratelimit.* keys. Times in milliseconds. */
@@ -176,7 +181,9 @@ public record Config(
       r.integer("tenancy.max-depth", 1, 64),
       r.integer("auth.refresh-ttl-seconds", 60, 31_536_000),
       r.integer("tenancy.idempotency-ttl-seconds", 60, 604_800),
-      r.integer("tenancy.delete-grace-seconds", 1, 31_536_000));
+      r.integer("tenancy.delete-grace-seconds", 1, 31_536_000),
+      new AuditSettings(r.integer("audit.seal-interval-ms", 10, 3_600_000), r.integer("audit.queue-size", 1, 10_000_000),
+        r.integer("audit.prune-interval-seconds", 1, 604_800)));
   }
 
   private static LoginSettings login(Reader r) {

@@ -57,6 +57,7 @@ public final class HttpVerticle extends VerticleBase {
 
   Router router() {
     RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
+    builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) platform.audit().hooks()::observe);
     platform.pipeline().install(vertx, builder);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
@@ -130,6 +131,10 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "revokeApiKey", Access::adminScope, apiKeys::revoke);
     on(builder, "logout", platform.sessions()::logout);
     on(builder, "revokeUserSessions", Access::superAdmin, platform.sessions()::revokeUserSessions);
+    var audit = platform.audit().endpoints(); // tenant_admin of the tenant or an ancestor, or super-admin
+    on(builder, "listTenantAudit", audit::list);
+    on(builder, "exportTenantAudit", audit::export);
+    on(builder, "verifyTenantAudit", audit::verify);
 
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);
@@ -146,6 +151,9 @@ public final class HttpVerticle extends VerticleBase {
     }
     route.setDoSecurity(false); // authentication is the Authenticator's job, before validation
     ContractChecks.wire(route); // undeclared query parameters refused; validation failures explained
+    if (route.getOperation().getOpenAPIPath().startsWith("/admin/") && route.getOperation().getHttpMethod() != io.vertx.core.http.HttpMethod.GET) {
+      route.addHandler(io.tenantry.audit.AuditHooks.naming(operationId)); // names the after-response audit entry
+    }
     List.of(handlers).forEach(route::addHandler);
     return route;
   }

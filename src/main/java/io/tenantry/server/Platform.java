@@ -50,5 +50,7 @@ public record Platform(
   IdempotentCreation idempotentCreation,
 
   io.tenantry.lifecycle.LifecycleEndpoints lifecycle,
-  io.tenantry.lifecycle.TenantPurge purge) {
+  io.tenantry.lifecycle.TenantPurge purge,
+
+  io.tenantry.audit.Audit audit) {
 }

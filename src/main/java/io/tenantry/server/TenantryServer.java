@@ -168,6 +168,7 @@ public final class TenantryServer {
     TenantDb tenantDb = new TenantDb(tenantPools,
       TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT)));
     RecordStore recordStore = new RecordStore();
+    io.tenantry.audit.Audit audit = io.tenantry.audit.Audit.create(vertx, config.audit(), tenantDb, registry, pool);
     Future<CollectionSchemas> collectionSchemas = vertx.executeBlocking(() ->
         CollectionSchemas.create(vertx, pool, tenantStore, registry, tenantDb, recordStore))
       .compose(schemas -> schemas.listen(vertx).map(schemas));
@@ -202,7 +203,7 @@ public final class TenantryServer {
           config.login().refusalDelayMs(), settings.result().tokenTtl(), apiKeys, sessions.result().grants()),
         tenantAdmin,
         new PoolsEndpoint(tenantPools),
-        new RecordEndpoints(tenantDb, recordStore, collectionSchemas.result().check()),
+        new RecordEndpoints(tenantDb, recordStore, collectionSchemas.result().check(), audit.sealer()),
         new MembershipEndpoints(tenantAdmin, pool, new MembershipStore()),
         new MeEndpoint(pool, new MembershipStore()),
         new PasswordResetEndpoint(resets, new LoginThrottle(config.login())),
@@ -217,9 +218,12 @@ public final class TenantryServer {
 
         lifecycleEndpoints,
         new TenantPurge(vertx, lifecycleEndpoints, tenantStore, lifecycle,
-          config.dbAdminUrl().withDatabase(config.dbName()), config.tenancyDeleteGraceSeconds()));
+          config.dbAdminUrl().withDatabase(config.dbName()), config.tenancyDeleteGraceSeconds()),
+
+        audit);
       })
       .onSuccess(platform -> platform.purge().start())
+      .onSuccess(platform -> platform.audit().start())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys)))
@@ -283,6 +287,7 @@ public final class TenantryServer {
       .eventually(() -> {
         platform.purge().stop();
         apiKeys.stop();
+        platform.audit().stop();
         platform.sessions().stop();
         return Future.succeededFuture();
       })

@@ -1,0 +1,116 @@
+package io.tenantry.audit;
+
+import io.tenantry.tenant.Tenant;
+import io.tenantry.tenant.TenantRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The after-response audit of requests whose entry is not stored with a write, all best-effort through the
+ * {@link AuditWriter}: on the data plane (once the tenant is resolved) a mutating request that did not store its
+ * own entry, and any request refused (401, 403, 429) or failed (5xx); on the control plane every POST, PUT, PATCH
+ * and DELETE, into the log of the tenant its path names, or the platform log. A successful read costs an end
+ * handler and nothing else.
+ */
+public final class AuditHooks {
+  private static final String OBSERVED = "audit.observed";
+  private static final String STORED = "audit.stored";
+  private static final String ACTION = "audit.action";
+
+  private final AuditWriter writer;
+  private final TenantRegistry registry;
+
+  AuditHooks(AuditWriter writer, TenantRegistry registry) {
+    this.writer = writer;
+    this.registry = registry;
+  }
+
+  /** Marks a request whose entry its write's statement stored. */
+  public static void storedWithWrite(RoutingContext ctx) {
+    ctx.put(STORED, Boolean.TRUE);
+  }
+
+  /** A route handler naming the admin action (the contract's operationId) for the after-response entry. */
+  public static Handler<RoutingContext> naming(String operationId) {
+    String action = "admin." + operationId;
+    return ctx -> {
+      ctx.put(ACTION, action);
+      ctx.next();
+    };
+  }
+
+  /** A root handler, before the gate (so that its refusals are seen); a rerouted request is observed once. */
+  public void observe(RoutingContext ctx) {
+    if (ctx.get(OBSERVED) == null) {
+      ctx.put(OBSERVED, Boolean.TRUE);
+      String path = ctx.request().path();
+      if (path.startsWith("/api/") || path.startsWith("/t/")) {
+        ctx.addEndHandler(v -> dataPlaneEnded(ctx));
+      } else if (path.startsWith("/admin/") && mutating(ctx.request().method())) {
+        ctx.addEndHandler(v -> adminEnded(ctx));
+      }
+    }
+    ctx.next();
+  }
+
+  private void dataPlaneEnded(RoutingContext ctx) {
+    Tenant tenant = Tenant.of(ctx);
+    if (tenant == null || ctx.get(STORED) != null) {
+      return;
+    }
+    int status = ctx.response().getStatusCode();
+    HttpMethod method = ctx.request().method();
+    boolean refusedOrBroken = status == 401 || status == 403 || status == 429 || status >= 500;
+    if (mutating(method) || refusedOrBroken) {
+      writer.record(tenant, AuditEntry.of(AuditActor.of(ctx), dataAction(ctx.request().path(), method),
+        ctx.request().path(), AuditEntry.outcomeOf(status), status, null));
+    }
+  }
+
+  private void adminEnded(RoutingContext ctx) {
+    int status = ctx.response().getStatusCode();
+    String action = Optional.ofNullable(ctx.<String>get(ACTION))
+      .orElse("admin." + ctx.request().method().name().toLowerCase(Locale.ROOT));
+    AuditEntry entry = AuditEntry.of(AuditActor.of(ctx), action, ctx.request().method().name() + " "
+      + ctx.request().path(), AuditEntry.outcomeOf(status), status, null);
+    String slug = tenantSlug(ctx.request().path());
+    if (slug == null || !Tenant.SLUG.matcher(slug).matches()) {
+      writer.record(null, entry);
+      return;
+    }
+    registry.bySlug(slug).onComplete(found -> writer.record(
+      found.succeeded() ? found.result().orElse(null) : null, entry));
+  }
+
+  /** The slug in /admin/v1/tenants/{slug}/..., or null. */
+  static String tenantSlug(String path) {
+    String prefix = "/admin/v1/tenants/";
+    if (!path.startsWith(prefix)) {
+      return null;
+    }
+    String rest = path.substring(prefix.length());
+    int slash = rest.indexOf('/');
+    return slash < 0 ? rest : rest.substring(0, slash);
+  }
+
+  /** record.create, record.update, config.delete...: the resource after /api/v1/ and what was done to it. */
+  static String dataAction(String path, HttpMethod method) {
+    String resource = path.contains("/records") ? "record" : path.startsWith("/api/v1/config") ? "config" : "request";
+    String verb = switch (method.name()) {
+      case "POST" -> "create";
+      case "PUT", "PATCH" -> "update";
+      case "DELETE" -> "delete";
+      default -> "read";
+    };
+    return resource + "." + verb;
+  }
+
+  static boolean mutating(HttpMethod method) {
+    return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH
+      || method == HttpMethod.DELETE;
+  }
+}
