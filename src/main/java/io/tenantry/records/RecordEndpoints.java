@@ -82,7 +82,10 @@ public final class RecordEndpoints {
 
   public void delete(RoutingContext ctx) {
     Responses.when(ctx, underLock(ctx, (conn, current) -> store.delete(conn, Tenant.of(ctx), current.collection(), current.id(), audited(ctx, Tenant.of(ctx)))),
-      v -> Responses.noContent(ctx));
+      v -> {
+        AuditHooks.storedWithWrite(ctx);
+        Responses.noContent(ctx);
+      });
   }
 
   private void modify(RoutingContext ctx, Function<Record, Future<JsonObject>> change) {
@@ -107,17 +110,15 @@ public final class RecordEndpoints {
     }));
   }
 
-  /**
-   * The write's own audit entry goes in its statement; the request is marked so that the after-response hook does
-   * not store another, and the sealer learns the tenant has new entries.
-   */
+  /** The write's own audit entry goes in its statement; the sealer learns the tenant has new entries. */
   private AuditActor audited(RoutingContext ctx, Tenant tenant) {
-    AuditHooks.storedWithWrite(ctx);
     sealer.touched(tenant.id());
     return AuditActor.of(ctx);
   }
 
+  /** A write that succeeded stored its entry: the after-response hook stores none (a failed one it does). */
   private static Future<Void> send(RoutingContext ctx, int status, Record record) {
+    AuditHooks.storedWithWrite(ctx);
     ctx.response().putHeader("ETag", record.etag());
     return Responses.json(ctx, status, record.toJson());
   }
