@@ -1,5 +1,6 @@
 package io.tenantry.audit;
 
+import io.tenantry.auth.Caller;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantRegistry;
 import io.vertx.core.Handler;
@@ -7,22 +8,31 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The after-response audit of requests whose entry is not stored with a write, all best-effort through the
  * {@link AuditWriter}: on the data plane (once the tenant is resolved) a mutating request that did not store its
  * own entry, and any request refused (401, 403, 429) or failed (5xx); on the control plane every POST, PUT, PATCH
- * and DELETE, into the log of the tenant its path names, or the platform log. A successful read costs an end
- * handler and nothing else.
+ * and DELETE, into the log of the tenant its path names, or the platform log; every POST /auth/token (sign-ins,
+ * lockouts, refreshes and refresh-token reuse, named by the handler's {@link AuditMarks}); and an API key's first
+ * use in each hour on this node. A successful read costs an end handler and a map lookup for API-key callers.
  */
 public final class AuditHooks {
   private static final String OBSERVED = "audit.observed";
   private static final String STORED = "audit.stored";
   private static final String ACTION = "audit.action";
 
+  private static final long HOUR_MS = 3_600_000;
+  /** Bounds the key-use memory; past it the map is cleared (keys are then audited again, which is harmless). */
+  private static final int MAX_KEYS_REMEMBERED = 100_000;
+
   private final AuditWriter writer;
   private final TenantRegistry registry;
+  private final Map<UUID, Long> keyHours = new ConcurrentHashMap<>();
 
   AuditHooks(AuditWriter writer, TenantRegistry registry) {
     this.writer = writer;
@@ -52,6 +62,8 @@ public final class AuditHooks {
         ctx.addEndHandler(v -> dataPlaneEnded(ctx));
       } else if (path.startsWith("/admin/") && mutating(ctx.request().method())) {
         ctx.addEndHandler(v -> adminEnded(ctx));
+      } else if (path.equals("/auth/token") && ctx.request().method() == HttpMethod.POST) {
+        ctx.addEndHandler(v -> authEnded(ctx));
       }
     }
     ctx.next();
@@ -59,10 +71,17 @@ public final class AuditHooks {
 
   private void dataPlaneEnded(RoutingContext ctx) {
     Tenant tenant = Tenant.of(ctx);
-    if (tenant == null || ctx.get(STORED) != null) {
+    if (tenant == null) {
       return;
     }
     int status = ctx.response().getStatusCode();
+    Caller caller = Caller.of(ctx);
+    if (caller != null && caller.keyId() != null && status < 400) {
+      keyUsed(ctx, tenant, caller.keyId());
+    }
+    if (ctx.get(STORED) != null) {
+      return;
+    }
     HttpMethod method = ctx.request().method();
     boolean refusedOrBroken = status == 401 || status == 403 || status == 429 || status >= 500;
     if (mutating(method) || refusedOrBroken) {
@@ -83,6 +102,39 @@ public final class AuditHooks {
       return;
     }
     registry.bySlug(slug).onComplete(found -> writer.record(
+      found.succeeded() ? found.result().orElse(null) : null, entry));
+  }
+
+  /** The first successful use of a key in each clock hour (per node). */
+  private void keyUsed(RoutingContext ctx, Tenant tenant, UUID keyId) {
+    long hour = System.currentTimeMillis() / HOUR_MS;
+    Long last = keyHours.get(keyId);
+    if (last != null && last == hour) {
+      return;
+    }
+    if (keyHours.size() >= MAX_KEYS_REMEMBERED) {
+      keyHours.clear();
+    }
+    keyHours.put(keyId, hour);
+    writer.record(tenant, AuditEntry.of(AuditActor.of(ctx), "apikey.use", "api-keys/" + keyId, AuditEntry.SUCCESS,
+      ctx.response().getStatusCode(), null));
+  }
+
+  private void authEnded(RoutingContext ctx) {
+    int status = ctx.response().getStatusCode();
+    AuditMarks.Mark mark = AuditMarks.of(ctx);
+    String action = mark != null ? mark.action() : status < 400 ? "auth.token" : "auth.token.refused";
+    AuditActor actor = AuditActor.of(ctx);
+    if (mark != null && mark.user() != null) {
+      actor = actor.withUser(mark.user());
+    }
+    AuditEntry entry = AuditEntry.of(actor, action, "/auth/token", AuditEntry.outcomeOf(status), status,
+      mark == null ? null : mark.detail());
+    if (mark == null || mark.tenant() == null) {
+      writer.record(null, entry);
+      return;
+    }
+    registry.byId(mark.tenant()).onComplete(found -> writer.record(
       found.succeeded() ? found.result().orElse(null) : null, entry));
   }
 
