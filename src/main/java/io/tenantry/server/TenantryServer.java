@@ -168,7 +168,6 @@ public final class TenantryServer {
     TenantDb tenantDb = new TenantDb(tenantPools,
       TenantDb.ContextMode.valueOf(config.dbTenantContext().toUpperCase(java.util.Locale.ROOT)));
     RecordStore recordStore = new RecordStore();
-    io.tenantry.audit.Audit audit = io.tenantry.audit.Audit.create(vertx, config.audit(), tenantDb, registry, pool);
     Future<CollectionSchemas> collectionSchemas = vertx.executeBlocking(() ->
         CollectionSchemas.create(vertx, pool, tenantStore, registry, tenantDb, recordStore))
       .compose(schemas -> schemas.listen(vertx).map(schemas));
@@ -181,6 +180,8 @@ public final class TenantryServer {
     return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening,
         sessions, customDomains, idempotentCreation))
       .map(ready -> {
+        io.tenantry.audit.Audit audit = io.tenantry.audit.Audit.create(vertx, config, tenantDb, registry, pool,
+          settings.result().cache());
         TenantAdminEndpoints tenantAdmin = new TenantAdminEndpoints(tenantStore, registry, lifecycle, users, passwords,
           Isolation.parse(config.defaultIsolation()), new Invitations(users, passwords, outbox, policy.result()),
           policy.result(), settings.result().emailDomains());
