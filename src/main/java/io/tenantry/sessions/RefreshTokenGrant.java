@@ -74,9 +74,9 @@ final class RefreshTokenGrant implements RefreshGrants {
   private Future<JsonObject> reused(RoutingContext ctx, byte[] hash) {
     return store.reusedFamily(hash)
       .compose(family -> family.isEmpty() ? Future.succeededFuture()
-        : store.revokeFamily(family.get()).map(jtis -> {
-          AuditMarks.auth(ctx, "auth.refresh.reuse", null, null,
-            new JsonObject().put("family", String.valueOf(family.get())).put("tokens_revoked", jtis.size()));
+        : store.revokeFamily(family.get().familyId()).map(jtis -> {
+          AuditMarks.auth(ctx, "auth.refresh.reuse", family.get().userId(), family.get().tenantId(),
+            new JsonObject().put("family", family.get().familyId().toString()).put("tokens_revoked", jtis.size()));
           revocations.jtisRevoked(jtis);
           return null;
         }))

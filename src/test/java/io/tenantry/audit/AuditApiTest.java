@@ -136,6 +136,29 @@ class AuditApiTest {
   }
 
   @Test
+  void refreshesReuseAndLockoutsAreAudited() {
+    AuditTenant t = AuditTenant.create(ts, superAdmin, "audit-sessions", "database");
+    JsonObject signIn = ts.api.post("/auth/token", null, new JsonObject().put("email", "member@audit-sessions.test")
+      .put("password", "password-of-member@audit-sessions.test").put("tenant", t.slug())).bodyAsJsonObject();
+    JsonObject refresh = new JsonObject().put("grant_type", "refresh_token").put("refresh_token", signIn.getString("refresh_token"));
+    assertThat(ts.api.post("/auth/token", null, refresh).statusCode()).isEqualTo(200);
+    assertThat(ts.api.post("/auth/token", null, refresh).statusCode()).isEqualTo(401);
+    JsonObject renewed = eventually(t.slug(), "action=auth.refresh", "the refresh's entry");
+    assertThat(renewed.getJsonObject("actor").getString("user_id")).isEqualTo(t.memberId().toString());
+    JsonObject reuse = eventually(t.slug(), "action=auth.refresh.reuse", "the reuse's entry");
+    assertThat(reuse.getString("outcome")).isEqualTo("denied");
+    assertThat(reuse.getJsonObject("detail").getInteger("tokens_revoked")).isPositive();
+
+    JsonObject wrong = new JsonObject().put("email", "admin@audit-sessions.test").put("password", "not-the-password")
+      .put("tenant", t.slug());
+    for (int i = 0; i < 8; i++) {
+      assertThat(ts.api.post("/auth/token", null, wrong).statusCode()).isEqualTo(401);
+    }
+    Eventually.within(Duration.ofSeconds(10), "the failures' entries", () ->
+      items(t.slug(), "action=auth.login.failure&actor=" + t.adminId(), superAdmin).size() >= 5);
+  }
+
+  @Test
   void filtersSelectByActorActionOutcomeAndTime() {
     AuditTenant t = AuditTenant.create(ts, superAdmin, "audit-filters", "shared");
     t.createNote(1);
