@@ -132,9 +132,9 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "logout", platform.sessions()::logout);
     on(builder, "revokeUserSessions", Access::superAdmin, platform.sessions()::revokeUserSessions);
     var audit = platform.audit().endpoints(); // tenant_admin of the tenant or an ancestor, or super-admin
-    on(builder, "listTenantAudit", audit::list);
-    on(builder, "exportTenantAudit", audit::export);
-    on(builder, "verifyTenantAudit", audit::verify);
+    on(builder, "listTenantAudit", Access::adminScope, audit::list);
+    on(builder, "exportTenantAudit", Access::adminScope, audit::export);
+    on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
 
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);
