@@ -34,7 +34,7 @@ public final class Audit {
     AuditSealer sealer = new AuditSealer(vertx, log, registry, platform, config.audit().sealIntervalMs());
     AuditWriter writer = new AuditWriter(vertx, log, platform, sealer, config.audit().queueSize());
     return new Audit(log, sealer, writer, new AuditHooks(writer, registry),
-      new AuditEndpoints(new Delegation(registry), log, sealer),
+      new AuditEndpoints(new Delegation(registry), log, sealer, new PlatformAuditLog(platform)),
       new AuditPruner(vertx, config, registry, settings, platform));
   }
 

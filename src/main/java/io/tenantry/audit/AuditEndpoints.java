@@ -31,12 +31,24 @@ public final class AuditEndpoints {
   private final AuditLog log;
   private final AuditSealer sealer;
   private final AuditVerifier verifier;
+  private final PlatformAuditLog platform;
 
-  AuditEndpoints(Delegation delegation, AuditLog log, AuditSealer sealer) {
+  AuditEndpoints(Delegation delegation, AuditLog log, AuditSealer sealer, PlatformAuditLog platform) {
     this.delegation = delegation;
     this.log = log;
     this.sealer = sealer;
     this.verifier = new AuditVerifier(log);
+    this.platform = platform;
+  }
+
+  /** GET /admin/v1/audit: the platform log (actions concerning no tenant), for super-admins (the route's guard). */
+  public void listPlatform(RoutingContext ctx) {
+    AuditLog.Filter filter = filter(ctx);
+    int limit = Paging.limit(ctx);
+    UUID before = Paging.after(ctx, "audit:platform");
+    Responses.when(ctx, platform.page(filter, before, limit + 1)
+        .map(rows -> Paging.page(rows, limit, "audit:platform", AuditRow::id, AuditRow::toJson)),
+      page -> Responses.json(ctx, 200, page));
   }
 
   /** A page of entries, newest first; with {@code Accept: application/x-ndjson}, every matching entry as NDJSON. */

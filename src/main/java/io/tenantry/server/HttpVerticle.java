@@ -135,6 +135,7 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "listTenantAudit", Access::adminScope, audit::list);
     on(builder, "exportTenantAudit", Access::adminScope, audit::export);
     on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
+    on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
 
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);

@@ -40,8 +40,9 @@ class AuditApiTest {
     ts.close();
   }
 
+  /** A tenant's log, or the platform's when {@code slug} is null. */
   private static String audit(String slug, String query) {
-    return "/admin/v1/tenants/" + slug + "/audit" + (query == null ? "" : "?" + query);
+    return (slug == null ? "/admin/v1/audit" : "/admin/v1/tenants/" + slug + "/audit") + (query == null ? "" : "?" + query);
   }
 
   private JsonArray items(String slug, String query, String token) {
@@ -156,6 +157,16 @@ class AuditApiTest {
     }
     Eventually.within(Duration.ofSeconds(10), "the failures' entries", () ->
       items(t.slug(), "action=auth.login.failure&actor=" + t.adminId(), superAdmin).size() >= 5);
+    // Throttled attempts look nothing up, so their entries name no tenant: the platform log has them.
+    Eventually.within(Duration.ofSeconds(10), "the lockout's entries", () -> {
+      JsonArray lockouts = ts.api.get("/admin/v1/audit?action=auth.login.lockout", superAdmin).bodyAsJsonObject()
+        .getJsonArray("items");
+      return lockouts.stream().anyMatch(e -> "admin@audit-sessions.test".equals(
+        ((JsonObject) e).getJsonObject("detail").getString("email")));
+    });
+    assertProblem(ts.api.get("/admin/v1/audit", t.adminToken()), 403);
+    assertThat(eventually(null, "action=admin.createTenant", "the tenant's creation, in the platform log")
+      .getInteger("status")).isEqualTo(201);
   }
 
   @Test
