@@ -31,7 +31,7 @@ public final class AuditSealer {
   private static final Logger LOG = LoggerFactory.getLogger(AuditSealer.class);
   static final int BATCH = 1_000;
   private static final int BATCHES_PER_TURN = 10;
-  private static final int SWEEP_EVERY = 60;
+  private static final int SWEEP_EVERY = 300;
   /** How far before the chain's head unsealed entries are looked for: longer than any write transaction lasts. */
   private static final long LATE_COMMIT_SECONDS = 300;
   private static final String KEY = "hashtextextended('tenantry.audit.seal:' || $1, 0)";
@@ -117,9 +117,6 @@ public final class AuditSealer {
    * @return how many entries were sealed
    */
   public Future<Integer> seal(Tenant tenant, boolean wait) {
-    if (tenant.isolation() != io.tenantry.tenant.Isolation.SHARED && tenant.schemaVersion() < 2) {
-      return Future.succeededFuture(0); // not migrated to the audit log yet (`migrate`)
-    }
     String lock = wait ? LOCK : TRY_LOCK;
     return log.db().withTenant(tenant, conn -> conn.preparedQuery(lock).execute(Tuple.of(tenant.id().toString()))
       .compose(rows -> rows.iterator().next().getBoolean("locked") ? batches(conn, tenant, 0, 0) : Future.succeededFuture(0)));
