@@ -33,6 +33,13 @@ public final class AuditHooks {
   private final AuditWriter writer;
   private final TenantRegistry registry;
   private final Map<UUID, Long> keyHours = new ConcurrentHashMap<>();
+  /**
+   * 429s are not charged to anyone's rate limit, so a flood of them must not become a flood of audit inserts: one
+   * entry per tenant and caller per {@link #RATE_LIMITED_WINDOW_MS}, the rest counted.
+   */
+  private static final long RATE_LIMITED_WINDOW_MS = 10_000;
+  private final Map<String, Long> rateLimitedAt = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong rateLimitedSkipped = new java.util.concurrent.atomic.AtomicLong();
 
   AuditHooks(AuditWriter writer, TenantRegistry registry) {
     this.writer = writer;
@@ -84,6 +91,10 @@ public final class AuditHooks {
     }
     HttpMethod method = ctx.request().method();
     boolean refusedOrBroken = status == 401 || status == 403 || status == 429 || status >= 500;
+    if (status == 429 && !firstRateLimited(tenant, caller)) {
+      rateLimitedSkipped.incrementAndGet();
+      return;
+    }
     if (mutating(method) || refusedOrBroken) {
       writer.record(tenant, AuditEntry.of(AuditActor.of(ctx), dataAction(ctx.request().path(), method),
         ctx.request().path(), AuditEntry.outcomeOf(status), status, null));
@@ -103,6 +114,25 @@ public final class AuditHooks {
     }
     registry.bySlug(slug).onComplete(found -> writer.record(
       found.succeeded() ? found.result().orElse(null) : null, entry));
+  }
+
+  /** 429 answers not audited because the same caller's was, less than the window before (for metrics). */
+  public long rateLimitedSkipped() {
+    return rateLimitedSkipped.get();
+  }
+
+  private boolean firstRateLimited(Tenant tenant, Caller caller) {
+    long now = System.currentTimeMillis();
+    String key = tenant.id() + ":" + (caller == null ? null : caller.principal());
+    Long last = rateLimitedAt.get(key);
+    if (last != null && now - last < RATE_LIMITED_WINDOW_MS) {
+      return false;
+    }
+    if (rateLimitedAt.size() >= MAX_KEYS_REMEMBERED) {
+      rateLimitedAt.clear();
+    }
+    rateLimitedAt.put(key, now);
+    return true;
   }
 
   /** The first successful use of a key in each clock hour (per node). */
