@@ -34,12 +34,14 @@ public final class AuditHooks {
   private final TenantRegistry registry;
   private final Map<UUID, Long> keyHours = new ConcurrentHashMap<>();
   /**
-   * 429s are not charged to anyone's rate limit, so a flood of them must not become a flood of audit inserts: one
-   * entry per tenant and caller per {@link #RATE_LIMITED_WINDOW_MS}, the rest counted.
+   * Refusals cost the refused caller little (a 429 is charged to no limit, an unauthenticated admin request to none
+   * either), so a flood of them must not become a flood of audit inserts: one denied entry per log, caller (or
+   * address) and action per {@link #DENIED_WINDOW_MS}, the rest counted. Failed sign-ins are exempt: the sign-in
+   * throttle bounds them, and each one matters.
    */
-  private static final long RATE_LIMITED_WINDOW_MS = 10_000;
-  private final Map<String, Long> rateLimitedAt = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong rateLimitedSkipped = new java.util.concurrent.atomic.AtomicLong();
+  private static final long DENIED_WINDOW_MS = 10_000;
+  private final Map<String, Long> deniedAt = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong deniedSkipped = new java.util.concurrent.atomic.AtomicLong();
 
   AuditHooks(AuditWriter writer, TenantRegistry registry) {
     this.writer = writer;
@@ -91,12 +93,8 @@ public final class AuditHooks {
     }
     HttpMethod method = ctx.request().method();
     boolean refusedOrBroken = status == 401 || status == 403 || status == 429 || status >= 500;
-    if (status == 429 && !firstRateLimited(tenant, caller)) {
-      rateLimitedSkipped.incrementAndGet();
-      return;
-    }
     if (mutating(method) || refusedOrBroken) {
-      writer.record(tenant, AuditEntry.of(AuditActor.of(ctx), dataAction(ctx.request().path(), method),
+      record(tenant, AuditEntry.of(AuditActor.of(ctx), dataAction(ctx.request().path(), method),
         ctx.request().path(), AuditEntry.outcomeOf(status), status, null));
     }
   }
@@ -109,30 +107,35 @@ public final class AuditHooks {
       + ctx.request().path(), AuditEntry.outcomeOf(status), status, null);
     String slug = tenantSlug(ctx.request().path());
     if (slug == null || !Tenant.SLUG.matcher(slug).matches()) {
-      writer.record(null, entry);
+      record(null, entry);
       return;
     }
-    registry.bySlug(slug).onComplete(found -> writer.record(
-      found.succeeded() ? found.result().orElse(null) : null, entry));
+    registry.bySlug(slug).onComplete(found -> record(found.succeeded() ? found.result().orElse(null) : null, entry));
   }
 
-  /** 429 answers not audited because the same caller's was, less than the window before (for metrics). */
-  public long rateLimitedSkipped() {
-    return rateLimitedSkipped.get();
+  /** Denied entries not stored because the same caller's same refusal was, less than the window before (for metrics). */
+  public long deniedSkipped() {
+    return deniedSkipped.get();
   }
 
-  private boolean firstRateLimited(Tenant tenant, Caller caller) {
-    long now = System.currentTimeMillis();
-    String key = tenant.id() + ":" + (caller == null ? null : caller.principal());
-    Long last = rateLimitedAt.get(key);
-    if (last != null && now - last < RATE_LIMITED_WINDOW_MS) {
-      return false;
+  /** Queues the entry, unless it repeats a refusal stored less than the window before. */
+  private void record(Tenant tenant, AuditEntry entry) {
+    if (AuditEntry.DENIED.equals(entry.outcome()) && !"auth.login.failure".equals(entry.action())) {
+      AuditActor a = entry.actor();
+      String who = a.key() != null ? a.key().toString() : a.user() != null ? a.user().toString() : a.clientAddress();
+      String key = (tenant == null ? "platform" : tenant.id().toString()) + "|" + who + "|" + entry.action();
+      long now = System.currentTimeMillis();
+      Long last = deniedAt.get(key);
+      if (last != null && now - last < DENIED_WINDOW_MS) {
+        deniedSkipped.incrementAndGet();
+        return;
+      }
+      if (deniedAt.size() >= MAX_KEYS_REMEMBERED) {
+        deniedAt.clear();
+      }
+      deniedAt.put(key, now);
     }
-    if (rateLimitedAt.size() >= MAX_KEYS_REMEMBERED) {
-      rateLimitedAt.clear();
-    }
-    rateLimitedAt.put(key, now);
-    return true;
+    writer.record(tenant, entry);
   }
 
   /** The first successful use of a key in each clock hour (per node). */
@@ -161,11 +164,10 @@ public final class AuditHooks {
     AuditEntry entry = AuditEntry.of(actor, action, "/auth/token", AuditEntry.outcomeOf(status), status,
       mark == null ? null : mark.detail());
     if (mark == null || mark.tenant() == null) {
-      writer.record(null, entry);
+      record(null, entry);
       return;
     }
-    registry.byId(mark.tenant()).onComplete(found -> writer.record(
-      found.succeeded() ? found.result().orElse(null) : null, entry));
+    registry.byId(mark.tenant()).onComplete(found -> record(found.succeeded() ? found.result().orElse(null) : null, entry));
   }
 
   /** The slug in /admin/v1/tenants/{slug}/..., or null. */
