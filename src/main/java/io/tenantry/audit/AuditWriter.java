@@ -46,6 +46,7 @@ public final class AuditWriter {
   private long reportedDrops;
   private long timer = -1;
   private boolean flushing;
+  private Future<Void> inFlight = Future.succeededFuture();
 
   public AuditWriter(Vertx vertx, AuditLog log, Pool platform, AuditSealer sealer, int capacity) {
     this.vertx = vertx;
@@ -59,12 +60,12 @@ public final class AuditWriter {
     timer = vertx.setPeriodic(FLUSH_MS, id -> flush());
   }
 
-  /** Stops the timer and stores what is queued. */
+  /** Stops the timer, lets a running flush finish, and stores what is still queued. */
   public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    return flushing ? Future.succeededFuture() : flush();
+    return inFlight.eventually(this::flush);
   }
 
   /** Queues an entry of {@code tenant} (null: the platform log); never blocks, never fails the caller. */
@@ -122,7 +123,8 @@ public final class AuditWriter {
         .addString(AuditLog.clip(e.actor().clientAddress(), 100)).addValue(e.detail())));
       stored.add(counted(platform.preparedQuery(PLATFORM_INSERT).executeBatch(rows).mapEmpty(), tenantless.size()));
     }
-    return Future.join(stored).<Void>mapEmpty().otherwiseEmpty().onComplete(done -> flushing = false);
+    inFlight = Future.join(stored).<Void>mapEmpty().otherwiseEmpty().onComplete(done -> flushing = false);
+    return inFlight;
   }
 
   private Future<Void> counted(Future<Void> batch, int entries) {

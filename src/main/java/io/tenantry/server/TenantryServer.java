@@ -288,10 +288,10 @@ public final class TenantryServer {
       .eventually(() -> {
         platform.purge().stop();
         apiKeys.stop();
-        platform.audit().stop();
         platform.sessions().stop();
         return Future.succeededFuture();
       })
+      .eventually(() -> platform.audit().stop()) // stores what is queued while the pools are still open
       .eventually(rateLimiting::close)
       .eventually(() -> {
         platform.settings().stop();
