@@ -1,5 +1,6 @@
 package io.tenantry.auth;
 
+import io.tenantry.audit.AuditMarks;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
 import io.tenantry.tenant.Tenant;
@@ -70,6 +71,7 @@ public final class TokenEndpoint {
     String account = LoginKeys.account(email);
     String address = LoginKeys.address(ctx.request().remoteAddress());
     if (throttle.refused(account, address)) {
+      AuditMarks.auth(ctx, "auth.login.lockout", null, null, new JsonObject().put("email", email));
       refuseLater(ctx, REFUSED);
       return;
     }
@@ -87,6 +89,8 @@ public final class TokenEndpoint {
           return refreshToken == null ? answer : answer.put("refresh_token", refreshToken);
         }))
       .onSuccess(answer -> {
+        AuditMarks.auth(ctx, "auth.login.success", user.result().get().id(),
+          tenant.result().map(Tenant::id).orElse(null), new JsonObject().put("email", email));
         throttle.succeeded(account);
         ctx.response().putHeader("Cache-Control", "no-store");
         Responses.json(ctx, 200, answer);
@@ -94,6 +98,8 @@ public final class TokenEndpoint {
       .onFailure(failure -> {
         if (failure == REFUSED) {
           throttle.failed(account, address);
+          AuditMarks.auth(ctx, "auth.login.failure", user.succeeded() ? user.result().map(UserStore.User::id).orElse(null) : null,
+            tenant.succeeded() ? tenant.result().map(Tenant::id).orElse(null) : null, new JsonObject().put("email", email));
         }
         if (failure == REFUSED || failure == PasswordHashing.BUSY) {
           refuseLater(ctx, (Problem) failure);

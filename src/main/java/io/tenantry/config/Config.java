@@ -61,7 +61,8 @@ public record Config(
   int tenancyDeleteGraceSeconds,
   MailSettings mail,
   List<ExternalIssuer> externalIssuers,
-  int impersonationTtlSeconds) {
+  int impersonationTtlSeconds,
+  AuditSettings audit) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -81,6 +82,10 @@ public record Config(
 
   /** The users.* keys: the password policy and password resets. */
   public record UserSettings(int passwordMinLength, int passwordResetTtlSeconds) {
+  }
+
+  /** The audit.* keys (docs/audit.md). */
+  public record AuditSettings(int sealIntervalMs, int queueSize, int pruneIntervalSeconds) {
   }
 
   /** The ratelimit.* keys. Times in milliseconds. */
@@ -190,7 +195,9 @@ public record Config(
       r.integer("tenancy.delete-grace-seconds", 1, 31_536_000),
       mail(r),
       ExternalIssuers.parse(r.node(ExternalIssuers.KEY), r.text("auth.issuer")),
-      r.integer("auth.impersonation-ttl-seconds", 60, 86_400));
+      r.integer("auth.impersonation-ttl-seconds", 60, 86_400),
+      new AuditSettings(r.integer("audit.seal-interval-ms", 10, 3_600_000), r.integer("audit.queue-size", 1, 10_000_000),
+        r.integer("audit.prune-interval-seconds", 1, 604_800)));
   }
 
   private static MailSettings mail(Reader r) {

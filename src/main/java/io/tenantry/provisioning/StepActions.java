@@ -97,7 +97,7 @@ final class StepActions {
 
   private Future<Void> insertIfMissing(SqlConnection conn, Tenant tenant, String collection, UUID id, JsonObject data) {
     return services.records().get(conn, tenant, collection, id).compose(found -> found.isPresent()
-      ? Future.succeededFuture() : services.records().insert(conn, tenant, collection, id, data).mapEmpty());
+      ? Future.succeededFuture() : services.records().insert(conn, tenant, collection, id, data, io.tenantry.audit.AuditActor.SYSTEM).mapEmpty());
   }
 
   /** The same record of the same tenant's template always gets the same id, so a re-run finds what it inserted. */

@@ -1,5 +1,8 @@
 package io.tenantry.records;
 
+import io.tenantry.audit.AuditActor;
+import io.tenantry.audit.AuditHooks;
+import io.tenantry.audit.AuditSealer;
 import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
@@ -26,14 +29,13 @@ public final class RecordEndpoints {
   private final RecordStore store;
   private final RecordCheck check;
 
-  public RecordEndpoints(TenantDb db, RecordStore store) {
-    this(db, store, RecordCheck.NONE);
-  }
+  private final AuditSealer sealer;
 
-  public RecordEndpoints(TenantDb db, RecordStore store, RecordCheck check) {
+  public RecordEndpoints(TenantDb db, RecordStore store, RecordCheck check, AuditSealer sealer) {
     this.db = db;
     this.store = store;
     this.check = check;
+    this.sealer = sealer;
   }
 
   public void create(RoutingContext ctx) {
@@ -41,7 +43,7 @@ public final class RecordEndpoints {
     String collection = collection(ctx);
     JsonObject data = body(ctx);
     Responses.when(ctx, check.check(tenant, collection, data)
-      .compose(valid -> db.autocommit(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), valid))), record -> {
+      .compose(valid -> db.autocommit(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), valid, audited(ctx, tenant)))), record -> {
       ctx.response().putHeader("Location", ctx.request().path() + "/" + record.id());
       send(ctx, 201, record);
     });
@@ -68,7 +70,7 @@ public final class RecordEndpoints {
   public void replace(RoutingContext ctx) {
     JsonObject data = body(ctx);
     Responses.when(ctx, check.check(Tenant.of(ctx), collection(ctx), data)
-      .compose(valid -> underLock(ctx, (conn, current) -> store.update(conn, Tenant.of(ctx), current.collection(), current.id(), valid))),
+      .compose(valid -> underLock(ctx, (conn, current) -> store.update(conn, Tenant.of(ctx), current.collection(), current.id(), valid, audited(ctx, Tenant.of(ctx))))),
       record -> send(ctx, 200, record));
   }
 
@@ -79,13 +81,16 @@ public final class RecordEndpoints {
   }
 
   public void delete(RoutingContext ctx) {
-    Responses.when(ctx, underLock(ctx, (conn, current) -> store.delete(conn, Tenant.of(ctx), current.collection(), current.id())),
-      v -> Responses.noContent(ctx));
+    Responses.when(ctx, underLock(ctx, (conn, current) -> store.delete(conn, Tenant.of(ctx), current.collection(), current.id(), audited(ctx, Tenant.of(ctx)))),
+      v -> {
+        AuditHooks.storedWithWrite(ctx);
+        Responses.noContent(ctx);
+      });
   }
 
   private void modify(RoutingContext ctx, Function<Record, Future<JsonObject>> change) {
     Responses.when(ctx, underLock(ctx, (conn, current) -> change.apply(current)
-        .compose(data -> store.update(conn, Tenant.of(ctx), current.collection(), current.id(), data))),
+        .compose(data -> store.update(conn, Tenant.of(ctx), current.collection(), current.id(), data, audited(ctx, Tenant.of(ctx))))),
       record -> send(ctx, 200, record));
   }
 
@@ -105,7 +110,15 @@ public final class RecordEndpoints {
     }));
   }
 
+  /** The write's own audit entry goes in its statement; the sealer learns the tenant has new entries. */
+  private AuditActor audited(RoutingContext ctx, Tenant tenant) {
+    sealer.touched(tenant.id());
+    return AuditActor.of(ctx);
+  }
+
+  /** A write that succeeded stored its entry: the after-response hook stores none (a failed one it does). */
   private static Future<Void> send(RoutingContext ctx, int status, Record record) {
+    AuditHooks.storedWithWrite(ctx);
     ctx.response().putHeader("ETag", record.etag());
     return Responses.json(ctx, status, record.toJson());
   }

@@ -1,6 +1,8 @@
 package io.tenantry.records;
 
+import io.tenantry.audit.AuditActor;
 import io.tenantry.tenant.Tenant;
+import io.tenantry.http.Uuids;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -28,8 +30,8 @@ public final class RecordStore {
     return bySchema.computeIfAbsent(tenant.schema(), RecordSql::forSchema);
   }
 
-  public Future<Record> insert(SqlClient conn, Tenant tenant, String collection, UUID id, JsonObject data) {
-    return conn.preparedQuery(sql(tenant).insert()).execute(Tuple.of(tenant.id(), collection, id, data))
+  public Future<Record> insert(SqlClient conn, Tenant tenant, String collection, UUID id, JsonObject data, AuditActor actor) {
+    return conn.preparedQuery(sql(tenant).insert()).execute(audited(Tuple.of(tenant.id(), collection, id, data), actor))
       .map(rows -> Record.from(rows.iterator().next(), collection)).recover(RecordStore::unreadable);
   }
 
@@ -41,13 +43,19 @@ public final class RecordStore {
     return one(conn.preparedQuery(sql(tenant).lock()).execute(Tuple.of(tenant.id(), collection, id)), collection);
   }
 
-  public Future<Record> update(SqlClient conn, Tenant tenant, String collection, UUID id, JsonObject data) {
-    return conn.preparedQuery(sql(tenant).update()).execute(Tuple.of(tenant.id(), collection, id, data))
+  public Future<Record> update(SqlClient conn, Tenant tenant, String collection, UUID id, JsonObject data, AuditActor actor) {
+    return conn.preparedQuery(sql(tenant).update()).execute(audited(Tuple.of(tenant.id(), collection, id, data), actor))
       .map(rows -> Record.from(rows.iterator().next(), collection)).recover(RecordStore::unreadable);
   }
 
-  public Future<Void> delete(SqlClient conn, Tenant tenant, String collection, UUID id) {
-    return conn.preparedQuery(sql(tenant).delete()).execute(Tuple.of(tenant.id(), collection, id)).mapEmpty();
+  public Future<Void> delete(SqlClient conn, Tenant tenant, String collection, UUID id, AuditActor actor) {
+    return conn.preparedQuery(sql(tenant).delete()).execute(audited(Tuple.of(tenant.id(), collection, id), actor)).mapEmpty();
+  }
+
+  /** The write's audit entry: its id, then who and through which request (RecordSql's CTE). */
+  private static Tuple audited(Tuple write, AuditActor actor) {
+    return write.addUUID(Uuids.v7()).addUUID(actor.user()).addUUID(actor.key()).addUUID(actor.impersonator())
+      .addString(actor.requestId()).addString(actor.clientAddress());
   }
 
   public Future<List<Record>> list(SqlClient conn, Tenant tenant, String collection, UUID after, int limit) {

@@ -57,6 +57,7 @@ public final class HttpVerticle extends VerticleBase {
 
   Router router() {
     RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
+    builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) platform.audit().hooks()::observe);
     platform.pipeline().install(vertx, builder);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
@@ -148,6 +149,11 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "logout", platform.sessions()::logout);
     on(builder, "revokeUserSessions", Access::superAdmin, platform.sessions()::revokeUserSessions);
     on(builder, "impersonateTenantUser", Access::superAdmin, platform.impersonation()::handle);
+    var audit = platform.audit().endpoints(); // tenant_admin of the tenant or an ancestor, or super-admin
+    on(builder, "listTenantAudit", Access::adminScope, audit::list);
+    on(builder, "exportTenantAudit", Access::adminScope, audit::export);
+    on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
+    on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
 
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);
@@ -164,6 +170,9 @@ public final class HttpVerticle extends VerticleBase {
     }
     route.setDoSecurity(false); // authentication is the Authenticator's job, before validation
     ContractChecks.wire(route); // undeclared query parameters refused; validation failures explained
+    if (route.getOperation().getOpenAPIPath().startsWith("/admin/") && route.getOperation().getHttpMethod() != io.vertx.core.http.HttpMethod.GET) {
+      route.addHandler(io.tenantry.audit.AuditHooks.naming(operationId)); // names the after-response audit entry
+    }
     List.of(handlers).forEach(route::addHandler);
     return route;
   }

@@ -56,5 +56,6 @@ public record Platform(
   io.tenantry.provisioning.ProvisioningEndpoints provisioningEndpoints,
   io.tenantry.templates.TemplateEndpoints templates,
   io.tenantry.idp.ExternalTokens externalTokens,
-  io.tenantry.admin.ImpersonationEndpoint impersonation) {
+  io.tenantry.admin.ImpersonationEndpoint impersonation,
+  io.tenantry.audit.Audit audit) {
 }

@@ -191,6 +191,8 @@ public final class TenantryServer {
     return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening,
         sessions, customDomains, idempotentCreation, externalKeys))
       .map(ready -> {
+        io.tenantry.audit.Audit audit = io.tenantry.audit.Audit.create(vertx, config, tenantDb, registry, pool,
+          settings.result().cache());
         Invitations invitations = new Invitations(users, passwords, outbox, policy.result());
         LimitsStore limitsStore = new LimitsStore(pool);
         Provisioning provisioning = new Provisioning(vertx, pool, tenantStore, registry, provisioner, lifecycle,
@@ -220,7 +222,7 @@ public final class TenantryServer {
           config.login().refusalDelayMs(), settings.result().tokenTtl(), apiKeys, sessions.result().grants()),
         tenantAdmin,
         new PoolsEndpoint(tenantPools),
-        new RecordEndpoints(tenantDb, recordStore, collectionSchemas.result().check()),
+        new RecordEndpoints(tenantDb, recordStore, collectionSchemas.result().check(), audit.sealer()),
         new MembershipEndpoints(tenantAdmin, pool, new MembershipStore()),
         new MeEndpoint(pool, new MembershipStore()),
         new PasswordResetEndpoint(resets, new LoginThrottle(config.login())),
@@ -242,9 +244,11 @@ public final class TenantryServer {
         templates,
         externalTokens,
         new io.tenantry.admin.ImpersonationEndpoint(registry, users, tokens, settings.result().cache(),
-          config.impersonationTtlSeconds()));
+          config.impersonationTtlSeconds()),
+        audit);
       })
       .onSuccess(platform -> platform.purge().start())
+      .onSuccess(platform -> platform.audit().start())
       .onSuccess(platform -> mailRelay.start())
       .onSuccess(platform -> platform.provisioning().resumeUnfinished())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
@@ -318,6 +322,7 @@ public final class TenantryServer {
         platform.sessions().stop();
         return Future.succeededFuture();
       })
+      .eventually(() -> platform.audit().stop()) // stores what is queued while the pools are still open
       .eventually(rateLimiting::close)
       .eventually(() -> {
         platform.settings().stop();

@@ -1,5 +1,6 @@
 package io.tenantry.sessions;
 
+import io.tenantry.audit.AuditMarks;
 import io.tenantry.auth.Caller;
 import io.tenantry.auth.RefreshGrants;
 import io.tenantry.auth.TenantTokenTtl;
@@ -59,7 +60,10 @@ final class RefreshTokenGrant implements RefreshGrants {
     }
     byte[] hash = RefreshTokenText.hash(text);
     store.spend(hash)
-      .compose(spent -> spent.isPresent() ? renew(spent.get()) : reused(hash))
+      .compose(spent -> {
+        spent.ifPresent(s -> AuditMarks.auth(ctx, "auth.refresh", s.userId(), s.tenantId(), null));
+        return spent.isPresent() ? renew(spent.get()) : reused(ctx, hash);
+      })
       .onSuccess(answer -> {
         ctx.response().putHeader("Cache-Control", "no-store");
         Responses.json(ctx, 200, answer);
@@ -67,10 +71,12 @@ final class RefreshTokenGrant implements RefreshGrants {
       .onFailure(ctx::fail);
   }
 
-  private Future<JsonObject> reused(byte[] hash) {
+  private Future<JsonObject> reused(RoutingContext ctx, byte[] hash) {
     return store.reusedFamily(hash)
       .compose(family -> family.isEmpty() ? Future.succeededFuture()
-        : store.revokeFamily(family.get()).map(jtis -> {
+        : store.revokeFamily(family.get().familyId()).map(jtis -> {
+          AuditMarks.auth(ctx, "auth.refresh.reuse", family.get().userId(), family.get().tenantId(),
+            new JsonObject().put("family", family.get().familyId().toString()).put("tokens_revoked", jtis.size()));
           revocations.jtisRevoked(jtis);
           return null;
         }))

@@ -28,7 +28,7 @@ final class SessionStore {
   // Atomic: of two requests presenting the same token, one spends it and the other sees it spent (a reuse).
   private static final String SPEND = "UPDATE platform.refresh_tokens SET spent_at = now() WHERE token_hash = $1 "
     + "AND spent_at IS NULL AND revoked_at IS NULL AND expires_at > now() RETURNING family_id, user_id, tenant_id";
-  private static final String REUSED = "SELECT family_id FROM platform.refresh_tokens WHERE token_hash = $1 "
+  private static final String REUSED = "SELECT family_id, user_id, tenant_id FROM platform.refresh_tokens WHERE token_hash = $1 "
     + "AND spent_at IS NOT NULL AND revoked_at IS NULL";
   private static final String FAMILY_OF_ACCESS = "SELECT family_id FROM platform.refresh_tokens "
     + "WHERE access_jti = $1 AND user_id = $2";
@@ -73,10 +73,15 @@ final class SessionStore {
     });
   }
 
-  /** The family of a refresh token presented again after it was spent, if it was. */
-  Future<Optional<UUID>> reusedFamily(byte[] hash) {
-    return pool.preparedQuery(REUSED).execute(Tuple.of(hash))
-      .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID("family_id")));
+  /** The family (and its user and tenant) of a refresh token presented again after it was spent, if it was. */
+  Future<Optional<Spent>> reusedFamily(byte[] hash) {
+    return pool.preparedQuery(REUSED).execute(Tuple.of(hash)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      return Optional.of(new Spent(row.getUUID("family_id"), row.getUUID("user_id"), row.getUUID("tenant_id")));
+    });
   }
 
   Future<Optional<UUID>> familyOfAccessToken(UUID jti, UUID userId) {

@@ -80,7 +80,7 @@ class StatementContextTest {
   @Test
   void everyRecordStatementFindsItsTenantsRowsAndLeavesNoContextBehind() {
     UUID id = UUID.randomUUID();
-    Record created = Await.result(db.autocommit(b, client -> store.insert(client, b, NOTES, id, new JsonObject().put("n", 2))), 10);
+    Record created = Await.result(db.autocommit(b, client -> store.insert(client, b, NOTES, id, new JsonObject().put("n", 2), io.tenantry.audit.AuditActor.SYSTEM)), 10);
     assertThat(created.version()).isEqualTo(1);
     assertThat(contextLeftOnTheConnection()).isEmpty();
 
@@ -91,11 +91,11 @@ class StatementContextTest {
     assertThat(contextLeftOnTheConnection()).isEmpty();
 
     Record updated = Await.result(db.withTenant(b, conn -> store.lock(conn, b, NOTES, id)
-      .compose(current -> store.update(conn, b, NOTES, current.orElseThrow().id(), new JsonObject().put("n", 3)))), 10);
+      .compose(current -> store.update(conn, b, NOTES, current.orElseThrow().id(), new JsonObject().put("n", 3), io.tenantry.audit.AuditActor.SYSTEM))), 10);
     assertThat(updated.version()).isEqualTo(2);
     assertThat(contextLeftOnTheConnection()).isEmpty();
 
-    Await.result(db.withTenant(b, conn -> store.delete(conn, b, NOTES, id)), 10);
+    Await.result(db.withTenant(b, conn -> store.delete(conn, b, NOTES, id, io.tenantry.audit.AuditActor.SYSTEM)), 10);
     assertThat(list(b)).isEmpty();
     assertThat(contextLeftOnTheConnection()).isEmpty();
   }

@@ -1,0 +1,183 @@
+package io.tenantry.audit;
+
+import io.tenantry.tenant.Tenant;
+import io.tenantry.tenant.TenantRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Chains a tenant's entries after the fact, so writers never wait on a chain head: every audit.seal-interval-ms this
+ * node seals the tenants it saw entries for (and, every {@link #SWEEP_EVERY} ticks, every tenant, which covers
+ * entries of a node that stopped before sealing). A tenant is sealed in one transaction under a transaction-scoped
+ * advisory lock in its own database, so two nodes never extend the same chain at once; a busy lock is skipped.
+ */
+public final class AuditSealer {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditSealer.class);
+  static final int BATCH = 1_000;
+  private static final int BATCHES_PER_TURN = 10;
+  private static final int SWEEP_EVERY = 300;
+  /** How far before the chain's head unsealed entries are looked for: longer than any write transaction lasts. */
+  private static final long LATE_COMMIT_SECONDS = 300;
+  private static final String KEY = "hashtextextended('tenantry.audit.seal:' || $1, 0)";
+  private static final String TRY_LOCK = "SELECT set_config('app.tenant_id', $1, true), pg_try_advisory_xact_lock("
+    + KEY + ") AS locked";
+  private static final String LOCK = "SELECT set_config('app.tenant_id', $1, true), pg_advisory_xact_lock(" + KEY
+    + ")::text IS NOT NULL AS locked";
+  private static final String ALL_TENANTS = "SELECT id FROM platform.tenants WHERE status <> 'provisioning'";
+
+  private final Vertx vertx;
+  private final AuditLog log;
+  private final TenantRegistry registry;
+  private final Pool platform;
+  private final long intervalMs;
+  private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
+  private long timer = -1;
+  private long ticks;
+  private boolean running;
+
+  public AuditSealer(Vertx vertx, AuditLog log, TenantRegistry registry, Pool platform, long intervalMs) {
+    this.vertx = vertx;
+    this.log = log;
+    this.registry = registry;
+    this.platform = platform;
+    this.intervalMs = intervalMs;
+  }
+
+  public void start() {
+    ticks = SWEEP_EVERY - 1; // the first turn sweeps every tenant
+    timer = vertx.setPeriodic(intervalMs, id -> turn());
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** A tenant has new entries; cheap, called on every audited write. */
+  public void touched(UUID tenantId) {
+    dirty.add(tenantId);
+  }
+
+  private void turn() {
+    if (running) {
+      return;
+    }
+    running = true;
+    Future<List<UUID>> due = ++ticks % SWEEP_EVERY == 0 ? allTenants() : Future.succeededFuture(drainDirty());
+    due.compose(ids -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (UUID id : ids) {
+        chain = chain.compose(v -> registry.byId(id)
+          .compose(t -> t.map(tenant -> seal(tenant, false).<Void>mapEmpty()).orElse(Future.succeededFuture()))
+          .recover(e -> {
+            LOG.warn("sealing the audit log of tenant {} failed: {}", id, e.toString());
+            return Future.succeededFuture();
+          }));
+      }
+      return chain;
+    }).onComplete(done -> running = false);
+  }
+
+  private List<UUID> drainDirty() {
+    List<UUID> ids = new ArrayList<>(dirty);
+    ids.forEach(dirty::remove);
+    return ids;
+  }
+
+  private Future<List<UUID>> allTenants() {
+    drainDirty();
+    return platform.query(ALL_TENANTS).execute().map(rows -> {
+      List<UUID> ids = new ArrayList<>(rows.size());
+      rows.forEach(row -> ids.add(row.getUUID("id")));
+      return ids;
+    });
+  }
+
+  /**
+   * Appends the tenant's unsealed entries to its chain. {@code wait}: wait for another sealer of the tenant to
+   * finish (verify does, to see the latest chain) rather than skip.
+   *
+   * @return how many entries were sealed
+   */
+  public Future<Integer> seal(Tenant tenant, boolean wait) {
+    String lock = wait ? LOCK : TRY_LOCK;
+    return log.db().withTenant(tenant, conn -> conn.preparedQuery(lock).execute(Tuple.of(tenant.id().toString()))
+      .compose(rows -> rows.iterator().next().getBoolean("locked") ? batches(conn, tenant, 0, 0) : Future.succeededFuture(0)));
+  }
+
+  private Future<Integer> batches(SqlConnection conn, Tenant tenant, int done, int turn) {
+    return sealBatch(conn, tenant).compose(n -> n == BATCH && turn + 1 < BATCHES_PER_TURN
+      ? batches(conn, tenant, done + n, turn + 1)
+      : Future.succeededFuture(done + n));
+  }
+
+  private record Head(long position, byte[] hash, OffsetDateTime since) {
+  }
+
+  private Future<Integer> sealBatch(SqlConnection conn, Tenant tenant) {
+    AuditSql sql = log.sql(tenant);
+    return head(conn, tenant, sql).compose(head -> conn.preparedQuery(sql.unsealed())
+      .execute(Tuple.of(tenant.id(), head.since(), BATCH))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture(0);
+        }
+        List<Long> positions = new ArrayList<>(rows.size());
+        List<UUID> entries = new ArrayList<>(rows.size());
+        List<String> hashes = new ArrayList<>(rows.size());
+        long position = head.position();
+        byte[] hash = head.hash();
+        for (Row row : rows) {
+          AuditRow entry = AuditRow.from(row);
+          hash = AuditChain.link(hash, entry);
+          positions.add(++position);
+          entries.add(entry.id());
+          hashes.add(HexFormat.of().formatHex(hash));
+        }
+        return conn.preparedQuery(sql.appendSeals()).execute(Tuple.of(tenant.id(), positions.toArray(new Long[0]),
+            entries.toArray(new UUID[0]), hashes.toArray(new String[0])))
+          .map(rows.size());
+      }));
+  }
+
+  /** The chain's last link: the newest seal, else the anchor a pruning left, else the empty chain. */
+  private Future<Head> head(SqlConnection conn, Tenant tenant, AuditSql sql) {
+    return conn.preparedQuery(sql.head()).execute(Tuple.of(tenant.id())).compose(rows -> {
+      if (rows.size() > 0) {
+        Row row = rows.iterator().next();
+        OffsetDateTime at = row.getOffsetDateTime("at");
+        return Future.succeededFuture(new Head(row.getLong("position"), row.getBuffer("hash").getBytes(),
+          at == null ? OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC) : at.minusSeconds(LATE_COMMIT_SECONDS)));
+      }
+      return anchor(conn, tenant, sql).map(anchor -> anchor
+        .map(a -> new Head(a.position(), a.hash(), OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC)))
+        .orElse(new Head(0, AuditChain.GENESIS, OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC))));
+    });
+  }
+
+  record Anchor(long position, byte[] hash) {
+  }
+
+  static Future<Optional<Anchor>> anchor(io.vertx.sqlclient.SqlClient client, Tenant tenant, AuditSql sql) {
+    return client.preparedQuery(sql.latestAnchor()).execute(Tuple.of(tenant.id())).map(rows -> rows.size() == 0
+      ? Optional.empty()
+      : Optional.of(new Anchor(rows.iterator().next().getLong("position"), rows.iterator().next().getBuffer("hash").getBytes())));
+  }
+}

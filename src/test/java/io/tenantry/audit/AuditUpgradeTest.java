@@ -1,0 +1,68 @@
+package io.tenantry.audit;
+
+import io.tenantry.provisioning.FleetMigrator;
+import io.tenantry.provisioning.TenantMigrations;
+import io.tenantry.support.TestEnv;
+import io.tenantry.support.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A schema- or database-tier tenant provisioned before the audit log existed (tenant migration V1 only) gets its
+ * audit tables from the fleet migration (`tenantry migrate`), and its writes are audited from then on.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditUpgradeTest {
+  private TestServer ts;
+  private String superAdmin;
+
+  @BeforeAll
+  void start() {
+    ts = TestServer.start();
+    superAdmin = ts.adminToken();
+  }
+
+  @AfterAll
+  void stop() {
+    ts.close();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"schema", "database"})
+  void theFleetMigrationGivesAnOlderTenantItsAuditLog(String tier) throws SQLException {
+    AuditTenant t = AuditTenant.create(ts, superAdmin, "upgrade-" + tier, tier);
+    // back to how a tenant of the previous release looked
+    try (Connection c = TestEnv.connect(t.database(), TestEnv.adminUser()); Statement st = c.createStatement()) {
+      st.execute("DROP TABLE " + t.table("audit_log") + ", " + t.table("audit_seal") + ", " + t.table("audit_anchor"));
+      st.execute("DELETE FROM " + t.table("flyway_schema_history") + " WHERE version = '2'");
+    }
+    try (Connection c = TestEnv.connect(ts.config.dbName(), TestEnv.adminUser()); Statement st = c.createStatement()) {
+      st.execute("UPDATE platform.tenants SET schema_version = 1 WHERE id = '" + t.id() + "'");
+    }
+
+    FleetMigrator.Report report = new FleetMigrator(ts.config).migrateAll();
+    assertThat(report.failed()).isEmpty();
+    assertThat(report.migrated()).isEqualTo(1);
+    try (Connection c = TestEnv.connect(ts.config.dbName(), TestEnv.adminUser()); Statement st = c.createStatement();
+         var rs = st.executeQuery("SELECT schema_version FROM platform.tenants WHERE id = '" + t.id() + "'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(TenantMigrations.latest()).isGreaterThanOrEqualTo(2);
+    }
+
+    String id = t.createNote(1);
+    assertThat(t.count("SELECT count(*) FROM " + t.table("audit_log") + " WHERE tenant_id = '" + t.id()
+      + "' AND action = 'record.create' AND target = 'notes/" + id + "'")).isEqualTo(1);
+    io.vertx.core.json.JsonObject verdict = t.verify(t.adminToken());
+    assertThat(verdict.getBoolean("intact")).isTrue();
+    assertThat(verdict.getLong("entries")).isPositive();
+  }
+}
