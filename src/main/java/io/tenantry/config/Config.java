@@ -62,7 +62,8 @@ public record Config(
   MailSettings mail,
   List<ExternalIssuer> externalIssuers,
   int impersonationTtlSeconds,
-  AuditSettings audit) {
+  AuditSettings audit,
+  boolean migrateOnStart) {
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -197,7 +198,8 @@ public record Config(
       ExternalIssuers.parse(r.node(ExternalIssuers.KEY), r.text("auth.issuer")),
       r.integer("auth.impersonation-ttl-seconds", 60, 86_400),
       new AuditSettings(r.integer("audit.seal-interval-ms", 10, 3_600_000), r.integer("audit.queue-size", 1, 10_000_000),
-        r.integer("audit.prune-interval-seconds", 1, 604_800)));
+        r.integer("audit.prune-interval-seconds", 1, 604_800)),
+      r.bool("migrate.on-start"));
   }
 
   private static MailSettings mail(Reader r) {

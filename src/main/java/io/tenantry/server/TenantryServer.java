@@ -54,6 +54,7 @@ import io.tenantry.users.Invitations;
 import io.tenantry.users.MembershipStore;
 import io.tenantry.users.Outbox;
 import io.tenantry.mail.OutboxRelay;
+import io.tenantry.provisioning.FleetMigrator;
 import io.tenantry.users.PasswordPolicy;
 import io.tenantry.users.PasswordResets;
 import io.tenantry.admin.MembershipEndpoints;
@@ -78,6 +79,8 @@ import java.util.List;
  * (Vert.x, cluster membership) belongs to the caller, who closes it afterwards, leaving the cluster last.
  */
 public final class TenantryServer {
+  private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(TenantryServer.class);
+
   private final Node node;
   private final Pool pool;
   private final DedicatedPools dedicated;
@@ -137,7 +140,7 @@ public final class TenantryServer {
       (config.dbConnectionBudget() - config.dbPoolSize()) / config.dedicatedPoolSize(), config.dedicatedPoolIdleSeconds());
     int cap = config.maxConcurrentPerTenant();
     if (!ConcurrencyCaps.leavesRoomOnEveryLoop(cap, pool.smallestShare())) {
-      LoggerFactory.getLogger(TenantryServer.class).warn("tenancy.max-concurrent-per-tenant ({}) is not below the "
+      LOG.warn("tenancy.max-concurrent-per-tenant ({}) is not below the "
           + "smallest event-loop share of db.pool-size ({} connections): one tenant can hold all of that loop's "
           + "connections; raise db.pool-size or lower the cap", cap, pool.smallestShare());
     }
@@ -251,6 +254,7 @@ public final class TenantryServer {
       .onSuccess(platform -> platform.audit().start())
       .onSuccess(platform -> mailRelay.start())
       .onSuccess(platform -> platform.provisioning().resumeUnfinished())
+      .onSuccess(platform -> migrateTenantsInBackground(vertx, config))
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
@@ -275,6 +279,24 @@ public final class TenantryServer {
         redis.close();
         passwords.close();
       });
+  }
+
+  /**
+   * After an upgrade that adds tenant migrations, the fleet is brought up to date without an operator's `migrate`:
+   * on a worker thread (JDBC and Flyway block), after the server listens, so a large fleet delays no start.
+   */
+  private static void migrateTenantsInBackground(Vertx vertx, Config config) {
+    if (!config.migrateOnStart()) {
+      return;
+    }
+    vertx.executeBlocking(() -> new FleetMigrator(config).migrateAll(), false)
+      .onSuccess(report -> {
+        if (report.migrated() > 0 || !report.failed().isEmpty() || report.busy() > 0) {
+          LOG.info("tenant migrations at start: {} migrated, {} busy elsewhere, {} failed (migrate --status shows them)",
+            report.migrated(), report.busy(), report.failed().size());
+        }
+      })
+      .onFailure(e -> LOG.warn("tenant migrations at start did not run: {}", e.getMessage()));
   }
 
   private Future<Void> drainDelay() {
