@@ -100,6 +100,7 @@ class AdminRoleMatrixTest {
 
     Map.entry("createTenant", rule(Rule.TENANT_ADMIN)), // a child of the tenant; a root tenant only by a super-admin
     Map.entry("getTenant", rule(Rule.TENANT_ADMIN)),
+    Map.entry("patchTenant", rule(Rule.TENANT_ADMIN)),
     Map.entry("addTenantUser", rule(Rule.TENANT_ADMIN)),
     Map.entry("listTenantUsers", rule(Rule.TENANT_ADMIN)),
     Map.entry("patchTenantUser", rule(Rule.TENANT_ADMIN)),
@@ -135,6 +136,7 @@ class AdminRoleMatrixTest {
       case "createTenant" -> new JsonObject().put("slug", "mx-new-" + n).put("name", "Matrix " + n).put("parent", tenant);
       case "addTenantUser" -> new JsonObject().put("email", "mx-" + n + "@matrix.test").put("role", "read_only");
       case "patchTenantUser" -> new JsonObject().put("role", "member");
+      case "patchTenant" -> new JsonObject().put("name", "Matrix " + n);
       case "createApiKey" -> new JsonObject().put("name", "matrix").put("scopes", new JsonArray().add("records:read"));
       case "moveTenant" -> new JsonObject().put("parent", tenant);
       case "putTenantTimeouts" -> new JsonObject().putNull("statement_timeout_ms");
