@@ -43,6 +43,7 @@ public final class TenantAdminEndpoints {
   private final PasswordPolicy policy;
   private final MemberEmailRule emailRule;
   private final Delegation delegation;
+  private final TenantRenameEndpoint rename;
 
   public TenantAdminEndpoints(TenantStore store, TenantRegistry registry, Provisioning provisioning,
                               TemplateEndpoints templates, UserStore users, PasswordHashing passwords, Isolation defaultIsolation, Invitations invitations,
@@ -59,6 +60,7 @@ public final class TenantAdminEndpoints {
     this.invitationEndpoint = new InvitationEndpoint(invitations);
     this.policy = policy;
     this.delegation = new Delegation(registry);
+    this.rename = new TenantRenameEndpoint(this, store, registry);
   }
 
   /** The public route that accepts the invitations made here. */
@@ -89,14 +91,21 @@ public final class TenantAdminEndpoints {
     int limit = Paging.limit(ctx);
     UUID after = Paging.after(ctx, CURSOR_SCOPE);
     store.list(after, limit + 1)
-      .onSuccess(tenants -> Responses.json(ctx, 200, Paging.page(tenants, limit, CURSOR_SCOPE, Tenant::id, Tenant::toJson)))
+      .onSuccess(tenants -> Responses.json(ctx, 200, Paging.page(tenants, limit, CURSOR_SCOPE,
+        listed -> listed.tenant().id(), listed -> listed.tenant().toJson().put("plan", listed.plan()))))
       .onFailure(ctx::fail);
   }
 
   public void get(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
     administered(ctx, false)
-      .onSuccess(tenant -> Responses.json(ctx, 200, view(Caller.of(ctx), tenant)))
+      .compose(tenant -> view(caller, tenant))
+      .onSuccess(json -> Responses.json(ctx, 200, json))
       .onFailure(ctx::fail);
+  }
+
+  public TenantRenameEndpoint rename() {
+    return rename;
   }
 
   public void suspend(RoutingContext ctx) {
@@ -185,11 +194,14 @@ public final class TenantAdminEndpoints {
   }
 
   /**
-   * A tenant as the caller may see it: where a database-tier tenant's database lives, and migration errors (which
-   * can name servers), are for super-admins only.
+   * A tenant as the caller may see it ({@link TenantView}); a super-admin also sees its rate-limit plan, read from
+   * its row (the cached tenant does not carry it: a plan change does not evict the tenant cache).
    */
-  private static JsonObject view(Caller caller, Tenant tenant) {
-    return TenantView.of(caller, tenant);
+  Future<JsonObject> view(Caller caller, Tenant tenant) {
+    JsonObject json = TenantView.of(caller, tenant);
+    return caller.superAdmin()
+      ? store.plan(tenant.id()).map(plan -> plan.map(p -> json.put("plan", p)).orElse(json))
+      : Future.succeededFuture(json);
   }
 
   /**

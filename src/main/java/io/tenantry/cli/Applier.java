@@ -69,13 +69,12 @@ final class Applier {
         continue;
       }
       try {
-        AdminClient.Answer answer = change.step().run(client);
+        change.step().run(client);
         done.incrementAndGet();
         if (change.creates()) {
           created.incrementAndGet();
         }
-        // a tenant_admin's add is an invitation: the member appears when the invitee accepts
-        print(change.line() + (answer.status() == 202 ? " (invited: a member once accepted)" : ""));
+        print(change.line());
       } catch (AdminClient.ApiError e) {
         failed.incrementAndGet();
         print("! failed: " + change.text() + ": " + e.status + " " + e.getMessage());

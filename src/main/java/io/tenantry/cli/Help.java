@@ -30,8 +30,8 @@ final class Help {
 
   static final String APPLY = """
     usage: java -jar tenantry.jar tenants apply -f FILE [--dry-run] [--parallel N]
-    Makes the server's tenants match FILE: creates the missing ones (parents first), moves tenants to the parent
-    the file names, sets plans, sets and clears configuration values, and adds missing tenant_admins. It prints one
+    Makes the server's tenants match FILE: creates the missing ones (parents first), renames and moves tenants,
+    sets plans, sets and clears configuration values, and promotes or invites missing tenant_admins. It prints one
     line per change and a summary; a second run prints "no changes". The whole file is checked first (unknown keys,
     slugs, duplicates, cycles, parents, plans and setting keys that do not exist): any problem is reported with its
     line, exit 2, and nothing is changed.
@@ -43,7 +43,7 @@ final class Help {
                               isolation: shared          # shared | schema | database (creation only)
                               plan: pro                  # an existing plan
                               config: {locale: de-DE}    # when given: the tenant's complete own values
-                              admins: [ann@acme.test]    # made tenant_admin when missing; nobody is removed
+                              admins: [ann@acme.test]    # promoted, or invited; nobody is removed
                               template: starter          # creation only, if the server has templates
       --dry-run         print what would change, change nothing (exit 0: nothing to change, 3: changes to make)
       --parallel N      requests in flight at once (default 8, 1-64)

@@ -26,6 +26,8 @@ final class Planner {
   private final ExecutorService pool;
   private final String fileName;
   private final ServerFeatures features;
+  /** Whether the caller may list every tenant: a super-admin, who may also invite to any tenant. */
+  private volatile boolean superAdmin;
 
   Planner(AdminClient client, ExecutorService pool, String fileName) {
     this.client = client;
@@ -54,6 +56,7 @@ final class Planner {
     Map<String, JsonObject> bySlug = new HashMap<>();
     try {
       client.all("/admin/v1/tenants").forEach(t -> bySlug.put(t.getString("slug"), t));
+      superAdmin = true;
       return bySlug;
     } catch (AdminClient.ApiError e) {
       if (e.status != 403) {
@@ -158,7 +161,7 @@ final class Planner {
       t.config().forEach(e -> changes.add(putConfig(slug, e.getKey(), e.getValue(), null)));
     }
     if (t.admins() != null) {
-      t.admins().forEach(email -> changes.add(addAdmin(slug, email)));
+      t.admins().forEach(email -> changes.add(invite(slug, email, superAdmin)));
     }
     return changes;
   }
@@ -189,7 +192,8 @@ final class Planner {
       changes.add(Change.of(slug, '~', "move tenant " + slug + ": " + from + " -> " + to,
         c -> c.post("/admin/v1/tenants/" + slug + "/move", new JsonObject().put("parent", t.parent()))));
     }
-    if (t.plan() != null) {
+    // the tenant shows its plan to a super-admin (newer servers): its limits are read only when the plan changes
+    if (t.plan() != null && !t.plan().equals(current.getString("plan"))) {
       JsonObject limits = client.get("/admin/v1/tenants/" + slug + "/limits").body();
       if (!t.plan().equals(limits.getString("plan"))) {
         changes.add(plan(slug, t.plan(), limits.getString("plan"), override(limits)));
@@ -226,7 +230,23 @@ final class Planner {
         + "tenant_admins may list its members (" + e.getMessage() + "); apply them as a super-admin"));
       return;
     }
-    wanted.stream().filter(email -> !admins.contains(email)).forEach(email -> changes.add(promoteOrAdd(slug, email)));
+    List<String> missing = wanted.stream().filter(email -> !admins.contains(email.toLowerCase())).toList();
+    Set<String> invited = missing.isEmpty() || !features.invitations() ? Set.of() : pendingAdminInvitations(slug);
+    missing.forEach(email -> {
+      Change change = promoteOrInvite(slug, email, invited);
+      if (change != null) {
+        changes.add(change);
+      }
+    });
+  }
+
+  /** The e-mails with a pending tenant_admin invitation to the tenant: inviting them again would change nothing. */
+  private Set<String> pendingAdminInvitations(String slug) {
+    Set<String> invited = new HashSet<>();
+    client.all("/admin/v1/tenants/" + slug + "/invitations?state=pending").stream()
+      .filter(i -> "tenant_admin".equals(i.getString("role")))
+      .forEach(i -> invited.add(i.getString("email", "").toLowerCase()));
+    return invited;
   }
 
   /** The tenant's limit override, kept as it is when the plan changes (PUT .../limits replaces the override). */
@@ -255,31 +275,34 @@ final class Planner {
       c -> c.put("/admin/v1/tenants/" + slug + "/config/" + AdminClient.encode(key), new JsonObject().put("value", value)));
   }
 
-  /** A missing admin who is already a member gets the role; anyone else is added (or invited, by a tenant_admin). */
-  private Change promoteOrAdd(String slug, String email) {
+  /**
+   * A missing admin who is already a member gets the role; anyone else is invited as tenant_admin, unless an
+   * invitation is pending (null: nothing to do). The caller may list the tenant's members, so it may invite too.
+   */
+  private Change promoteOrInvite(String slug, String email, Set<String> invited) {
     JsonObject member = client.all("/admin/v1/tenants/" + slug + "/users?email_prefix=" + AdminClient.encode(email))
       .stream().filter(m -> email.equalsIgnoreCase(m.getString("email"))).findFirst().orElse(null);
     if (member == null) {
-      return addAdmin(slug, email);
+      return invited.contains(email.toLowerCase()) ? null : invite(slug, email, true);
     }
     return Change.of(slug, '~', "admin " + slug + ": " + email + " (" + member.getString("role") + " -> tenant_admin)",
       c -> c.patch("/admin/v1/tenants/" + slug + "/users/" + member.getString("user_id"),
         new JsonObject().put("role", "tenant_admin"), "application/json"));
   }
 
-  private static Change addAdmin(String slug, String email) {
-    return Change.of(slug, '+', "admin " + slug + ": " + email, c -> {
-      try {
-        return c.post("/admin/v1/tenants/" + slug + "/users", new JsonObject().put("email", email).put("role", "tenant_admin"));
-      } catch (AdminClient.ApiError e) {
-        if (e.status == 400 && e.getMessage().contains("password is required")) {
-          throw new AdminClient.ApiError(400, e.type, email + " has no account, and a super-admin adds only existing "
-            + "accounts without a password (the API has no super-admin invitation): create the account first, or "
-            + "apply as a tenant_admin of an ancestor, which invites");
-        }
-        throw e;
-      }
-    });
+  /**
+   * Invites a new admin; the invitee becomes a member on accepting. {@code mayManageMembers}: the caller is a
+   * super-admin or the tenant's own tenant_admin, who use the invitations resource; a tenant_admin of an ancestor may
+   * not, and invites through POST .../users, which makes the same invitation for it (202).
+   */
+  private Change invite(String slug, String email, boolean mayManageMembers) {
+    // a server without the invitations resource has a super-admin add existing accounts directly
+    boolean direct = superAdmin && !features.invitations();
+    String text = "admin " + slug + ": " + email + (direct ? "" : " (invitation: a member once accepted)");
+    JsonObject body = new JsonObject().put("email", email).put("role", "tenant_admin");
+    String path = mayManageMembers && features.invitations()
+      ? "/admin/v1/tenants/" + slug + "/invitations" : "/admin/v1/tenants/" + slug + "/users";
+    return Change.of(slug, '+', text, c -> c.post(path, body));
   }
 
   private static String show(Object value) {

@@ -8,13 +8,13 @@ import java.util.Iterator;
 
 /**
  * What the server's own API document (GET /openapi.yaml) says it accepts, for the parts of a tenants file that
- * only some servers support: {@code template} on tenant creation, renaming a tenant.
+ * only some servers support: {@code template} on tenant creation, renaming a tenant, invitations as a resource.
  */
-record ServerFeatures(boolean templates, String renameContentType) {
+record ServerFeatures(boolean templates, String renameContentType, boolean invitations) {
   static ServerFeatures of(AdminClient client) {
     String document = client.getPublic("/openapi.yaml");
     if (document == null) {
-      return new ServerFeatures(false, null);
+      return new ServerFeatures(false, null, false);
     }
     try {
       JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(document);
@@ -26,9 +26,10 @@ record ServerFeatures(boolean templates, String renameContentType) {
         Iterator<String> types = patch.path("requestBody").path("content").fieldNames();
         contentType = types.hasNext() ? types.next() : "application/json";
       }
-      return new ServerFeatures(templates, contentType);
+      boolean invitations = root.path("paths").path("/admin/v1/tenants/{slug}/invitations").has("post");
+      return new ServerFeatures(templates, contentType, invitations);
     } catch (Exception e) {
-      return new ServerFeatures(false, null);
+      return new ServerFeatures(false, null, false);
     }
   }
 

@@ -71,6 +71,7 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "createTenant", platform.idempotentCreation()::guard, hierarchy::create, admin::create);
     on(builder, "listTenants", Access::superAdmin, admin::list);
     on(builder, "getTenant", Access::adminScope, admin::get);
+    on(builder, "patchTenant", Access::adminScope, admin.rename()::patch);
     on(builder, "deleteTenant", Access::adminScope, hierarchy::belowCaller, hierarchy::childless,
       platform.provisioningEndpoints()::deleteIfProvisioning, platform.lifecycle()::delete);
     on(builder, "archiveTenant", Access::adminScope, hierarchy::belowCaller, platform.lifecycle()::archive);

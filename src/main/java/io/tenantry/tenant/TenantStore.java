@@ -26,10 +26,17 @@ public final class TenantStore {
     + "migrated_at = now(), migration_error = NULL, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS;
   private static final String SET_STATEMENT_TIMEOUT = "UPDATE platform.tenants SET statement_timeout_ms = $2, "
     + "updated_at = now() WHERE slug = $1 RETURNING " + COLUMNS;
+  private static final String RENAME = "UPDATE platform.tenants SET name = $2, updated_at = now() WHERE id = $1 "
+    + "RETURNING " + COLUMNS;
+  private static final String PLAN = "SELECT plan FROM platform.tenants WHERE id = $1";
   private static final String DELETE = "DELETE FROM platform.tenants WHERE id = $1";
-  private static final String LIST_FIRST = "SELECT " + COLUMNS + " FROM platform.tenants ORDER BY id LIMIT $1";
+  private static final String LIST_FIRST = "SELECT " + COLUMNS + ", plan FROM platform.tenants ORDER BY id LIMIT $1";
   private static final String LIST_AFTER =
-    "SELECT " + COLUMNS + " FROM platform.tenants WHERE id > $1 ORDER BY id LIMIT $2";
+    "SELECT " + COLUMNS + ", plan FROM platform.tenants WHERE id > $1 ORDER BY id LIMIT $2";
+
+  /** A tenant in the listing, with its rate-limit plan (kept on its row, not in the cached {@link Tenant}). */
+  public record Listed(Tenant tenant, String plan) {
+  }
 
   private final Pool pool;
 
@@ -73,19 +80,30 @@ public final class TenantStore {
     return one(pool.preparedQuery(SET_STATEMENT_TIMEOUT).execute(Tuple.of(slug, millis)));
   }
 
+  /** Gives the tenant another display name; empty when it no longer exists. */
+  public Future<Optional<Tenant>> rename(UUID id, String name) {
+    return one(pool.preparedQuery(RENAME).execute(Tuple.of(id, name)));
+  }
+
+  /** The tenant's rate-limit plan; empty when it no longer exists. */
+  public Future<Optional<String>> plan(UUID id) {
+    return pool.preparedQuery(PLAN).execute(Tuple.of(id))
+      .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  }
+
   /** Deletes the row; shared-tier records go with it (ON DELETE CASCADE). */
   public Future<Void> delete(UUID id) {
     return pool.preparedQuery(DELETE).execute(Tuple.of(id)).mapEmpty();
   }
 
   /** Up to {@code limit} tenants after {@code after} (null: from the start), in id (creation) order. */
-  public Future<List<Tenant>> list(UUID after, int limit) {
+  public Future<List<Listed>> list(UUID after, int limit) {
     Future<RowSet<Row>> rows = after == null
       ? pool.preparedQuery(LIST_FIRST).execute(Tuple.of(limit))
       : pool.preparedQuery(LIST_AFTER).execute(Tuple.of(after, limit));
     return rows.map(set -> {
-      List<Tenant> tenants = new ArrayList<>(set.size());
-      set.forEach(row -> tenants.add(Tenant.from(row)));
+      List<Listed> tenants = new ArrayList<>(set.size());
+      set.forEach(row -> tenants.add(new Listed(Tenant.from(row), row.getString("plan"))));
       return tenants;
     });
   }

@@ -97,13 +97,24 @@ class AdminRoleMatrixTest {
     Map.entry("listPlans", rule(Rule.SUPER_ADMIN_ONLY)),
     Map.entry("putPlan", rule(Rule.SUPER_ADMIN_ONLY)),
     Map.entry("impersonateTenantUser", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("createTemplate", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("listTemplates", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("getTemplate", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("putTemplate", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("deleteTemplate", rule(Rule.SUPER_ADMIN_ONLY)),
 
     Map.entry("createTenant", rule(Rule.TENANT_ADMIN)), // a child of the tenant; a root tenant only by a super-admin
     Map.entry("getTenant", rule(Rule.TENANT_ADMIN)),
+    Map.entry("patchTenant", rule(Rule.TENANT_ADMIN)),
     Map.entry("addTenantUser", rule(Rule.TENANT_ADMIN)),
     Map.entry("listTenantUsers", rule(Rule.TENANT_ADMIN)),
     Map.entry("patchTenantUser", rule(Rule.TENANT_ADMIN)),
     Map.entry("deleteTenantUser", rule(Rule.TENANT_ADMIN)),
+    Map.entry("inviteTenantUser", rule(Rule.TENANT_ADMIN)),
+    Map.entry("listTenantInvitations", rule(Rule.TENANT_ADMIN)),
+    Map.entry("revokeTenantInvitation", rule(Rule.TENANT_ADMIN)),
+    Map.entry("getTenantSubtreeLimits", rule(Rule.TENANT_ADMIN)), // its own cap excepted (subtree tests)
+    Map.entry("putTenantSubtreeLimits", rule(Rule.TENANT_ADMIN)),
     Map.entry("createApiKey", rule(Rule.TENANT_ADMIN)),
     Map.entry("listApiKeys", rule(Rule.TENANT_ADMIN)),
     Map.entry("revokeApiKey", rule(Rule.TENANT_ADMIN)),
@@ -125,6 +136,8 @@ class AdminRoleMatrixTest {
     Map.entry("suspendTenant", new Rights(Rule.TENANT_ADMIN, Target.FRESH_CHILD)),
     Map.entry("resumeTenant", new Rights(Rule.TENANT_ADMIN, Target.FRESH_CHILD)),
     Map.entry("moveTenant", new Rights(Rule.TENANT_ADMIN, Target.FRESH_CHILD)),
+    Map.entry("getTenantProvisioning", new Rights(Rule.TENANT_ADMIN, Target.FRESH_CHILD)),
+    Map.entry("retryTenantProvisioning", new Rights(Rule.TENANT_ADMIN, Target.FRESH_CHILD)),
 
     Map.entry("listSettings", rule(Rule.ANY_ADMIN)));
 
@@ -133,8 +146,12 @@ class AdminRoleMatrixTest {
     int n = counter.incrementAndGet();
     return switch (operationId) {
       case "createTenant" -> new JsonObject().put("slug", "mx-new-" + n).put("name", "Matrix " + n).put("parent", tenant);
-      case "addTenantUser" -> new JsonObject().put("email", "mx-" + n + "@matrix.test").put("role", "read_only");
+      case "addTenantUser", "inviteTenantUser" ->
+        new JsonObject().put("email", "mx-" + n + "@matrix.test").put("role", "read_only");
+      case "createTemplate" -> new JsonObject().put("name", "mx-template-" + n);
+      case "putTemplate", "putTenantSubtreeLimits" -> new JsonObject();
       case "patchTenantUser" -> new JsonObject().put("role", "member");
+      case "patchTenant" -> new JsonObject().put("name", "Matrix " + n);
       case "createApiKey" -> new JsonObject().put("name", "matrix").put("scopes", new JsonArray().add("records:read"));
       case "moveTenant" -> new JsonObject().put("parent", tenant);
       case "putTenantTimeouts" -> new JsonObject().putNull("statement_timeout_ms");

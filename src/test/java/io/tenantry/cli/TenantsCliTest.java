@@ -1,5 +1,6 @@
 package io.tenantry.cli;
 
+import io.tenantry.support.MailedTokens;
 import io.tenantry.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -92,6 +93,19 @@ class TenantsCliTest {
       .map(m -> m.getString("role")).findFirst().orElse(null);
   }
 
+  /** The e-mails of the tenant's pending tenant_admin invitations. */
+  private static java.util.List<String> pendingAdmins(String slug) {
+    return get(TENANTS + slug + "/invitations?state=pending").getJsonArray("items").stream()
+      .map(JsonObject.class::cast).filter(i -> "tenant_admin".equals(i.getString("role")))
+      .map(i -> i.getString("email")).toList();
+  }
+
+  private static void accept(String email, String password) {
+    HttpResponse<Buffer> r = ts.api.post("/auth/invitations/accept", null,
+      new JsonObject().put("token", MailedTokens.newest(ts.config, email)).put("password", password));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+  }
+
   @Test
   void applyCreatesAHierarchyWithConfigurationPlansAndAdminsAndTheSecondRunChangesNothing() throws IOException {
     Path file = file("""
@@ -120,7 +134,8 @@ class TenantsCliTest {
     assertThat(first.out()).contains("+ create tenant app-root \"Root Corp\" (default tier, top-level)",
       "+ create tenant app-child-b \"Child B\" (default tier, under app-root)",
       "+ create tenant app-grandchild \"Grandchild\" (schema, under app-child-b)",
-      "~ plan app-root: pro", "+ config app-root: locale = \"de-CH\"", "+ admin app-root: ann@cli.test",
+      "~ plan app-root: pro", "+ config app-root: locale = \"de-CH\"",
+      "+ admin app-root: ann@cli.test (invitation: a member once accepted)",
       "applied 9 change(s) to 3 tenant(s): 3 created; 0 failed, 0 skipped; 0 up to date");
     JsonObject root = get(TENANTS + "app-root");
     assertThat(root.getString("parent")).isNull();
@@ -133,13 +148,20 @@ class TenantsCliTest {
     assertThat(get(TENANTS + "app-child-b/config").getJsonObject("values"))
       .isEqualTo(new JsonObject().put("time_zone", "Europe/Zurich"));
     assertThat(get(TENANTS + "app-root/limits").getString("plan")).isEqualTo("pro");
-    assertThat(role("app-root", "ann@cli.test")).isEqualTo("tenant_admin");
-    assertThat(role("app-grandchild", "bob@cli.test")).isEqualTo("tenant_admin");
+    assertThat(pendingAdmins("app-root")).containsExactly("ann@cli.test");
+    assertThat(pendingAdmins("app-grandchild")).containsExactly("bob@cli.test");
+    assertThat(role("app-root", "ann@cli.test")).as("a member once accepted").isNull();
 
     Run second = cli("apply", "-f", file.toString());
 
     assertThat(second.exit()).as(second.out() + second.err()).isZero();
-    assertThat(second.out()).isEqualTo("no changes (3 tenant(s) up to date)\n");
+    assertThat(second.out()).as("a pending invitation is not made again").isEqualTo("no changes (3 tenant(s) up to date)\n");
+    assertThat(pendingAdmins("app-root")).containsExactly("ann@cli.test");
+    accept("ann@cli.test", "password-of-ann@cli.test");
+    accept("bob@cli.test", "password-of-bob@cli.test");
+    assertThat(role("app-root", "ann@cli.test")).isEqualTo("tenant_admin");
+    assertThat(role("app-grandchild", "bob@cli.test")).isEqualTo("tenant_admin");
+    assertThat(cli("apply", "-f", file.toString()).out()).isEqualTo("no changes (3 tenant(s) up to date)\n");
     Run dry = cli("apply", "-f", file.toString(), "--dry-run");
     assertThat(dry.exit()).isZero();
     assertThat(dry.out()).startsWith("no changes");
@@ -265,7 +287,7 @@ class TenantsCliTest {
           isolation: database
           plan: pro
           config: {locale: it}
-          admins: [carl@cli.test]
+          admins: [carl@cli.test, dana@cli.test]
       """);
 
     Run run = cli("apply", "-f", file.toString());
@@ -274,7 +296,8 @@ class TenantsCliTest {
     assertThat(run.out()).contains("! tenant upd-b: isolation shared -> database is not supported",
       "~ move tenant upd-b: top level -> upd-a", "~ plan upd-b: default -> pro",
       "~ config upd-b: locale = \"it\" (was \"en\")", "- config upd-b: time_zone (was \"UTC\")",
-      "~ admin upd-b: carl@cli.test (member -> tenant_admin)", "1 failed");
+      "~ admin upd-b: carl@cli.test (member -> tenant_admin)",
+      "+ admin upd-b: dana@cli.test (invitation: a member once accepted)", "1 failed");
     assertThat(get(TENANTS + "upd-b").getString("parent")).isEqualTo("upd-a");
     assertThat(get(TENANTS + "upd-b").getString("isolation")).isEqualTo("shared");
     JsonObject limits = get(TENANTS + "upd-b/limits");
@@ -282,14 +305,21 @@ class TenantsCliTest {
     assertThat(limits.getInteger("rate")).as("the override is kept").isEqualTo(7);
     assertThat(get(TENANTS + "upd-b/config").getJsonObject("values")).isEqualTo(new JsonObject().put("locale", "it"));
     assertThat(role("upd-b", "carl@cli.test")).isEqualTo("tenant_admin");
+    assertThat(pendingAdmins("upd-b")).containsExactly("dana@cli.test");
 
-    Run renamed = cli("apply", "--dry-run", "-f", file("""
+    Path rename = file("""
       tenants:
         - slug: upd-a
           name: A new name
-      """).toString());
-    assertThat(renamed.exit()).isEqualTo(ExitCodes.FAILED);
-    assertThat(renamed.out()).contains("! rename tenant upd-a: \"Tenant upd-a\" -> \"A new name\": not supported");
+      """);
+    Run dryRename = cli("apply", "--dry-run", "-f", rename.toString());
+    assertThat(dryRename.exit()).as(dryRename.out() + dryRename.err()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(dryRename.out()).contains("~ rename tenant upd-a: \"Tenant upd-a\" -> \"A new name\"");
+    assertThat(get(TENANTS + "upd-a").getString("name")).isEqualTo("Tenant upd-a");
+    Run renamed = cli("apply", "-f", rename.toString());
+    assertThat(renamed.exit()).as(renamed.out() + renamed.err()).isZero();
+    assertThat(get(TENANTS + "upd-a").getString("name")).isEqualTo("A new name");
+    assertThat(cli("apply", "-f", rename.toString()).out()).startsWith("no changes");
   }
 
   @Test
@@ -354,17 +384,17 @@ class TenantsCliTest {
           admins: [erin@cli.test]
       """).toString(), "--tenant", "dlg-parent");
     assertThat(invite.exit()).as(invite.out() + invite.err()).isEqualTo(ExitCodes.FAILED);
-    assertThat(invite.out()).contains("+ admin dlg-second: erin@cli.test (invited: a member once accepted)",
+    assertThat(invite.out()).contains("+ admin dlg-second: erin@cli.test (invitation: a member once accepted)",
       "! admins dlg-child: not compared: only a super-admin or the tenant's own tenant_admins may list its members");
   }
 
   @Test
-  void whatTheServerCannotDoIsReportedNotIgnored() throws IOException {
+  void aRefusedCreationSkipsItsChildrenAndAnAdminWithoutAnAccountIsInvited() throws IOException {
     Path file = file("""
       tenants:
         - slug: tpl-root
           name: Templated
-          template: starter
+          template: no-such-template
         - slug: tpl-child
           name: Child of templated
           parent: tpl-root
@@ -377,12 +407,17 @@ class TenantsCliTest {
 
     assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCodes.FAILED);
     assertThat(run.out()).contains(
-      "! create tenant tpl-root (default tier, top-level, template starter): this server does not accept \"template\"",
+      "! failed: create tenant tpl-root \"Templated\" (default tier, top-level, template no-such-template): ",
       "! skipped: create tenant tpl-child",
-      "! failed: admin tpl-newadmin: nobody-yet@cli.test: 400 nobody-yet@cli.test has no account");
+      "+ admin tpl-newadmin: nobody-yet@cli.test (invitation: a member once accepted)");
     assertThat(status(TENANTS + "tpl-root")).isEqualTo(404);
     assertThat(status(TENANTS + "tpl-child")).isEqualTo(404);
     assertThat(status(TENANTS + "tpl-newadmin")).as("the rest is applied").isEqualTo(200);
+    assertThat(pendingAdmins("tpl-newadmin")).containsExactly("nobody-yet@cli.test");
+
+    accept("nobody-yet@cli.test", "a-long-enough-new-passphrase");
+
+    assertThat(role("tpl-newadmin", "nobody-yet@cli.test")).isEqualTo("tenant_admin");
   }
 
   @Test

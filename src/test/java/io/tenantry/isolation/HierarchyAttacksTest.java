@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A's tenant_admin tries to administer B — neither A nor below A — through every hierarchy route, and by moving B
- * under A (or A's child under B). Every attempt is refused with the answer given for a tenant that does not exist,
+ * under A (or A's child under B), and by renaming B. Every attempt is refused with the answer given for a tenant that does not exist,
  * reveals nothing of B, and leaves B and A's own tree as they were.
  */
 class HierarchyAttacksTest extends AttackSuite {
@@ -32,6 +32,7 @@ class HierarchyAttacksTest extends AttackSuite {
     HttpResponse<Buffer> created = world.ts.api.post("/admin/v1/tenants", a.adminToken(),
       new JsonObject().put("slug", kid).put("name", kid).put("parent", a.slug()));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    String bName = world.ts.api.get(TENANTS + b.slug(), world.superAdmin).bodyAsJsonObject().getString("name");
 
     for (Map.Entry<String, Function<String, HttpResponse<Buffer>>> attack : attacks(a, kid).entrySet()) {
       HttpResponse<Buffer> onB = attack.getValue().apply(b.slug());
@@ -47,6 +48,7 @@ class HierarchyAttacksTest extends AttackSuite {
     JsonObject bNow = world.ts.api.get(TENANTS + b.slug(), world.superAdmin).bodyAsJsonObject();
     assertThat(bNow.getString("parent")).isNull();
     assertThat(bNow.getString("status")).isEqualTo("active");
+    assertThat(bNow.getString("name")).isEqualTo(bName);
     assertThat(items(world.ts.api.get(TENANTS + b.slug() + "/children", world.superAdmin))).isEmpty();
     world.assertUnchanged(b);
 
@@ -78,6 +80,8 @@ class HierarchyAttacksTest extends AttackSuite {
     attacks.put("resume", slug -> world.ts.api.post(TENANTS + slug + "/resume", token, new JsonObject()));
     attacks.put("invite", slug -> world.ts.api.post(TENANTS + slug + "/users", token,
       new JsonObject().put("email", "mole@" + a.slug() + ".test").put("role", "tenant_admin")));
+    attacks.put("rename", slug -> world.ts.api.send(world.ts.api.request(io.vertx.core.http.HttpMethod.PATCH,
+      TENANTS + slug, token), new JsonObject().put("name", "Renamed by A")));
     attacks.put("delete", slug -> world.ts.api.delete(TENANTS + slug, token, null));
     return attacks;
   }
