@@ -33,7 +33,7 @@ record BaselineSql(boolean keyed, String insert, String get, String lock, String
   }
 
   static BaselineSql sharedTier() {
-    RecordSql sql = RecordSql.forSchema("shared");
+    RecordSql sql = RecordSql.unaudited("shared");
     return new BaselineSql(true, sql.insert(), sql.get(), sql.lock(), sql.update(), sql.listFirst(), sql.listAfter());
   }
 

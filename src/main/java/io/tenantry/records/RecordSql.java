@@ -21,8 +21,20 @@ public record RecordSql(String insert, String get, String lock, String update, S
   private static final String COLUMNS = "id, version, data, created_at, updated_at";
 
   public static RecordSql forSchema(String schema) {
+    return build(schema, AuditSql.forSchema(schema));
+  }
+
+  /**
+   * The same statements without the audit entry, for the shared-table baseline of the overhead benchmark
+   * ({@code baseline --shared-table}), which prices PostgreSQL's isolation work alone: what the audit costs is then
+   * on the multi-tenant server's side of the ablation.
+   */
+  public static RecordSql unaudited(String schema) {
+    return build(schema, null);
+  }
+
+  private static RecordSql build(String schema, AuditSql audit) {
     String table = quoteIdent(schema) + ".records";
-    AuditSql audit = AuditSql.forSchema(schema);
     String target = "$2 || '/' || w.id";
     String get = "SELECT " + COLUMNS + " FROM " + table
       + " WHERE tenant_id = $1 AND collection = $2 AND id = $3 AND " + TenantDb.CONTEXT;
@@ -31,20 +43,24 @@ public record RecordSql(String insert, String get, String lock, String update, S
     return new RecordSql(
       // INSERT ... SELECT, not VALUES: a VALUES row has no WHERE to carry the context.
       audited("INSERT INTO " + table + " (tenant_id, collection, id, data) SELECT $1::uuid, $2::text, $3::uuid, $4::jsonb "
-        + "WHERE " + TenantDb.CONTEXT + " RETURNING " + COLUMNS, audit.appendedTo("record.create", target, 201, 5),
-        COLUMNS),
+        + "WHERE " + TenantDb.CONTEXT + " RETURNING " + COLUMNS, audit, "record.create", target, 201, 5, COLUMNS),
       get,
       get + " FOR UPDATE",
       audited("UPDATE " + table + " SET data = $4, version = version + 1, updated_at = now() "
         + "WHERE tenant_id = $1 AND collection = $2 AND id = $3 AND " + TenantDb.CONTEXT + " RETURNING " + COLUMNS,
-        audit.appendedTo("record.update", target, 200, 5), COLUMNS),
+        audit, "record.update", target, 200, 5, COLUMNS),
       audited("DELETE FROM " + table + " WHERE tenant_id = $1 AND collection = $2 AND id = $3 AND " + TenantDb.CONTEXT
-        + " RETURNING id", audit.appendedTo("record.delete", target, 204, 4), "id"),
+        + " RETURNING id", audit, "record.delete", target, 204, 4, "id"),
       list + "ORDER BY id LIMIT $3",
       list + "AND id > $3 ORDER BY id LIMIT $4");
   }
 
-  private static String audited(String write, String entry, String columns) {
-    return "WITH w AS (" + write + "), a AS (" + entry + ") SELECT " + columns + " FROM w";
+  private static String audited(String write, AuditSql audit, String action, String target, int status, int firstParam,
+                                String columns) {
+    if (audit == null) {
+      return write;
+    }
+    return "WITH w AS (" + write + "), a AS (" + audit.appendedTo(action, target, status, firstParam) + ") SELECT "
+      + columns + " FROM w";
   }
 }

@@ -55,7 +55,7 @@ class ErrorMessagesTest {
   @Test
   void anUnknownPropertyListsTheAllowedOnes() {
     String detail = detail(ts.api.post("/admin/v1/tenants", admin, tenant("initech").put("foo", 1)));
-    assertThat(detail).isEqualTo("foo: not allowed (allowed: slug, name, isolation, database, parent)");
+    assertThat(detail).isEqualTo("foo: not allowed (allowed: slug, name, isolation, database, parent, template, plan, admin_email)");
   }
 
   @Test

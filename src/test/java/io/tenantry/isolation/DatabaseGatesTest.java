@@ -43,7 +43,13 @@ class DatabaseGatesTest extends AttackSuite {
     "platform.user_settings",
     "platform.custom_domains", // the host -> tenant map, read whole by every node to name a request's tenant
     // the record of a purge, written after the tenant is gone; no tenant's request reads it (docs/tenants.md#lifecycle)
-    "platform.tenant_purges"
+    "platform.tenant_purges",
+    // provisioning runs before the tenant's context means anything (its home may not exist yet), is resumed for every
+    // unfinished tenant at start, and is read by admins only (docs/tenants.md#provisioning)
+    "platform.provisioning_jobs",
+    "platform.provisioning_steps",
+    // subtree budgets: loaded with the rate limits of a tenant's ancestors, before its request is admitted
+    "platform.subtree_limits"
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {
