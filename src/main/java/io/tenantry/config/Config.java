@@ -58,7 +58,12 @@ public record Config(
   int tenancyMaxDepth,
   int refreshTtlSeconds,
   int idempotencyTtlSeconds,
-  int tenancyDeleteGraceSeconds) {
+  int tenancyDeleteGraceSeconds,
+  QuerySettings queries) {
+
+  /** The queries.* keys: cross-tenant record queries (docs/cross-tenant.md). */
+  public record QuerySettings(int concurrency, int tenantTimeoutMs) {
+  }
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -176,7 +181,8 @@ public record Config(
       r.integer("tenancy.max-depth", 1, 64),
       r.integer("auth.refresh-ttl-seconds", 60, 31_536_000),
       r.integer("tenancy.idempotency-ttl-seconds", 60, 604_800),
-      r.integer("tenancy.delete-grace-seconds", 1, 31_536_000));
+      r.integer("tenancy.delete-grace-seconds", 1, 31_536_000),
+      new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)));
   }
 
   private static LoginSettings login(Reader r) {

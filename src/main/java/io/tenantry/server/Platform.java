@@ -50,5 +50,8 @@ public record Platform(
   IdempotentCreation idempotentCreation,
 
   io.tenantry.lifecycle.LifecycleEndpoints lifecycle,
-  io.tenantry.lifecycle.TenantPurge purge) {
+  io.tenantry.lifecycle.TenantPurge purge,
+
+  io.tenantry.admin.TenantSearchEndpoints tenantSearch,
+  io.tenantry.queries.QueryEndpoint queries) {
 }

@@ -217,7 +217,12 @@ public final class TenantryServer {
 
         lifecycleEndpoints,
         new TenantPurge(vertx, lifecycleEndpoints, tenantStore, lifecycle,
-          config.dbAdminUrl().withDatabase(config.dbName()), config.tenancyDeleteGraceSeconds()));
+          config.dbAdminUrl().withDatabase(config.dbName()), config.tenancyDeleteGraceSeconds()),
+
+        new io.tenantry.admin.TenantSearchEndpoints(new io.tenantry.tenant.TenantSearch(pool), registry),
+        new io.tenantry.queries.QueryEndpoint(registry, new io.tenantry.tenant.TenantSearch(pool), tenantStore,
+          new TenantTree(pool, config.tenancyMaxDepth()), tenantDb, config.queries().concurrency(),
+          config.queries().tenantTimeoutMs()));
       })
       .onSuccess(platform -> platform.purge().start())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
