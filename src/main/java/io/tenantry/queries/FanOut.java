@@ -31,7 +31,8 @@ final class FanOut {
   private final HttpServerResponse response;
   private final QueryRequest query;
   private final QueryTargets.Source source;
-  private final TenantPart part;
+  private final Part part;
+  private final int timeoutMs;
   private final int concurrency;
   private final String requestId;
   private final ArrayDeque<Tenant> queue = new ArrayDeque<>();
@@ -46,14 +47,21 @@ final class FanOut {
   private long skipped;
   private long records;
 
-  FanOut(Vertx vertx, HttpServerResponse response, QueryRequest query, QueryTargets.Source source, TenantPart part,
-         int concurrency, String requestId) {
+  /** One tenant's part of the query ({@link TenantPart} in the server). */
+  @FunctionalInterface
+  interface Part {
+    Future<List<Record>> run(Tenant tenant, QueryRequest query);
+  }
+
+  FanOut(Vertx vertx, HttpServerResponse response, QueryRequest query, QueryTargets.Source source, Part part,
+         int timeoutMs, int concurrency, String requestId) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.response = response;
     this.query = query;
     this.source = source;
     this.part = part;
+    this.timeoutMs = timeoutMs;
     this.concurrency = concurrency;
     this.requestId = requestId;
   }
@@ -95,7 +103,7 @@ final class FanOut {
         exhausted = true;
         queue.clear();
         if (running == 0 && !gone()) {
-          finish(PartFailures.of(page.cause(), null, part.timeoutMs(), requestId));
+          finish(PartFailures.of(page.cause(), null, timeoutMs, requestId));
         }
         return;
       }
@@ -110,7 +118,7 @@ final class FanOut {
   private void run(Tenant tenant) {
     running++;
     Promise<List<Record>> outcome = Promise.promise();
-    long timer = vertx.setTimer(part.timeoutMs(), id -> outcome.tryFail(new PartFailures.TimedOut()));
+    long timer = vertx.setTimer(timeoutMs, id -> outcome.tryFail(new PartFailures.TimedOut()));
     Future<List<Record>> found;
     try {
       found = part.run(tenant, query);
@@ -138,7 +146,7 @@ final class FanOut {
         }
       } else {
         failed++;
-        error(tenant, PartFailures.of(done.cause(), tenant, part.timeoutMs(), requestId));
+        error(tenant, PartFailures.of(done.cause(), tenant, timeoutMs, requestId));
       }
       pump();
     });

@@ -38,8 +38,8 @@ public final class QueryEndpoint {
       return;
     }
     targets.resolve(query.target())
-      .onSuccess(source -> new FanOut(ctx.vertx(), ctx.response(), query, source, part, concurrency,
-        RequestIds.of(ctx)).start())
+      .onSuccess(source -> new FanOut(ctx.vertx(), ctx.response(), query, source, part::run, part.timeoutMs(),
+        concurrency, RequestIds.of(ctx)).start())
       .onFailure(ctx::fail);
   }
 
