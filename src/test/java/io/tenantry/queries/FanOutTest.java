@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
@@ -122,5 +123,41 @@ class FanOutTest {
       }
     });
     assertThat(afterwards.get(10, TimeUnit.SECONDS)).containsExactly("t1");
+  }
+
+  @Test
+  void aReaderThatStopsReadingStopsTheFanOut() throws Exception {
+    int tenants = 200;
+    String big = "x".repeat(256 * 1024);
+    List<String> started = new CopyOnWriteArrayList<>();
+    int port = serve(tenants(tenants), (tenant, query) -> {
+      started.add(tenant.slug());
+      OffsetDateTime now = OffsetDateTime.now();
+      return Future.succeededFuture(List.of(new Record(UUID.randomUUID(), "orders", 1,
+        new JsonObject().put("owner", tenant.slug()).put("padding", big), now, now)));
+    }, 30_000, 1);
+    HttpClient client = vertx.createHttpClient();
+    HttpClientResponse paused = Await.result(client.request(new RequestOptions().setMethod(HttpMethod.POST)
+        .setHost("127.0.0.1").setPort(port).setURI("/"))
+      .compose(request -> request.send())
+      .map(answer -> {
+        answer.pause();
+        return answer;
+      }), 10);
+    Eventually.within(Duration.ofSeconds(10), "the response's write queue is full", () -> {
+      CompletableFuture<Boolean> full = new CompletableFuture<>();
+      serverContext.get().runOnContext(v -> full.complete(response.get().writeQueueFull()));
+      return full.join();
+    });
+    CompletableFuture<Integer> whileFull = new CompletableFuture<>();
+    serverContext.get().runOnContext(v -> whileFull.complete(started.size()));
+    assertThat(whileFull.get(10, TimeUnit.SECONDS)).isLessThan(tenants);
+
+    Future<String> rest = paused.body().map(Object::toString);
+    paused.resume();
+    String body = Await.result(rest, 30);
+    assertThat(body.lines().filter(line -> line.contains("\"record\"")).count()).isEqualTo(tenants);
+    assertThat(started).hasSize(tenants);
+    Await.result(client.close(), 10);
   }
 }
