@@ -3,7 +3,6 @@ package io.tenantry.admin;
 import io.tenantry.auth.Access;
 import io.tenantry.auth.Caller;
 import io.tenantry.users.PasswordHashing;
-import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
 import io.tenantry.http.Uuids;
@@ -29,8 +28,6 @@ import java.util.UUID;
  * tenant_admin may read its tenant (without where its database lives) and invite users to it while it is active.
  */
 public final class TenantAdminEndpoints {
-  private static final String CURSOR_SCOPE = "tenants";
-
   private final TenantStore store;
   private final TenantRegistry registry;
   private final NewTenants newTenants;
@@ -85,15 +82,6 @@ public final class TenantAdminEndpoints {
   /** Tenant creation, shared with child creation (HierarchyEndpoints). */
   NewTenants newTenants() {
     return newTenants;
-  }
-
-  public void list(RoutingContext ctx) {
-    int limit = Paging.limit(ctx);
-    UUID after = Paging.after(ctx, CURSOR_SCOPE);
-    store.list(after, limit + 1)
-      .onSuccess(tenants -> Responses.json(ctx, 200, Paging.page(tenants, limit, CURSOR_SCOPE,
-        listed -> listed.tenant().id(), listed -> listed.tenant().toJson().put("plan", listed.plan()))))
-      .onFailure(ctx::fail);
   }
 
   public void get(RoutingContext ctx) {

@@ -63,7 +63,12 @@ public record Config(
   List<ExternalIssuer> externalIssuers,
   int impersonationTtlSeconds,
   AuditSettings audit,
-  boolean migrateOnStart) {
+  boolean migrateOnStart,
+  QuerySettings queries) {
+
+  /** The queries.* keys: cross-tenant record queries (docs/cross-tenant.md). */
+  public record QuerySettings(int concurrency, int tenantTimeoutMs) {
+  }
 
   public enum Profile { DEV, PROD, TEST }
 
@@ -199,7 +204,8 @@ public record Config(
       r.integer("auth.impersonation-ttl-seconds", 60, 86_400),
       new AuditSettings(r.integer("audit.seal-interval-ms", 10, 3_600_000), r.integer("audit.queue-size", 1, 10_000_000),
         r.integer("audit.prune-interval-seconds", 1, 604_800)),
-      r.bool("migrate.on-start"));
+      r.bool("migrate.on-start"),
+      new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)));
   }
 
   private static MailSettings mail(Reader r) {

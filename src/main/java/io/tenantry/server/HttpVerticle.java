@@ -69,7 +69,9 @@ public final class HttpVerticle extends VerticleBase {
     var admin = platform.tenantAdmin();
     var hierarchy = platform.hierarchy();
     on(builder, "createTenant", platform.idempotentCreation()::guard, hierarchy::create, admin::create);
-    on(builder, "listTenants", Access::superAdmin, admin::list);
+    on(builder, "listTenants", Access::superAdmin, platform.tenantSearch()::list);
+    on(builder, "getTenantOverview", Access::superAdmin, platform.tenantSearch()::overview);
+    on(builder, "runCrossTenantQuery", Access::superAdmin, platform.queries()::handle);
     on(builder, "getTenant", Access::adminScope, admin::get);
     on(builder, "patchTenant", Access::adminScope, admin.rename()::patch);
     on(builder, "deleteTenant", Access::adminScope, hierarchy::belowCaller, hierarchy::childless,

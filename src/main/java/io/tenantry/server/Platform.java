@@ -57,5 +57,7 @@ public record Platform(
   io.tenantry.templates.TemplateEndpoints templates,
   io.tenantry.idp.ExternalTokens externalTokens,
   io.tenantry.admin.ImpersonationEndpoint impersonation,
-  io.tenantry.audit.Audit audit) {
+  io.tenantry.audit.Audit audit,
+  io.tenantry.admin.TenantSearchEndpoints tenantSearch,
+  io.tenantry.queries.QueryEndpoint queries) {
 }

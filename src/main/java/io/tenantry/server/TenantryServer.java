@@ -248,7 +248,11 @@ public final class TenantryServer {
         externalTokens,
         new io.tenantry.admin.ImpersonationEndpoint(registry, users, tokens, settings.result().cache(),
           config.impersonationTtlSeconds()),
-        audit);
+        audit,
+        new io.tenantry.admin.TenantSearchEndpoints(new io.tenantry.tenant.TenantSearch(pool), registry),
+        new io.tenantry.queries.QueryEndpoint(registry, new io.tenantry.tenant.TenantSearch(pool), tenantStore,
+          new TenantTree(pool, config.tenancyMaxDepth()), tenantDb, config.queries().concurrency(),
+          config.queries().tenantTimeoutMs()));
       })
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> platform.audit().start())

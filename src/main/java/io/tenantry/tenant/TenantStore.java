@@ -30,13 +30,9 @@ public final class TenantStore {
     + "RETURNING " + COLUMNS;
   private static final String PLAN = "SELECT plan FROM platform.tenants WHERE id = $1";
   private static final String DELETE = "DELETE FROM platform.tenants WHERE id = $1";
-  private static final String LIST_FIRST = "SELECT " + COLUMNS + ", plan FROM platform.tenants ORDER BY id LIMIT $1";
+  private static final String LIST_FIRST = "SELECT " + COLUMNS + " FROM platform.tenants ORDER BY id LIMIT $1";
   private static final String LIST_AFTER =
-    "SELECT " + COLUMNS + ", plan FROM platform.tenants WHERE id > $1 ORDER BY id LIMIT $2";
-
-  /** A tenant in the listing, with its rate-limit plan (kept on its row, not in the cached {@link Tenant}). */
-  public record Listed(Tenant tenant, String plan) {
-  }
+    "SELECT " + COLUMNS + " FROM platform.tenants WHERE id > $1 ORDER BY id LIMIT $2";
 
   private final Pool pool;
 
@@ -97,13 +93,13 @@ public final class TenantStore {
   }
 
   /** Up to {@code limit} tenants after {@code after} (null: from the start), in id (creation) order. */
-  public Future<List<Listed>> list(UUID after, int limit) {
+  public Future<List<Tenant>> list(UUID after, int limit) {
     Future<RowSet<Row>> rows = after == null
       ? pool.preparedQuery(LIST_FIRST).execute(Tuple.of(limit))
       : pool.preparedQuery(LIST_AFTER).execute(Tuple.of(after, limit));
     return rows.map(set -> {
-      List<Listed> tenants = new ArrayList<>(set.size());
-      set.forEach(row -> tenants.add(new Listed(Tenant.from(row), row.getString("plan"))));
+      List<Tenant> tenants = new ArrayList<>(set.size());
+      set.forEach(row -> tenants.add(Tenant.from(row)));
       return tenants;
     });
   }

@@ -102,6 +102,9 @@ class AdminRoleMatrixTest {
     Map.entry("getTemplate", rule(Rule.SUPER_ADMIN_ONLY)),
     Map.entry("putTemplate", rule(Rule.SUPER_ADMIN_ONLY)),
     Map.entry("deleteTemplate", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("listPlatformAudit", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("getTenantOverview", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("runCrossTenantQuery", rule(Rule.SUPER_ADMIN_ONLY)),
 
     Map.entry("createTenant", rule(Rule.TENANT_ADMIN)), // a child of the tenant; a root tenant only by a super-admin
     Map.entry("getTenant", rule(Rule.TENANT_ADMIN)),
@@ -113,6 +116,9 @@ class AdminRoleMatrixTest {
     Map.entry("inviteTenantUser", rule(Rule.TENANT_ADMIN)),
     Map.entry("listTenantInvitations", rule(Rule.TENANT_ADMIN)),
     Map.entry("revokeTenantInvitation", rule(Rule.TENANT_ADMIN)),
+    Map.entry("listTenantAudit", rule(Rule.TENANT_ADMIN)),
+    Map.entry("exportTenantAudit", rule(Rule.TENANT_ADMIN)),
+    Map.entry("verifyTenantAudit", rule(Rule.TENANT_ADMIN)),
     Map.entry("getTenantSubtreeLimits", rule(Rule.TENANT_ADMIN)), // its own cap excepted (subtree tests)
     Map.entry("putTenantSubtreeLimits", rule(Rule.TENANT_ADMIN)),
     Map.entry("createApiKey", rule(Rule.TENANT_ADMIN)),
