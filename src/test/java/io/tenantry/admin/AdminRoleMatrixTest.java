@@ -165,6 +165,8 @@ class AdminRoleMatrixTest {
       case "putTenantLimits" -> new JsonObject();
       case "putPlan" -> new JsonObject().put("rate", 1000).put("burst", 1000);
       case "putTenantConfig" -> new JsonObject().put("value", "Matrix");
+      case "runCrossTenantQuery" ->
+        new JsonObject().put("collection", "notes").put("tenants", new JsonArray().add(tenant)).put("limit", 1);
       default -> null;
     };
   }
