@@ -22,7 +22,7 @@
 #   MT_FLAGS extra --key=value flags for the multi-tenant server only (e.g. --db.tenant-context=transaction),
 #   ABLATION=1 adds a third server to every round, A B C A B C ...: the baseline serving the multi-tenant database's
 #   shared.records through the shared tier's own statements (java -jar tenantry.jar baseline --shared-table: tenant
-#   key, the statement's tenant context, forced RLS, the foreign key; tenant id straight from the token), which
+#   key, the statement's tenant context, forced RLS, the foreign key; tenant id straight from the token; no audit entry), which
 #   splits the overhead into PostgreSQL's isolation work (shared-table baseline / baseline) and the server's tenant
 #   machinery (multi-tenant / shared-table baseline),
 #   MT_SQL='...' SQL run as the superuser in the multi-tenant database after seeding, before the warm-up (ablations,
