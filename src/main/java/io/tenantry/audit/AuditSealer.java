@@ -32,7 +32,14 @@ public final class AuditSealer {
   static final int BATCH = 1_000;
   private static final int BATCHES_PER_TURN = 10;
   private static final int SWEEP_EVERY = 300;
-  /** How far before the chain's head unsealed entries are looked for: longer than any write transaction lasts. */
+  /**
+   * How far before the chain's head unsealed entries are looked for. Entries are found by an anti-join with the
+   * seals, so the window is what a turn costs: a regular turn looks back {@link #RECENT_SECONDS} (a record write's
+   * entry commits with its statement, or with its short read-check-write transaction), a sweep and a verify look back
+   * {@link #LATE_COMMIT_SECONDS}, longer than any write transaction lasts. An entry committed later than a regular
+   * turn's window is sealed by the next sweep, further down the chain.
+   */
+  private static final long RECENT_SECONDS = 10;
   private static final long LATE_COMMIT_SECONDS = 300;
   private static final String KEY = "hashtextextended('tenantry.audit.seal:' || $1, 0)";
   private static final String TRY_LOCK = "SELECT set_config('app.tenant_id', $1, true), pg_try_advisory_xact_lock("
@@ -80,12 +87,14 @@ public final class AuditSealer {
       return;
     }
     running = true;
-    Future<List<UUID>> due = ++ticks % SWEEP_EVERY == 0 ? allTenants() : Future.succeededFuture(drainDirty());
+    boolean sweep = ++ticks % SWEEP_EVERY == 0;
+    long lookback = sweep ? LATE_COMMIT_SECONDS : RECENT_SECONDS;
+    Future<List<UUID>> due = sweep ? allTenants() : Future.succeededFuture(drainDirty());
     due.compose(ids -> {
       Future<Void> chain = Future.succeededFuture();
       for (UUID id : ids) {
         chain = chain.compose(v -> registry.byId(id)
-          .compose(t -> t.map(tenant -> seal(tenant, false).<Void>mapEmpty()).orElse(Future.succeededFuture()))
+          .compose(t -> t.map(tenant -> seal(tenant, false, lookback).<Void>mapEmpty()).orElse(Future.succeededFuture()))
           .recover(e -> {
             LOG.warn("sealing the audit log of tenant {} failed: {}", id, e.toString());
             return Future.succeededFuture();
@@ -117,23 +126,28 @@ public final class AuditSealer {
    * @return how many entries were sealed
    */
   public Future<Integer> seal(Tenant tenant, boolean wait) {
-    String lock = wait ? LOCK : TRY_LOCK;
-    return log.db().withTenant(tenant, conn -> conn.preparedQuery(lock).execute(Tuple.of(tenant.id().toString()))
-      .compose(rows -> rows.iterator().next().getBoolean("locked") ? batches(conn, tenant, 0, 0) : Future.succeededFuture(0)));
+    return seal(tenant, wait, LATE_COMMIT_SECONDS);
   }
 
-  private Future<Integer> batches(SqlConnection conn, Tenant tenant, int done, int turn) {
-    return sealBatch(conn, tenant).compose(n -> n == BATCH && turn + 1 < BATCHES_PER_TURN
-      ? batches(conn, tenant, done + n, turn + 1)
+  private Future<Integer> seal(Tenant tenant, boolean wait, long lookback) {
+    String lock = wait ? LOCK : TRY_LOCK;
+    return log.db().withTenant(tenant, conn -> conn.preparedQuery(lock).execute(Tuple.of(tenant.id().toString()))
+      .compose(rows -> rows.iterator().next().getBoolean("locked")
+        ? batches(conn, tenant, lookback, 0, 0) : Future.succeededFuture(0)));
+  }
+
+  private Future<Integer> batches(SqlConnection conn, Tenant tenant, long lookback, int done, int turn) {
+    return sealBatch(conn, tenant, lookback).compose(n -> n == BATCH && turn + 1 < BATCHES_PER_TURN
+      ? batches(conn, tenant, lookback, done + n, turn + 1)
       : Future.succeededFuture(done + n));
   }
 
   private record Head(long position, byte[] hash, OffsetDateTime since) {
   }
 
-  private Future<Integer> sealBatch(SqlConnection conn, Tenant tenant) {
+  private Future<Integer> sealBatch(SqlConnection conn, Tenant tenant, long lookback) {
     AuditSql sql = log.sql(tenant);
-    return head(conn, tenant, sql).compose(head -> conn.preparedQuery(sql.unsealed())
+    return head(conn, tenant, sql, lookback).compose(head -> conn.preparedQuery(sql.unsealed())
       .execute(Tuple.of(tenant.id(), head.since(), BATCH))
       .compose(rows -> {
         if (rows.size() == 0) {
@@ -158,13 +172,13 @@ public final class AuditSealer {
   }
 
   /** The chain's last link: the newest seal, else the anchor a pruning left, else the empty chain. */
-  private Future<Head> head(SqlConnection conn, Tenant tenant, AuditSql sql) {
+  private Future<Head> head(SqlConnection conn, Tenant tenant, AuditSql sql, long lookback) {
     return conn.preparedQuery(sql.head()).execute(Tuple.of(tenant.id())).compose(rows -> {
       if (rows.size() > 0) {
         Row row = rows.iterator().next();
         OffsetDateTime at = row.getOffsetDateTime("at");
         return Future.succeededFuture(new Head(row.getLong("position"), row.getBuffer("hash").getBytes(),
-          at == null ? OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC) : at.minusSeconds(LATE_COMMIT_SECONDS)));
+          at == null ? OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC) : at.minusSeconds(lookback)));
       }
       return anchor(conn, tenant, sql).map(anchor -> anchor
         .map(a -> new Head(a.position(), a.hash(), OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC)))
