@@ -16,9 +16,9 @@ import java.util.UUID;
 
 /**
  * A tenant's members under /admin/v1/tenants/{slug}/users: list, change a role, remove a membership (the account
- * stays). For the tenant's tenant_admin while it is active, and for super-admins. Every statement is keyed by the
- * tenant the caller may administer, so another tenant's member is simply not found. A tenant keeps at least one
- * tenant_admin (409).
+ * stays). For the tenant's tenant_admin while it is active, its ancestors' tenant_admins, and super-admins. Every
+ * statement is keyed by the tenant the caller may administer, so another tenant's member is simply not found. A
+ * tenant keeps at least one tenant_admin (409).
  */
 public final class MembershipEndpoints {
   private final TenantAdminEndpoints tenants;
@@ -32,15 +32,17 @@ public final class MembershipEndpoints {
   }
 
   /**
-   * The tenant, if the caller may manage its members. A tenant_admin's token says it was one when issued; here the
-   * database must still say so, so an admin demoted or removed meanwhile cannot use an older token to manage
-   * members (one indexed read, on the control plane only).
+   * The tenant, if the caller may manage its members: a super-admin, its tenant_admin, or a tenant_admin of an
+   * ancestor (delegated administration; {@link TenantAdminEndpoints#administered} checks the tenant is below the
+   * caller's). A tenant_admin's token says it was one when issued; here the database must still say so for the
+   * tenant the token is for, so an admin demoted or removed meanwhile cannot use an older token to manage members
+   * (one indexed read, on the control plane only).
    */
   Future<Tenant> administered(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     return tenants.administered(ctx, true).compose(tenant -> caller.superAdmin()
       ? Future.succeededFuture(tenant)
-      : store.role(pool, caller.userId(), tenant.id()).compose(role -> Caller.TENANT_ADMIN.equals(role)
+      : store.role(pool, caller.userId(), caller.tenantId()).compose(role -> Caller.TENANT_ADMIN.equals(role)
         ? Future.succeededFuture(tenant)
         : Future.failedFuture(Problem.forbidden("you cannot administer this tenant"))));
   }

@@ -161,7 +161,7 @@ final class Planner {
       t.config().forEach(e -> changes.add(putConfig(slug, e.getKey(), e.getValue(), null)));
     }
     if (t.admins() != null) {
-      t.admins().forEach(email -> changes.add(invite(slug, email, superAdmin)));
+      t.admins().forEach(email -> changes.add(invite(slug, email)));
     }
     return changes;
   }
@@ -226,8 +226,8 @@ final class Planner {
       if (e.status != 403) {
         throw e;
       }
-      changes.add(Change.unsupported(slug, "admins " + slug + ": not compared: only a super-admin or the tenant's own "
-        + "tenant_admins may list its members (" + e.getMessage() + "); apply them as a super-admin"));
+      changes.add(Change.unsupported(slug, "admins " + slug + ": not compared: the server refused to list its members ("
+        + e.getMessage() + "); apply them as a super-admin or a tenant_admin of the tenant or an ancestor"));
       return;
     }
     List<String> missing = wanted.stream().filter(email -> !admins.contains(email.toLowerCase())).toList();
@@ -283,7 +283,7 @@ final class Planner {
     JsonObject member = client.all("/admin/v1/tenants/" + slug + "/users?email_prefix=" + AdminClient.encode(email))
       .stream().filter(m -> email.equalsIgnoreCase(m.getString("email"))).findFirst().orElse(null);
     if (member == null) {
-      return invited.contains(email.toLowerCase()) ? null : invite(slug, email, true);
+      return invited.contains(email.toLowerCase()) ? null : invite(slug, email);
     }
     return Change.of(slug, '~', "admin " + slug + ": " + email + " (" + member.getString("role") + " -> tenant_admin)",
       c -> c.patch("/admin/v1/tenants/" + slug + "/users/" + member.getString("user_id"),
@@ -291,16 +291,16 @@ final class Planner {
   }
 
   /**
-   * Invites a new admin; the invitee becomes a member on accepting. {@code mayManageMembers}: the caller is a
-   * super-admin or the tenant's own tenant_admin, who use the invitations resource; a tenant_admin of an ancestor may
-   * not, and invites through POST .../users, which makes the same invitation for it (202).
+   * Invites a new admin; the invitee becomes a member on accepting. Through the invitations resource, which a
+   * super-admin, the tenant's tenant_admins and its ancestors' may use; a server without it gets POST .../users, where
+   * a tenant_admin's add is the same invitation (202) and a super-admin's adds an existing account directly.
    */
-  private Change invite(String slug, String email, boolean mayManageMembers) {
+  private Change invite(String slug, String email) {
     // a server without the invitations resource has a super-admin add existing accounts directly
     boolean direct = superAdmin && !features.invitations();
     String text = "admin " + slug + ": " + email + (direct ? "" : " (invitation: a member once accepted)");
     JsonObject body = new JsonObject().put("email", email).put("role", "tenant_admin");
-    String path = mayManageMembers && features.invitations()
+    String path = features.invitations()
       ? "/admin/v1/tenants/" + slug + "/invitations" : "/admin/v1/tenants/" + slug + "/users";
     return Change.of(slug, '+', text, c -> c.post(path, body));
   }

@@ -193,6 +193,22 @@ class HierarchyPermissionsTest {
   }
 
   @Test
+  void aChildsMembersAndInvitationsAreManagedByItsAdminsAndItsAncestorsAdmins() {
+    matrix(token -> ts.api.get(TENANTS + "/org-a/users", token),
+      token -> ts.api.get(TENANTS + "/no-such-org/users", token), 401, 403, 403, 200, 200, 200);
+    matrix(token -> ts.api.post(TENANTS + "/org-a/invitations", token,
+        new JsonObject().put("email", "inv-" + SEQ.incrementAndGet() + "@org-a.test").put("role", "member")),
+      token -> ts.api.post(TENANTS + "/no-such-org/invitations", token,
+        new JsonObject().put("email", "x@y.test").put("role", "member")), 401, 403, 403, 201, 201, 201);
+    matrix(token -> ts.api.get(TENANTS + "/org-a-1/invitations", token),
+      token -> ts.api.get(TENANTS + "/no-such-org/invitations", token), 401, 403, 403, 200, 200, 200);
+    // the parent's admin sees the child's own admin among its members
+    HttpResponse<Buffer> members = ts.api.get(TENANTS + "/org-a/users?role=tenant_admin", parentAdmin);
+    assertThat(members.bodyAsJsonObject().getJsonArray("items").stream()
+      .map(m -> ((JsonObject) m).getString("email"))).contains("tenant_admin@org-a.test");
+  }
+
+  @Test
   void movingIsWithinTheCallersOwnSubtree() {
     matrix(token -> {
       HttpResponse<Buffer> answer = ts.api.post(TENANTS + "/org-a-1/move", token, new JsonObject().put("parent", "org-a-2"));
