@@ -32,8 +32,14 @@ import java.util.concurrent.Executors;
  */
 public final class FleetMigrator {
   private static final Logger LOG = LoggerFactory.getLogger(FleetMigrator.class);
+  /**
+   * A tenant still being provisioned is its provisioning's to migrate (its "migrations" step, resumed at start or by a
+   * retry): were the fleet migration to take the tenant's lock first, the provisioning resumed at the same start
+   * would find it busy and leave the tenant unfinished.
+   */
   private static final String PENDING = "SELECT id, slug, isolation, db_host, db_port, db_name FROM platform.tenants "
-    + "WHERE isolation <> 'shared' AND schema_version < ? ORDER BY id";
+    + "WHERE isolation <> 'shared' AND schema_version < ? AND NOT (status = 'provisioning' AND EXISTS (SELECT 1 FROM "
+    + "platform.provisioning_jobs j WHERE j.tenant_id = tenants.id)) ORDER BY id";
   private static final String DONE = "UPDATE platform.tenants SET schema_version = ?, migrated_at = now(), "
     + "migration_error = NULL, status = CASE WHEN status = 'provisioning' AND NOT EXISTS (SELECT 1 FROM "
     + "platform.provisioning_jobs j WHERE j.tenant_id = tenants.id) THEN 'active' ELSE status END, "
