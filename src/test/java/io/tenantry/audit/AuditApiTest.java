@@ -132,11 +132,13 @@ class AuditApiTest {
 
     HttpRequest<Buffer> withKey = ts.api.request(HttpMethod.GET, AuditTenant.NOTES, null)
       .putHeader("Authorization", "ApiKey " + key.bodyAsJsonObject().getString("secret"));
-    assertThat(ts.api.send(withKey).statusCode()).isEqualTo(200);
-    assertThat(ts.api.send(withKey).statusCode()).isEqualTo(200);
+    for (int i = 0; i < 5; i++) {
+      assertThat(ts.api.send(withKey).statusCode()).isEqualTo(200);
+    }
     JsonObject use = eventually(t.slug(), "action=apikey.use", "the key's first use");
     assertThat(use.getJsonObject("actor").getString("key_id")).isEqualTo(key.bodyAsJsonObject().getString("id"));
-    assertThat(items(t.slug(), "action=apikey.use", superAdmin)).hasSize(1); // once per hour, not per request
+    // once per clock hour, not per request: five uses make one entry (two when they straddle the hour)
+    assertThat(items(t.slug(), "action=apikey.use", superAdmin).size()).isBetween(1, 2);
   }
 
   @Test
