@@ -72,6 +72,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Boots the server on a node: prepares the database (worker thread), creates the shared services once, deploys
@@ -80,6 +81,7 @@ import java.util.List;
  */
 public final class TenantryServer {
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(TenantryServer.class);
+  private static final long STEP_TIMEOUT_MS = 5_000;
 
   private final Node node;
   private final Pool pool;
@@ -286,6 +288,17 @@ public final class TenantryServer {
   }
 
   /**
+   * A shutdown step that may not hold the rest of the shutdown (closing the pools, Redis) for longer than
+   * {@link #STEP_TIMEOUT_MS}: past it the step is abandoned with a warning, and the shutdown goes on.
+   */
+  private Future<Void> bounded(Future<?> step, String what) {
+    return step.<Void>mapEmpty().timeout(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> {
+      LOG.warn("shutdown: {} did not finish: {}", what, e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
    * After an upgrade that adds tenant migrations, the fleet is brought up to date without an operator's `migrate`:
    * on a worker thread (JDBC and Flyway block), after the server listens, so a large fleet delays no start.
    */
@@ -339,7 +352,7 @@ public final class TenantryServer {
     platform.draining().begin();
     return drainDelay()
       .compose(v -> node.vertx().undeploy(deploymentId))
-      .eventually(() -> platform.provisioning().close())
+      .eventually(() -> bounded(platform.provisioning().close(), "closing the provisioning workers"))
       .eventually(() -> {
         platform.purge().stop();
         mailRelay.stop();
@@ -348,15 +361,16 @@ public final class TenantryServer {
         platform.sessions().stop();
         return Future.succeededFuture();
       })
-      .eventually(() -> platform.audit().stop()) // stores what is queued while the pools are still open
-      .eventually(rateLimiting::close)
+      // stores what is queued while the pools are still open
+      .eventually(() -> bounded(platform.audit().stop(), "storing the queued audit entries"))
+      .eventually(() -> bounded(rateLimiting.close(), "closing the rate limiter"))
       .eventually(() -> {
         platform.settings().stop();
         platform.customDomains().stop();
         return Future.succeededFuture();
       })
-      .eventually(dedicated::closeAll)
-      .eventually(pool::close)
+      .eventually(() -> bounded(dedicated.closeAll(), "closing the database-tier pools"))
+      .eventually(() -> bounded(pool.close(), "closing the platform pool"))
       .eventually(passwords::close)
       .eventually(() -> {
         redis.close();
