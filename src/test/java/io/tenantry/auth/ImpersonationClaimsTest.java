@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +19,7 @@ class ImpersonationClaimsTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    var pair = generator.generateKeyPair();
-    tokens = new Tokens(vertx, new JwtKeys(JwtKeysPem.privatePem(pair), JwtKeysPem.publicPem(pair)), "tenantry", "tenantry", 900);
+    tokens = JwtKeysPem.freshTokens(vertx);
   }
 
   @AfterAll

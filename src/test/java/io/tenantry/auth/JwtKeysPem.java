@@ -1,8 +1,12 @@
 package io.tenantry.auth;
 
-import java.security.KeyPair;
+import io.vertx.core.Vertx;
 
-/** Test access to PEM encoding of generated keys. */
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+
+/** Test access to PEM encoding of generated keys, and tokens signed with them. */
 public final class JwtKeysPem {
   private JwtKeysPem() {
   }
@@ -13,5 +17,13 @@ public final class JwtKeysPem {
 
   public static String publicPem(KeyPair pair) {
     return JwtKeys.pem("PUBLIC KEY", pair.getPublic().getEncoded());
+  }
+
+  /** Tokens signed with a new RSA key pair: issuer and audience "tenantry", 900 s lifetime. */
+  public static Tokens freshTokens(Vertx vertx) throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair pair = generator.generateKeyPair();
+    return new Tokens(vertx, new JwtKeys(privatePem(pair), publicPem(pair)), "tenantry", "tenantry", 900);
   }
 }

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -23,10 +22,7 @@ class VerifiedTokensTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    var pair = generator.generateKeyPair();
-    tokens = new Tokens(vertx, new JwtKeys(JwtKeysPem.privatePem(pair), JwtKeysPem.publicPem(pair)), "tenantry", "tenantry", 900);
+    tokens = JwtKeysPem.freshTokens(vertx);
   }
 
   @AfterAll
