@@ -1,5 +1,6 @@
 package io.tenantry.isolation;
 
+import io.tenantry.support.Api;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -11,7 +12,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.tenantry.isolation.AttackWorld.NOTES;
 import static io.tenantry.isolation.AttackWorld.assertNoLeak;
-import static io.tenantry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -31,18 +31,7 @@ class ApiKeyAttacksTest extends AttackSuite {
 
   private HttpResponse<Buffer> send(HttpMethod method, String path, String key, String header, String host) {
     HttpRequest<Buffer> request = world.ts.api.request(method, path, null).putHeader("Authorization", "ApiKey " + key);
-    if (header != null) {
-      request.putHeader("X-Tenant-ID", header);
-    }
-    if (host != null) {
-      request.virtualHost(host);
-    }
-    return world.ts.api.send(request);
-  }
-
-  private void refused(Pairing p, HttpResponse<Buffer> r, int status) {
-    assertProblem(r, status);
-    assertNoLeak(r, world.b(p));
+    return world.ts.api.send(Api.naming(request, header, host));
   }
 
   @ParameterizedTest(name = "{0}")

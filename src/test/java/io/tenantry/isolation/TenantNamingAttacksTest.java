@@ -20,11 +20,6 @@ class TenantNamingAttacksTest extends AttackSuite {
     return world.ts.api.getNaming(path == null ? NOTES : path, token, header, host);
   }
 
-  private void refused(Pairing p, HttpResponse<Buffer> r, int status) {
-    assertProblem(r, status);
-    assertNoLeak(r, world.b(p));
-  }
-
   @ParameterizedTest(name = "{0}")
   @MethodSource("pairings")
   void headerNamesBBySlug(Pairing p) {

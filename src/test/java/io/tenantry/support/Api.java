@@ -51,14 +51,18 @@ public final class Api {
 
   /** GET naming a tenant by X-Tenant-ID and/or host (either may be null) besides the token. */
   public HttpResponse<Buffer> getNaming(String path, String token, String tenantHeader, String host) {
-    HttpRequest<Buffer> request = request(HttpMethod.GET, path, token);
+    return send(naming(request(HttpMethod.GET, path, token), tenantHeader, host));
+  }
+
+  /** The request naming a tenant by X-Tenant-ID and by Host, each only where given (null: not sent). */
+  public static HttpRequest<Buffer> naming(HttpRequest<Buffer> request, String tenantHeader, String host) {
     if (tenantHeader != null) {
       request.putHeader("X-Tenant-ID", tenantHeader);
     }
     if (host != null) {
       request.virtualHost(host);
     }
-    return send(request);
+    return request;
   }
 
   public HttpResponse<Buffer> post(String path, String token, JsonObject body) {
