@@ -12,7 +12,8 @@
 #   load-tests/overhead.sh [TENANTS=100] [ROUNDS=3] [SECONDS=20]
 # Environment: ISOLATION (shared|schema, default shared), DIST (uniform|zipf, default uniform), ZIPF (1.0),
 #   RECORDS (20 per tenant), CONNECTIONS (32), THREADS (wrk threads, 1), WARMUP (seconds per server, 60),
-#   MIX (read,list,create %, 80,10,10), ACCESS_LOG (false), JAVA_OPTS (-Xms1g -Xmx1g), POOL_SIZE (16),
+#   MIX (read,list,create %, 80,10,10; a GET-only mix, 100,0,0, adds the raw reference below), ACCESS_LOG (true, as
+#   shipped: both servers log every request; ACCESS_LOG=false prices the access log), JAVA_OPTS (-Xms1g -Xmx1g), POOL_SIZE (16),
 #   PG_ADMIN (postgresql://postgres@127.0.0.1:5432/postgres), REDIS_URL, TOOL (wrk|gatling; default wrk,
 #   gatling when wrk is missing and cannot be installed), KEEP=1 keeps the databases and logs,
 #   JFR_DIR=dir records a Java Flight Recording of each server (profile settings) into dir/{mt,base}.jfr,
@@ -35,6 +36,12 @@
 #   AUTH=apikey: the multi-tenant server's clients authenticate with one API key per tenant (`Authorization: ApiKey`,
 #   scopes records:read and records:write) instead of the member's JWT; the baselines keep verifying the JWTs. So the
 #   overhead line prices the multi-tenant stack as a machine client uses it (default AUTH=jwt).
+#   PIN=1: the production shape, PostgreSQL (postmaster and every backend) and Redis on CPU 0, the servers and the
+#   load generator on CPU 1 (taskset); the affinity of PostgreSQL and Redis is restored on exit, also on Ctrl-C and
+#   failure. The output says which shape ran. Needs 2+ cores and permission to change the services' affinity.
+#   Raw reference (GET-only mixes): io.tenantry.load.RawServer from the load-tests module, one Router route serving the
+#   same single-record GET from the baseline's table through a pooled pipelined PgBuilder client, no auth, no
+#   validation, no logging; every round then prints raw / baseline / multi-tenant.
 # Bounded: every run has a fixed duration and the script stops both servers and drops both databases on exit.
 # Only loopback traffic (127.0.0.1).
 set -euo pipefail
@@ -50,7 +57,8 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 WARMUP=${WARMUP:-60}
 MIX=${MIX:-80,10,10}
-ACCESS_LOG=${ACCESS_LOG:-false}
+ACCESS_LOG=${ACCESS_LOG:-true}
+PIN=${PIN:-0}
 JAVA_OPTS=${JAVA_OPTS:--Xms1g -Xmx1g}
 POOL_SIZE=${POOL_SIZE:-16}
 PG_ADMIN=${PG_ADMIN:-postgresql://postgres@127.0.0.1:5432/postgres}
@@ -63,6 +71,7 @@ BASE_DB=tenantry_ovh_base
 MT_PORT=${MT_PORT:-18080}
 BASE_PORT=${BASE_PORT:-18081}
 ISO_PORT=${ISO_PORT:-18082}
+RAW_PORT=${RAW_PORT:-18083}
 ABLATION=${ABLATION:-0}
 ADMIN_EMAIL=overhead-admin@tenantry.local
 ADMIN_PASSWORD=overhead-admin-password
@@ -72,6 +81,29 @@ WORK=$(mktemp -d /tmp/tenantry-overhead.XXXXXX)
 PIDS=()
 
 log() { echo "== $*" >&2; }
+
+# PIN=1: services on CPU 0, everything this script starts on CPU 1. Backends forked later inherit the postmaster's
+# affinity; restore_affinity puts back the mask PostgreSQL and Redis had.
+ON_CPU1=()
+SERVICE_MASK=""
+service_pids() { pgrep -x postgres; pgrep -x redis-server; true; }
+pin_services() {
+  [ "$PIN" = 1 ] || return 0
+  command -v taskset >/dev/null || { log "PIN=1 needs taskset (util-linux)"; exit 2; }
+  [ "$(nproc)" -ge 2 ] || { log "PIN=1 needs two cores"; exit 2; }
+  SERVICE_MASK=$(taskset -p "$(pgrep -x postgres | head -n 1)" | sed -E 's/.*: //')
+  for pid in $(service_pids); do taskset -a -p -c 0 "$pid" >/dev/null 2>&1 || true; done
+  ON_CPU1=(taskset -c 1)
+  log "pinned: PostgreSQL and Redis on CPU 0 (their mask was $SERVICE_MASK), servers and load generator on CPU 1"
+}
+restore_affinity() {
+  [ -n "$SERVICE_MASK" ] || return 0
+  for pid in $(service_pids); do taskset -a -p "$SERVICE_MASK" "$pid" >/dev/null 2>&1 || true; done
+  log "restored the affinity of PostgreSQL and Redis to mask $SERVICE_MASK"
+  SERVICE_MASK=""
+}
+SHAPE="unpinned (servers, load generator, PostgreSQL and Redis share all $(nproc) cores)"
+[ "$PIN" = 1 ] && SHAPE="pinned (PostgreSQL and Redis on CPU 0; servers and load generator on CPU 1)"
 
 if [ "$TOOL" = wrk ] && ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -99,6 +131,7 @@ drop_redis_keys() { # whatever the servers kept in Redis (rate-limit state, once
   redis-cli -u "$REDIS_URL" --scan --pattern 'tenantry-overhead:*' 2>/dev/null | xargs -r redis-cli -u "$REDIS_URL" del >/dev/null 2>&1 || true
 }
 cleanup() {
+  restore_affinity
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "${KEEP:-0}" = 1 ]; then log "kept databases and $WORK"; else drop_dbs; drop_redis_keys; rm -rf "$WORK"; fi
@@ -106,6 +139,8 @@ cleanup() {
 drop_dbs
 drop_redis_keys
 trap cleanup EXIT
+trap 'exit 130' INT TERM
+pin_services
 
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/jwt-private.pem" 2>/dev/null
 openssl pkey -in "$WORK/jwt-private.pem" -pubout -out "$WORK/jwt-public.pem"
@@ -124,7 +159,7 @@ start_server() { # name command db port
     jfr=("-XX:StartFlightRecording=filename=$(realpath "$JFR_DIR")/$1.jfr,settings=profile,dumponexit=true")
   fi
   # shellcheck disable=SC2086
-  java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" "$2" "${common[@]}" "${extra[@]}" --db.name="$3" --http.port="$4" \
+  "${ON_CPU1[@]}" java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" "$2" "${common[@]}" "${extra[@]}" --db.name="$3" --http.port="$4" \
     --redis.key-prefix="tenantry-overhead:$1:" --data-dir="$WORK/$1" >"$WORK/$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 120); do
@@ -190,11 +225,28 @@ if [ -n "${MT_SQL:-}" ]; then
 fi
 $PSQL -d $MT_DB -c "VACUUM ANALYZE" && $PSQL -d $BASE_DB -c "VACUUM ANALYZE"
 
+if [ "${MIX%%,*}" = 100 ]; then
+  log "GET-only mix: starting the raw reference (:$RAW_PORT, database $BASE_DB)"
+  mvn -q -B -Dstyle.color=never -f load-tests/pom.xml dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$WORK/raw.cp" >&2
+  # shellcheck disable=SC2086
+  "${ON_CPU1[@]}" java $JAVA_OPTS -cp "load-tests/target/test-classes:$(cat "$WORK/raw.cp")" io.tenantry.load.RawServer \
+    --port "$RAW_PORT" --db "$BASE_DB" --pool-size "$POOL_SIZE" >"$WORK/raw.log" 2>&1 &
+  PIDS+=($!)
+  RAW_PID=$!
+  for _ in $(seq 1 60); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$RAW_PORT/")" = 404 ] && break
+    kill -0 "$RAW_PID" 2>/dev/null || { log "raw reference did not start:"; tail -20 "$WORK/raw.log" >&2; exit 1; }
+    sleep 1
+  done
+  SIDES=("${SIDES[@]}" raw)
+fi
+
 run_load() { # port seconds -> RESULT line
   local seed=$SEED
   [ "$1" = "$MT_PORT" ] && seed=$MT_SEED
   if [ "$TOOL" = wrk ]; then
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s load-tests/wrk/records.lua "http://127.0.0.1:$1" \
+    "${ON_CPU1[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s load-tests/wrk/records.lua "http://127.0.0.1:$1" \
       -- "$seed" "$DIST" "$ZIPF" "$MIX" | grep '^RESULT'
   else
     IFS=, read -r r l c <<<"$MIX"
@@ -214,15 +266,15 @@ run_load() { # port seconds -> RESULT line
 field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
 
 log "warm-up: ${WARMUP}s per server (JIT, pools, prepared statements, caches)"
-port_of() { case $1 in mt) echo $MT_PORT ;; iso) echo $ISO_PORT ;; *) echo $BASE_PORT ;; esac; }
-name_of() { case $1 in mt) echo multi-tenant ;; iso) echo shared-table ;; *) echo baseline ;; esac; }
+port_of() { case $1 in mt) echo $MT_PORT ;; iso) echo $ISO_PORT ;; raw) echo $RAW_PORT ;; *) echo $BASE_PORT ;; esac; }
+name_of() { case $1 in mt) echo multi-tenant ;; iso) echo shared-table ;; raw) echo raw ;; *) echo baseline ;; esac; }
 for side in "${SIDES[@]}"; do run_load "$(port_of $side)" "$WARMUP" >/dev/null; done
 
 profiler() { # start|stop: async-profiler in every server, through the JVM's attach mechanism
   [ -n "${PROFILE_DIR:-}" ] || return 0
   for side in "${SIDES[@]}"; do
     local pid
-    case $side in mt) pid=${PIDS[0]} ;; base) pid=${PIDS[1]} ;; iso) pid=${PIDS[2]} ;; esac
+    case $side in mt) pid=${PIDS[0]} ;; base) pid=${PIDS[1]} ;; iso) pid=${PIDS[2]} ;; raw) continue ;; esac
     local opts="stop,file=$(realpath "$PROFILE_DIR")/$side.collapsed,collapsed"
     [ "$1" = start ] && opts="start,event=cpu,interval=997us"
     # the quotes keep jcmd from splitting the agent's options at '='
@@ -237,9 +289,10 @@ if [ -n "${PROFILE_DIR:-}" ]; then
   PROFILER_LIB=$WORK/async-profiler/linux-x64/libasyncProfiler.so
 fi
 profiler start
+echo "shape: $SHAPE; access log $ACCESS_LOG in both servers"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the rounds; tool $TOOL, auth $AUTH," \
   "$CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, tenants=$TENANTS ($ISOLATION, $DIST), mix $MIX"
-declare -a MT_RPS MT_P50 MT_P99 BASE_RPS BASE_P50 BASE_P99 ISO_RPS ISO_P50 ISO_P99 NON2XX
+declare -a MT_RPS MT_P50 MT_P99 BASE_RPS BASE_P50 BASE_P99 ISO_RPS ISO_P50 ISO_P99 RAW_RPS RAW_P50 RAW_P99 NON2XX
 for round in $(seq 1 "$ROUNDS"); do
   for side in "${SIDES[@]}"; do
     line=$(run_load "$(port_of $side)" "$SECONDS_PER_RUN")
@@ -252,6 +305,7 @@ for round in $(seq 1 "$ROUNDS"); do
     case $side in
       mt) MT_RPS+=("$rps"); MT_P50+=("$p50"); MT_P99+=("$p99") ;;
       iso) ISO_RPS+=("$rps"); ISO_P50+=("$p50"); ISO_P99+=("$p99") ;;
+      raw) RAW_RPS+=("$rps"); RAW_P50+=("$p50"); RAW_P99+=("$p99") ;;
       *) BASE_RPS+=("$rps"); BASE_P50+=("$p50"); BASE_P99+=("$p99") ;;
     esac
   done
@@ -275,6 +329,12 @@ if [ "$ABLATION" = 1 ]; then
     'BEGIN {printf "ratio  shared-table/baseline (PostgreSQL isolation work): throughput %.3f, p99 %.3f\n", a/b, e/f}'
   awk -v a="$mt_rps" -v b="$iso_rps" -v e="$mt_p99" -v f="$iso_p99" \
     'BEGIN {printf "ratio  multi-tenant/shared-table (server tenant machinery): throughput %.3f, p99 %.3f\n", a/b, e/f}'
+fi
+if [ ${#RAW_RPS[@]} -gt 0 ]; then
+  raw_rps=$(mean "${RAW_RPS[@]}"); raw_p50=$(mean "${RAW_P50[@]}"); raw_p99=$(mean "${RAW_P99[@]}")
+  printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms\n" raw "$raw_rps" "$raw_p50" "$raw_p99"
+  awk -v r="$raw_rps" -v b="$base_rps" -v m="$mt_rps" \
+    'BEGIN {printf "ratio  raw / baseline / multi-tenant: 1 / %.3f / %.3f (throughput; the stack'"'"'s limit, the layers'"'"' cost)\n", b/r, m/r}'
 fi
 awk -v a="$mt_rps" -v b="$base_rps" -v c="$mt_p50" -v d="$base_p50" -v e="$mt_p99" -v f="$base_p99" \
   'BEGIN {printf "ratio  multi-tenant/baseline: throughput %.3f, p50 %.3f, p99 %.3f\n", a/b, c/d, e/f}'

@@ -75,6 +75,7 @@ final class BaselineVerticle extends VerticleBase {
       on(builder, other, ctx -> ctx.fail(404));
     }
 
+    io.tenantry.server.OnLoopValidation.install(vertx, contract, builder, RequestExtractor.withBodyHandler());
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);

@@ -22,9 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * The limits in force per tenant, cached on this node so that deciding a request needs no database work.
  * A change made through the API evicts at once on this node and is published on the event bus
  * ({@value #CHANGED_ADDRESS}; the tenant id in a header, none for a plan change, which concerns all tenants), so
- * every node sharing the bus evicts too. The safety net: every refresh period one query reloads all tenants this
- * node holds, so a change reaches nodes the bus does not (separate, unclustered nodes; edits in SQL) within that
- * period, and requests never wait for it. A reload that fails keeps the last known limits. Tenants unused for a
+ * every node sharing the bus evicts too. The safety net: every refresh period one small query reads the limits'
+ * version (one row that every committed change moves, V57) and, only when it moved, one query reloads all tenants
+ * this node holds — so a change reaches nodes the bus does not (separate, unclustered nodes; edits in SQL) within that
+ * period, requests never wait for it, and 10,000 held tenants cost no more than one row a period while nothing
+ * changes. A reload that fails keeps the last known limits. Tenants unused for a
  * minute are dropped, so memory follows the active tenants.
  */
 public final class LimitsCache {
@@ -47,6 +49,8 @@ public final class LimitsCache {
   /** Bumped by every eviction; a load or reload that raced with one is not kept. */
   private final AtomicLong generation = new AtomicLong();
   private final AtomicBoolean reloading = new AtomicBoolean();
+  /** The limits' version the last complete reload started from; -1 until one has. */
+  private final AtomicLong reloadedVersion = new AtomicLong(-1);
   private EventBus eventBus;
   private long timer = -1;
 
@@ -119,32 +123,50 @@ public final class LimitsCache {
   }
 
   /**
-   * One query for every tenant held; skipped while the previous one is still running. The future completes when
-   * this reload is over (at once when skipped) and never fails: a failed reload keeps the last known limits.
+   * When the limits' version moved since the last reload, one query for every tenant held; skipped while the previous
+   * one is still running. The future completes when this reload is over (at once when skipped) and never fails: a
+   * failed reload keeps the last known limits. The version is read before the tenants, so a change that commits in
+   * between is either in this reload or moves the version for the next.
    */
   Future<Void> reloadAll() {
     long now = System.nanoTime();
     entries.values().removeIf(e -> now - e.usedAt > IDLE_NANOS);
-    List<UUID> ids = entries.entrySet().stream()
-      .filter(e -> e.getValue().limits.succeeded())
-      .map(Map.Entry::getKey)
-      .toList();
-    if (ids.isEmpty() || !reloading.compareAndSet(false, true)) {
+    if (entries.isEmpty() || !reloading.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
     long startGeneration = generation.get();
-    return store.byTenants(ids)
-      .onSuccess(all -> {
-        if (generation.get() == startGeneration) {
-          // Unchanged limits keep their instance: the limiter recognises its tenant's budget by identity.
-          all.forEach(limits -> entries.computeIfPresent(limits.tenantId(), (id, old) ->
-            old.limits.succeeded() && old.limits.result().equals(limits) ? old
-              : new Entry(Future.succeededFuture(limits), old.usedAt)));
-        }
-      })
+    return store.version()
+      .compose(version -> version == reloadedVersion.get() ? Future.succeededFuture()
+        : reload(startGeneration).onSuccess(kept -> {
+          if (kept) {
+            reloadedVersion.set(version);
+          }
+        }))
       .onFailure(e -> LOG.debug("reloading rate limits failed; keeping the last known ones", e))
       .onComplete(done -> reloading.set(false))
       .<Void>mapEmpty()
       .otherwiseEmpty();
+  }
+
+  /** Reloads every held tenant; true when the result was kept (no eviction raced with it). */
+  private Future<Boolean> reload(long startGeneration) {
+    List<UUID> ids = entries.entrySet().stream()
+      .filter(e -> e.getValue().limits.succeeded())
+      .map(Map.Entry::getKey)
+      .toList();
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(true);
+    }
+    return store.byTenants(ids)
+      .map(all -> {
+        if (generation.get() != startGeneration) {
+          return false;
+        }
+        // Unchanged limits keep their instance: the limiter recognises its tenant's budget by identity.
+        all.forEach(limits -> entries.computeIfPresent(limits.tenantId(), (id, old) ->
+          old.limits.succeeded() && old.limits.result().equals(limits) ? old
+            : new Entry(Future.succeededFuture(limits), old.usedAt)));
+        return true;
+      });
   }
 }

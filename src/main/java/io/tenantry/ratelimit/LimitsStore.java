@@ -39,6 +39,7 @@ public final class LimitsStore {
     "INSERT INTO platform.plans AS p (name, rate, burst, user_rate, user_burst, write_cost) VALUES ($1, $2, $3, $4, $5, $6)"
       + " ON CONFLICT (name) DO UPDATE SET rate = $2, burst = $3, user_rate = $4, user_burst = $5, write_cost = $6,"
       + " updated_at = now() RETURNING " + PLAN_COLUMNS;
+  private static final String VERSION = "SELECT version FROM platform.limits_version";
   /** SQLSTATE foreign_key_violation: the plan named does not exist. */
   private static final String FK_VIOLATION = "23503";
 
@@ -55,6 +56,11 @@ public final class LimitsStore {
   public Future<Optional<TenantLimits>> byTenant(UUID tenantId) {
     return pool.preparedQuery(BY_ID).execute(Tuple.of(tenantId))
       .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(tenantLimits(rows.iterator().next())));
+  }
+
+  /** A number that every committed change to any tenant's limits moves (V57: plans, overrides, budgets, tenants). */
+  public Future<Long> version() {
+    return pool.preparedQuery(VERSION).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** The limits of every tenant in {@code ids} that exists, in one query. */

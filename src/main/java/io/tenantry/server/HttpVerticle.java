@@ -158,6 +158,7 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
     on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
 
+    OnLoopValidation.install(vertx, platform.contract(), builder, RequestExtractor.withBodyHandler());
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);

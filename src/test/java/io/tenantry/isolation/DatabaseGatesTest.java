@@ -49,7 +49,9 @@ class DatabaseGatesTest extends AttackSuite {
     "platform.provisioning_jobs",
     "platform.provisioning_steps",
     // subtree budgets: loaded with the rate limits of a tenant's ancestors, before its request is admitted
-    "platform.subtree_limits"
+    "platform.subtree_limits",
+    // one counter of changes to any tenant's limits, read by every node's limits cache (docs/rate-limits.md)
+    "platform.limits_version"
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {

@@ -2,6 +2,7 @@ package io.tenantry.ratelimit;
 
 import io.tenantry.pool.PoolFactory;
 import io.tenantry.support.Await;
+import io.tenantry.support.TestEnv;
 import io.tenantry.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,6 +59,40 @@ class LimitsCacheTest {
     assertThat(changed).isNotSameAs(loaded);
     assertThat(changed.effective().rate()).isEqualTo(7);
     assertThat(changed.effective().burst()).isEqualTo(14);
+  }
+
+  @Test
+  void aReloadReadsTheTenantsOnlyWhenTheLimitsVersionMovedAndSeesAChangeMadeInSql() throws Exception {
+    LimitsCache cache = new LimitsCache(new LimitsStore(pool));
+    Await.result(cache.get(tenant), 10);
+    reload(cache); // the first reload has no version to compare with
+
+    // An edit that does not move the version is not seen: proof that an unchanged version costs no tenant query.
+    sql("ALTER TABLE platform.tenant_limits DISABLE TRIGGER limits_version");
+    try {
+      setOverride(5, 10);
+    } finally {
+      sql("ALTER TABLE platform.tenant_limits ENABLE TRIGGER limits_version");
+    }
+    reload(cache);
+    assertThat(Await.result(cache.get(tenant), 10).effective().rate()).isNotEqualTo(5);
+
+    setOverride(9, 18); // an edit in SQL, of which no node hears: the version brings it
+    reload(cache);
+    TenantLimits changed = Await.result(cache.get(tenant), 10);
+    assertThat(changed.effective().rate()).isEqualTo(9);
+    assertThat(changed.effective().burst()).isEqualTo(18);
+  }
+
+  private static void setOverride(int rate, int burst) throws Exception {
+    sql("INSERT INTO platform.tenant_limits (tenant_id, rate, burst) VALUES ('" + tenant + "', " + rate + ", " + burst
+      + ") ON CONFLICT (tenant_id) DO UPDATE SET rate = " + rate + ", burst = " + burst);
+  }
+
+  private static void sql(String statement) throws Exception {
+    try (Connection c = TestEnv.connect(ts.config.dbName(), TestEnv.adminUser()); Statement st = c.createStatement()) {
+      st.execute(statement);
+    }
   }
 
   private static void reload(LimitsCache cache) {

@@ -1,0 +1,106 @@
+package io.tenantry.server;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestValidatorImpl;
+import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Request validation against openapi.yaml on the event loop that serves the request. vertx-openapi 5.0.7 runs every
+ * validation through {@code vertx.executeBlocking} — ordered, on the shared worker pool that also hashes passwords:
+ * two thread hand-offs per request, and one event loop's validations queued behind each other. The checks are the
+ * same schemas' ({@link CachedValidatorsContract} shares the validators), bounded by the body limit, so they run
+ * here, where the request already is. What a route sees is unchanged: the validated request under
+ * {@code RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST}, and a failure as vertx-openapi reports it (a 400
+ * {@link HttpException} wrapping the {@link ValidatorException}).
+ */
+public final class OnLoopValidation implements Handler<RoutingContext> {
+  private final Validator validator;
+  private final Operation operation;
+  private final RequestExtractor extractor;
+
+  private OnLoopValidation(Validator validator, Operation operation, RequestExtractor extractor) {
+    this.validator = validator;
+    this.operation = operation;
+    this.extractor = extractor;
+  }
+
+  /**
+   * Moves validation of every route that still validates onto the event loop: the builder's own validation is
+   * turned off and this handler put first on the route. Call after all routes are configured, before the router is
+   * created; a route that turned validation off keeps it off, and one without handlers stays unmounted.
+   */
+  public static void install(Vertx vertx, OpenAPIContract contract, RouterBuilder builder, RequestExtractor extractor) {
+    Validator validator = new Validator(vertx, contract);
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      if (route.doValidation() && !route.getHandlers().isEmpty()) { // the builder mounts only routes with handlers
+        route.setDoValidation(false);
+        route.getHandlers().add(0, new OnLoopValidation(validator, route.getOperation(), extractor));
+      }
+    }
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    extractor.extractValidatableRequest(ctx, operation).onComplete(extracted -> {
+      if (extracted.failed()) {
+        ctx.fail(extracted.cause());
+        return;
+      }
+      ValidatedRequest validated;
+      try {
+        validated = validator.now(extracted.result(), operation);
+      } catch (ValidatorException e) {
+        ctx.fail(new HttpException(400, e.getMessage(), e));
+        return;
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+        return;
+      }
+      ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
+      ctx.next();
+    });
+  }
+
+  /** vertx-openapi's request validator with its checks callable in the caller's thread. */
+  static final class Validator extends RequestValidatorImpl {
+    Validator(Vertx vertx, OpenAPIContract contract) {
+      super(vertx, contract);
+    }
+
+    /** What {@code validate(request, operationId)} computes on a worker thread, computed here. */
+    ValidatedRequest now(ValidatableRequest request, Operation operation) {
+      Map<String, RequestParameter> cookies = new HashMap<>(request.getCookies().size());
+      Map<String, RequestParameter> headers = new HashMap<>(request.getHeaders().size());
+      Map<String, RequestParameter> path = new HashMap<>(request.getPathParameters().size());
+      Map<String, RequestParameter> query = new HashMap<>(request.getQuery().size());
+      for (Parameter parameter : operation.getParameters()) {
+        String name = parameter.getName();
+        switch (parameter.getIn()) {
+          case COOKIE -> cookies.put(name, validateParameter(parameter, request.getCookies().get(name)));
+          case HEADER -> headers.put(name, validateParameter(parameter, request.getHeaders().get(name)));
+          case PATH -> path.put(name, validateParameter(parameter, request.getPathParameters().get(name)));
+          case QUERY -> query.put(name, validateParameter(parameter, request.getQuery().get(name)));
+          default -> throw new IllegalStateException("parameter location " + parameter.getIn());
+        }
+      }
+      RequestParameter body = validateBody(operation.getRequestBody(), request);
+      return new ValidatedRequestImpl(cookies, headers, path, query, body);
+    }
+  }
+}
