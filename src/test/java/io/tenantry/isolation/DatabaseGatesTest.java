@@ -49,7 +49,9 @@ class DatabaseGatesTest extends AttackSuite {
     "platform.provisioning_jobs",
     "platform.provisioning_steps",
     // subtree budgets: loaded with the rate limits of a tenant's ancestors, before its request is admitted
-    "platform.subtree_limits"
+    "platform.subtree_limits",
+    // export jobs: super-admin control-plane data, written by the node that runs the export (docs/export-format.md)
+    "platform.export_jobs"
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {
