@@ -47,7 +47,8 @@ public final class Exports {
   /** Marks this node's interrupted jobs failed and starts sweeping expired bundles. */
   public Future<Void> start() {
     sweeper = vertx.setPeriodic(SWEEP_MS, id -> sweep());
-    return store.orphaned(node).compose(v -> sweep());
+    return store.orphaned(node).compose(v -> sweep())
+      .onFailure(e -> LOG.warn("export jobs: marking this node's interrupted jobs failed did not run: {}", e.getMessage()));
   }
 
   public void stop() {
@@ -87,7 +88,8 @@ public final class Exports {
   }
 
   private Future<Void> sweep() {
-    return store.expire(node).compose(ids -> workers.executeBlocking(() -> {
+    return store.expire(node)
+      .onFailure(e -> LOG.warn("export jobs: expired bundles not swept this time: {}", e.getMessage())).compose(ids -> workers.executeBlocking(() -> {
       for (UUID id : ids) {
         try {
           Files.deleteIfExists(bundle(id));

@@ -264,7 +264,7 @@ public final class TenantryServer {
       .onSuccess(platform -> mailRelay.start())
       .onSuccess(platform -> platform.provisioning().resumeUnfinished())
       .onSuccess(platform -> migrateTenantsInBackground(vertx, config))
-      .compose(platform -> platform.transfer().start().map(platform)) // tenant export: orphaned jobs, expiry sweep
+      .onSuccess(platform -> platform.transfer().start()) // tenant export: orphaned jobs, expiry sweep (logs its failure)
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
