@@ -92,6 +92,31 @@ class ExportImportTest {
   }
 
   @Test
+  void theCliExportsToAFileAndImportsItUnderAnotherSlug() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("bundle-", ".tar");
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      int exported = io.tenantry.cli.TenantsCli.run(new String[] {"export", "corrupt-me", "-o", file.toString(), "--with-password-hashes",
+        "--server", "http://127.0.0.1:" + source.config.httpPort(), "--token", sourceRoot},
+        new java.io.PrintStream(out), new java.io.PrintStream(err), Map.of());
+      assertThat(exported).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("exported corrupt-me to " + file);
+      int imported = io.tenantry.cli.TenantsCli.run(new String[] {"import", file.toString(), "--as", "from-cli",
+        "--isolation", "schema", "--server", "http://127.0.0.1:" + target.config.httpPort(), "--token", targetRoot},
+        new java.io.PrintStream(out), new java.io.PrintStream(err), Map.of());
+      assertThat(imported).as(err.toString()).isZero();
+      JsonObject tenant = get(target, "/admin/v1/tenants/from-cli", targetRoot);
+      assertThat(tenant.getString("isolation")).isEqualTo("schema");
+      String token = target.api.token("member@corrupt-me.test", "password-of-member@corrupt-me.test", "from-cli");
+      assertThat(target.api.get("/api/v1/collections/notes/records", token).bodyAsJsonObject().getJsonArray("items"))
+        .hasSize(3);
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
   void passwordHashesStayOutUnlessAskedFor() throws Exception {
     byte[] without = Bundles.download(source, sourceRoot, Bundles.export(source, sourceRoot, "corrupt-me", false));
     String users = new String(Bundles.entries(without).get(BundleFormat.USERS), StandardCharsets.UTF_8);
