@@ -7,7 +7,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * POST /admin/v1/imports: the request body is a bundle (application/x-tar, up to http.body-limit); query {@code as}
- * gives the tenant another slug, {@code isolation} another tier. 201 with the tenant; 422 for a bundle refused (nothing
+ * gives the tenant another slug, {@code isolation} another tier, {@code database_host/port/name} (database tier)
+ * the PostgreSQL server and database it goes to. 201 with the tenant; 422 for a bundle refused (nothing
  * written); 409 when its id or slug exists. Super-admins only (guarded by the route).
  */
 public final class ImportEndpoint {
@@ -29,7 +30,15 @@ public final class ImportEndpoint {
       ctx.fail(Problem.badRequest("the request body must be a tenant bundle (application/x-tar)"));
       return;
     }
-    Responses.when(ctx, imports.importBundle(ctx.body().buffer(), slug, isolation), tenant -> {
+    io.tenantry.tenant.DbTarget server;
+    try {
+      server = ImportServer.parse(ctx.queryParams().get("database_host"), ctx.queryParams().get("database_port"),
+        ctx.queryParams().get("database_name"), isolation);
+    } catch (Problem e) {
+      ctx.fail(e);
+      return;
+    }
+    Responses.when(ctx, imports.importBundle(ctx.body().buffer(), slug, isolation, server), tenant -> {
       ctx.response().putHeader("Location", "/admin/v1/tenants/" + tenant.slug());
       Responses.json(ctx, 201, tenant.toJson());
     });

@@ -48,21 +48,22 @@ public final class Imports {
   /**
    * @param slug the tenant's slug here; null keeps the bundle's
    * @param isolation its tier here; null keeps the bundle's
+   * @param server the database tier's server and database (any part null: the platform's server, the default name)
    */
-  public Future<Tenant> importBundle(Buffer upload, String slug, Isolation isolation) {
+  public Future<Tenant> importBundle(Buffer upload, String slug, Isolation isolation, DbTarget server) {
     return workers.executeBlocking(() -> {
       Files.createDirectories(dir);
       Path file = Files.createTempFile(dir, "import-", ".tar");
       return file;
     }, false).compose(file -> fs.writeFile(file.toString(), upload)
-      .compose(v -> importFile(file, slug, isolation))
+      .compose(v -> importFile(file, slug, isolation, server))
       .eventually(() -> workers.executeBlocking(() -> Files.deleteIfExists(file), false)));
   }
 
-  private Future<Tenant> importFile(Path file, String slug, Isolation isolation) {
+  private Future<Tenant> importFile(Path file, String slug, Isolation isolation, DbTarget server) {
     return workers.executeBlocking(() -> BundleVerifier.verify(file), false)
       .compose(manifest -> {
-        ImportTarget target = target(manifest, slug, isolation);
+        ImportTarget target = target(manifest, slug, isolation, server);
         return free(manifest, target)
           .compose(v -> workers.executeBlocking(() -> {
             importer.write(file, manifest, target);
@@ -74,7 +75,7 @@ public final class Imports {
       .onSuccess(registry::changed);
   }
 
-  private ImportTarget target(Manifest manifest, String slug, Isolation isolation) {
+  private ImportTarget target(Manifest manifest, String slug, Isolation isolation, DbTarget server) {
     String finalSlug = slug != null ? slug : manifest.tenant().getString("slug");
     if (!Tenant.SLUG.matcher(finalSlug).matches()) {
       throw Problem.badRequest("slug \"" + finalSlug + "\" is not 3-63 of a-z, 0-9 and -");
@@ -83,7 +84,11 @@ public final class Imports {
     if (tier == null) {
       throw BundleRefused.because("the manifest's tenant names no isolation tier this server knows; give one (isolation)");
     }
-    DbTarget database = tier == Isolation.DATABASE ? provisioner.defaultDatabase(manifest.tenantId()) : null;
+    if (server != null && tier != Isolation.DATABASE) {
+      throw Problem.badRequest("database_host, database_port and database_name are for the database tier only");
+    }
+    DbTarget database = tier != Isolation.DATABASE ? null : ImportServer.complete(server,
+      provisioner.defaultDatabase(manifest.tenantId()));
     return new ImportTarget(finalSlug, tier, database);
   }
 

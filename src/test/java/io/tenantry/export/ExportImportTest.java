@@ -117,6 +117,38 @@ class ExportImportTest {
   }
 
   @Test
+  void aDatabaseTierTenantMovesToTheSecondPostgresServerThroughABundle() {
+    io.tenantry.support.SecondPostgres.ensure();
+    String slug = "to-second";
+    String adminToken = fill(slug, "database");
+    byte[] bundle = Bundles.download(source, sourceRoot, Bundles.export(source, sourceRoot, slug, true));
+    String database = "tenantry_second_" + Long.toHexString(System.nanoTime());
+    try {
+      HttpResponse<Buffer> imported = Bundles.importBundle(target, targetRoot, bundle, "isolation=database&database_host=127.0.0.1"
+        + "&database_port=" + io.tenantry.support.SecondPostgres.PORT + "&database_name=" + database);
+      assertThat(imported.statusCode()).as(imported.bodyAsString()).isEqualTo(201);
+      assertThat(imported.bodyAsJsonObject().getJsonObject("database").getInteger("port"))
+        .isEqualTo(io.tenantry.support.SecondPostgres.PORT);
+      String there = target.api.token("admin@" + slug + ".test", "password-of-admin@" + slug + ".test", slug);
+      String path = "/api/v1/collections/notes/records?limit=100";
+      assertThat(target.api.get(path, there).bodyAsJsonObject().getJsonArray("items"))
+        .isEqualTo(source.api.get(path, adminToken).bodyAsJsonObject().getJsonArray("items"));
+      try (Connection c = io.tenantry.support.SecondPostgres.connect(database); Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT count(*) FROM tenant.records")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(5);
+      }
+      JsonObject verified = get(target, "/admin/v1/tenants/" + slug + "/audit/verify", targetRoot);
+      assertThat(verified.getBoolean("intact")).as(verified.encode()).isTrue();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      target.api.delete("/admin/v1/tenants/" + slug, targetRoot, null); // closes its pool before the drop
+      io.tenantry.support.SecondPostgres.drop(database, target.config.appRole(), target.config.ownerRole());
+    }
+  }
+
+  @Test
   void passwordHashesStayOutUnlessAskedFor() throws Exception {
     byte[] without = Bundles.download(source, sourceRoot, Bundles.export(source, sourceRoot, "corrupt-me", false));
     String users = new String(Bundles.entries(without).get(BundleFormat.USERS), StandardCharsets.UTF_8);
