@@ -135,6 +135,51 @@ final class AdminClient {
     }
   }
 
+  /** Downloads {@code path} into {@code file} (streamed to disk); the status must be 200. */
+  void download(String path, java.nio.file.Path file) {
+    HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofHours(6))
+      .header("Authorization", "Bearer " + credentials.token(this)).GET().build();
+    try {
+      HttpResponse<java.nio.file.Path> response = http.send(request, HttpResponse.BodyHandlers.ofFile(file));
+      if (response.statusCode() != 200) {
+        String body = java.nio.file.Files.readString(file);
+        java.nio.file.Files.deleteIfExists(file);
+        throw error(new StringResponse(response.statusCode(), body));
+      }
+    } catch (IOException e) {
+      throw CliException.failed("download from " + server + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CliException.failed("interrupted");
+    }
+  }
+
+  /** POSTs {@code file} as the body (streamed from disk); answers the JSON reply. */
+  Answer upload(String path, java.nio.file.Path file, String contentType) {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofHours(6))
+        .header("Authorization", "Bearer " + credentials.token(this)).header("Content-Type", contentType)
+        .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+      HttpResponse<String> response = send(request);
+      if (response.statusCode() / 100 != 2) {
+        throw error(response);
+      }
+      return new Answer(response.statusCode(), json(response.body()));
+    } catch (java.io.FileNotFoundException e) {
+      throw CliException.usage("cannot read " + file);
+    }
+  }
+
+  /** A refusal read from a file the body went to. */
+  private record StringResponse(int status, String text) {
+  }
+
+  private static ApiError error(StringResponse response) {
+    JsonObject problem = json(response.text());
+    String detail = problem.getString("detail", problem.getString("title", "HTTP " + response.status()));
+    return new ApiError(response.status(), problem.getString("type", ""), detail);
+  }
+
   /** Signs in at /auth/token; used by {@link Credentials}. */
   String signIn(JsonObject body) {
     HttpRequest request = HttpRequest.newBuilder(server.resolve("/auth/token")).timeout(TIMEOUT)

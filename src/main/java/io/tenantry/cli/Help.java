@@ -25,6 +25,8 @@ final class Help {
       archive SLUG                make a tenant read-only
       delete SLUG                 delete a tenant (soft: restorable within the grace period, then purged)
       restore SLUG                bring back an archived tenant, or a deleted one within the grace period
+      export SLUG -o FILE         write a tenant's bundle (all its data) to FILE (super-admin)
+      import FILE [--as SLUG]     create a tenant from a bundle, all or nothing (super-admin)
     Run tenants <command> --help for a command's options.
     """ + CONNECTION;
 
@@ -61,6 +63,24 @@ final class Help {
     usage: java -jar tenantry.jar tenants show SLUG [--json]
     Prints a tenant and the configuration values set on it.
       --json            the tenant as JSON, with its values under "config"
+    """ + CONNECTION;
+
+  static final String EXPORT = """
+    usage: java -jar tenantry.jar tenants export SLUG -o FILE [--with-password-hashes]
+    Exports the tenant (records, collection schemas, configuration, members, API key metadata, audit log with its
+    chain) as a bundle (docs/export-format.md): starts an export job, shows its progress, downloads the bundle to
+    FILE and checks its SHA-256. The tenant keeps serving meanwhile. A super-admin's command.
+      -o, --output FILE         where the bundle goes (replaced if it exists)
+      --with-password-hashes    include members' password hashes (they can sign in after an import)
+    """ + CONNECTION;
+
+  static final String IMPORT = """
+    usage: java -jar tenantry.jar tenants import FILE [--as SLUG] [--isolation shared|schema|database]
+    Creates a tenant from a bundle made by tenants export, on this or another installation. The server checks the
+    whole bundle first (manifest, format version, every part's SHA-256) and writes all of it or nothing. The tenant
+    keeps its id; a tenant with that id or slug must not exist here. A super-admin's command.
+      --as SLUG                 the tenant's slug here (default: the bundle's)
+      --isolation TIER          its isolation tier here (default: the bundle's)
     """ + CONNECTION;
 
   static final Map<String, String> LIFECYCLE = Map.of(

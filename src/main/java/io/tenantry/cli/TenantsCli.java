@@ -19,7 +19,7 @@ import java.util.Set;
 public final class TenantsCli {
   static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
   private static final Set<String> COMMANDS =
-    Set.of("apply", "list", "show", "suspend", "resume", "archive", "delete", "restore");
+    Set.of("apply", "list", "show", "suspend", "resume", "archive", "delete", "restore", "export", "import");
 
   private final PrintStream out;
   private final PrintStream err;
@@ -86,6 +86,10 @@ public final class TenantsCli {
       }
       case "list" -> new TenantCommands(client(args), out).list(args.flags().contains("json"));
       case "show" -> new TenantCommands(client(args), out).show(slug(args), args.flags().contains("json"));
+      case "export" -> new TransferCommands(client(args), out).export(slug(args), output(args),
+        args.flags().contains("with-password-hashes"));
+      case "import" -> new TransferCommands(client(args), out).importBundle(Path.of(args.positional().get(0)),
+        args.option("as") == null ? null : slugOption(args.option("as")), args.option("isolation"));
       default -> new TenantCommands(client(args), out).lifecycle(args.command(), slug(args));
     };
   }
@@ -95,6 +99,8 @@ public final class TenantsCli {
       case "apply" -> Help.APPLY;
       case "list" -> Help.LIST;
       case "show" -> Help.SHOW;
+      case "export" -> Help.EXPORT;
+      case "import" -> Help.IMPORT;
       default -> Help.lifecycle(command);
     };
   }
@@ -114,9 +120,10 @@ public final class TenantsCli {
       }
       switch (arg) {
         case "--help", "-h" -> flags.add("help");
-        case "--dry-run", "--json" -> flags.add(arg.substring(2));
-        case "--server", "--token", "--email", "--tenant", "--file", "-f", "--parallel" -> {
-          String name = arg.equals("-f") ? "file" : arg.substring(2);
+        case "--dry-run", "--json", "--with-password-hashes" -> flags.add(arg.substring(2));
+        case "--server", "--token", "--email", "--tenant", "--file", "-f", "--parallel", "--output", "-o", "--as",
+          "--isolation" -> {
+          String name = arg.equals("-f") ? "file" : arg.equals("-o") ? "output" : arg.substring(2);
           if (value == null) {
             if (rest.isEmpty()) {
               throw CliException.usage(arg + " needs a value");
@@ -150,12 +157,20 @@ public final class TenantsCli {
       || args.flags().contains("dry-run"))) {
       throw CliException.usage("-f, --dry-run and --parallel are options of tenants apply only");
     }
+    if (!args.command().equals("export") && (args.options().containsKey("output")
+      || args.flags().contains("with-password-hashes"))) {
+      throw CliException.usage("-o and --with-password-hashes are options of tenants export only");
+    }
+    if (!args.command().equals("import") && (args.options().containsKey("as") || args.options().containsKey("isolation"))) {
+      throw CliException.usage("--as and --isolation are options of tenants import only");
+    }
     if (args.flags().contains("json") && !Set.of("list", "show").contains(args.command())) {
       throw CliException.usage("--json is an option of tenants list and show only");
     }
     int allowed = Set.of("apply", "list").contains(args.command()) ? 0 : 1;
     if (args.positional().size() != allowed) {
-      throw CliException.usage("tenants " + args.command() + (allowed == 0 ? " takes no arguments" : " needs one SLUG")
+      throw CliException.usage("tenants " + args.command() + (allowed == 0 ? " takes no arguments"
+          : args.command().equals("import") ? " needs one FILE" : " needs one SLUG")
         + (args.positional().isEmpty() ? "" : "; got: " + String.join(" ", args.positional())));
     }
   }
@@ -164,6 +179,21 @@ public final class TenantsCli {
     String slug = args.positional().get(0);
     if (!TenantsFile.SLUG.matcher(slug).matches()) {
       throw CliException.usage("\"" + slug + "\" is not a tenant slug (3-63 of a-z, 0-9 and -)");
+    }
+    return slug;
+  }
+
+  private static Path output(Args args) {
+    String file = args.option("output");
+    if (file == null) {
+      throw CliException.usage("tenants export needs -o FILE");
+    }
+    return Path.of(file);
+  }
+
+  private static String slugOption(String slug) {
+    if (!TenantsFile.SLUG.matcher(slug).matches()) {
+      throw CliException.usage("--as: \"" + slug + "\" is not a tenant slug (3-63 of a-z, 0-9 and -)");
     }
     return slug;
   }

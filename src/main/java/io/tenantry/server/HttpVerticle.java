@@ -158,6 +158,14 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
     on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
 
+    // Tenant export and import (docs/export-format.md): super-admins only
+    var transfer = platform.transfer();
+    on(builder, "createTenantExport", Access::superAdmin, transfer.exportEndpoints()::create);
+    on(builder, "getTenantExport", Access::superAdmin, transfer.exportEndpoints()::get);
+    on(builder, "downloadTenantExport", Access::superAdmin, transfer.exportEndpoints()::bundle);
+    on(builder, "importTenant", Access::superAdmin, transfer.importEndpoint()::handle)
+      .setDoValidation(false); // the body is a tar, which the contract validator cannot read
+
     OnLoopValidation.install(vertx, platform.contract(), builder, RequestExtractor.withBodyHandler());
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);

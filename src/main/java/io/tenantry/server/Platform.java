@@ -59,5 +59,8 @@ public record Platform(
   io.tenantry.admin.ImpersonationEndpoint impersonation,
   io.tenantry.audit.Audit audit,
   io.tenantry.admin.TenantSearchEndpoints tenantSearch,
-  io.tenantry.queries.QueryEndpoint queries) {
+  io.tenantry.queries.QueryEndpoint queries,
+
+  // Tenant export and import (docs/export-format.md)
+  io.tenantry.export.TenantTransfer transfer) {
 }

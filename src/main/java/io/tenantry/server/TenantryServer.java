@@ -254,13 +254,17 @@ public final class TenantryServer {
         new io.tenantry.admin.TenantSearchEndpoints(new io.tenantry.tenant.TenantSearch(pool), registry),
         new io.tenantry.queries.QueryEndpoint(registry, new io.tenantry.tenant.TenantSearch(pool), tenantStore,
           new TenantTree(pool, config.tenancyMaxDepth()), tenantDb, config.queries().concurrency(),
-          config.queries().tenantTimeoutMs()));
+          config.queries().tenantTimeoutMs()),
+
+        // Tenant export and import: blocking JDBC COPY and tar IO on a worker pool of their own
+        io.tenantry.export.TenantTransfer.create(vertx, config, pool, tenantStore, registry, provisioner));
       })
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> platform.audit().start())
       .onSuccess(platform -> mailRelay.start())
       .onSuccess(platform -> platform.provisioning().resumeUnfinished())
       .onSuccess(platform -> migrateTenantsInBackground(vertx, config))
+      .onSuccess(platform -> platform.transfer().start()) // tenant export: orphaned jobs, expiry sweep (logs its failure)
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
@@ -353,6 +357,7 @@ public final class TenantryServer {
     return drainDelay()
       .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(() -> bounded(platform.provisioning().close(), "closing the provisioning workers"))
+      .eventually(() -> bounded(platform.transfer().stop(), "closing the export and import workers"))
       .eventually(() -> {
         platform.purge().stop();
         mailRelay.stop();

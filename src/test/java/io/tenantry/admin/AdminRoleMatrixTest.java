@@ -145,7 +145,13 @@ class AdminRoleMatrixTest {
     Map.entry("getTenantProvisioning", new Rights(Rule.TENANT_ADMIN, Target.FRESH_CHILD)),
     Map.entry("retryTenantProvisioning", new Rights(Rule.TENANT_ADMIN, Target.FRESH_CHILD)),
 
-    Map.entry("listSettings", rule(Rule.ANY_ADMIN)));
+    Map.entry("listSettings", rule(Rule.ANY_ADMIN)),
+
+    // tenant export and import: a bundle holds every member's address and all the data (docs/export-format.md)
+    Map.entry("createTenantExport", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("getTenantExport", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("downloadTenantExport", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("importTenant", rule(Rule.SUPER_ADMIN_ONLY)));
 
   /** Valid request bodies (an invalid one would be answered 400 before the caller's rights are looked at). */
   private JsonObject body(String operationId, String tenant) {
@@ -320,6 +326,7 @@ class AdminRoleMatrixTest {
         case "collection" -> "matrix";
         case "key" -> "branding.display_name";
         case "name" -> "matrix-plan";
+        case "exportId" -> UUID.randomUUID().toString();
         default -> throw new AssertionError("no value for the path parameter {" + m.group(1) + "} of " + route
           + ": add one in AdminRoleMatrixTest.fill");
       };

@@ -51,7 +51,9 @@ class DatabaseGatesTest extends AttackSuite {
     // subtree budgets: loaded with the rate limits of a tenant's ancestors, before its request is admitted
     "platform.subtree_limits",
     // one counter of changes to any tenant's limits, read by every node's limits cache (docs/rate-limits.md)
-    "platform.limits_version"
+    "platform.limits_version",
+    // export jobs: super-admin control-plane data, written by the node that runs the export (docs/export-format.md)
+    "platform.export_jobs"
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {

@@ -1,0 +1,166 @@
+package io.tenantry.importing;
+
+import io.tenantry.export.BundleFormat;
+import io.tenantry.export.Manifest;
+import io.tenantry.export.Sha256;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a whole bundle before anything of it is written: a tar whose first entry is a manifest of the format
+ * version this server reads, then exactly the parts it lists, in the order of docs/export-format.md, each with
+ * its size, SHA-256 and item count. Blocking (reads the file); import workers only.
+ */
+final class BundleVerifier {
+  private static final long MAX_MANIFEST = 16L << 20;
+
+  private BundleVerifier() {
+  }
+
+  /** @return the verified manifest; throws a 422 problem (see {@link BundleRefused}) otherwise */
+  static Manifest verify(Path bundle) {
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(bundle), 1 << 16))) {
+      Manifest manifest = manifest(tar);
+      checkOrder(manifest);
+      Set<String> seen = new HashSet<>();
+      for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+        Manifest.Part part = manifest.part(entry.getName());
+        if (part == null || !entry.isFile()) {
+          throw BundleRefused.because("entry " + entry.getName() + " is not a part the manifest lists");
+        }
+        if (!seen.add(part.name())) {
+          throw BundleRefused.because("part " + part.name() + " appears twice");
+        }
+        Counting in = new Counting(tar);
+        String sha = Sha256.of(in);
+        if (in.bytes != part.bytes() || entry.getSize() != part.bytes()) {
+          throw BundleRefused.because("part " + part.name() + " has " + in.bytes + " bytes, the manifest says " + part.bytes()
+            + " (truncated or altered)");
+        }
+        if (!sha.equals(part.sha256())) {
+          throw BundleRefused.because("part " + part.name() + " does not match its SHA-256 in the manifest (altered or corrupted)");
+        }
+        if (part.name().endsWith(".ndjson") && in.newlines != part.count()) {
+          throw BundleRefused.because("part " + part.name() + " has " + in.newlines + " lines, the manifest says " + part.count());
+        }
+      }
+      if (seen.size() != manifest.parts().size()) {
+        List<String> missing = new ArrayList<>();
+        manifest.parts().forEach(p -> {
+          if (!seen.contains(p.name())) {
+            missing.add(p.name());
+          }
+        });
+        throw BundleRefused.because("parts missing (truncated bundle?): " + String.join(", ", missing));
+      }
+      return manifest;
+    } catch (IOException e) {
+      throw BundleRefused.because("not a readable tar (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")");
+    }
+  }
+
+  private static Manifest manifest(TarArchiveInputStream tar) throws IOException {
+    TarArchiveEntry first = tar.getNextEntry();
+    if (first == null || !first.getName().equals(BundleFormat.MANIFEST)) {
+      throw BundleRefused.because("the first entry must be " + BundleFormat.MANIFEST);
+    }
+    if (first.getSize() > MAX_MANIFEST) {
+      throw BundleRefused.because("the manifest is larger than 16 MiB");
+    }
+    try {
+      return Manifest.parse(new JsonObject(Buffer.buffer(tar.readAllBytes())));
+    } catch (DecodeException | ClassCastException e) {
+      throw BundleRefused.because("the manifest is not a JSON object");
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw BundleRefused.because(e.getMessage() == null ? "the manifest is incomplete" : e.getMessage());
+    }
+  }
+
+  /** The platform parts first in their order, then records, then audit, then files: the importer relies on it. */
+  private static void checkOrder(Manifest manifest) {
+    List<Manifest.Part> parts = manifest.parts();
+    int fixed = BundleFormat.PLATFORM_PARTS.size();
+    if (parts.size() < fixed + BundleFormat.AUDIT_PARTS.size()) {
+      throw BundleRefused.because("the manifest lists " + parts.size() + " parts; a bundle has at least "
+        + (fixed + BundleFormat.AUDIT_PARTS.size()));
+    }
+    for (int i = 0; i < fixed; i++) {
+      if (!parts.get(i).name().equals(BundleFormat.PLATFORM_PARTS.get(i))) {
+        throw BundleRefused.because("part " + (i + 1) + " must be " + BundleFormat.PLATFORM_PARTS.get(i));
+      }
+    }
+    int i = fixed;
+    while (i < parts.size() && BundleFormat.collectionOf(parts.get(i).name()) != null) {
+      i++;
+    }
+    for (String audit : BundleFormat.AUDIT_PARTS) {
+      if (i >= parts.size() || !parts.get(i).name().equals(audit)) {
+        throw BundleRefused.because("expected part " + audit + " after the records parts");
+      }
+      i++;
+    }
+    for (; i < parts.size(); i++) {
+      if (!parts.get(i).name().startsWith(BundleFormat.FILES_DIR)) {
+        throw BundleRefused.because("unexpected part " + parts.get(i).name());
+      }
+    }
+    if (parts.get(0).count() != 1) {
+      throw BundleRefused.because(BundleFormat.TENANT + " must hold one tenant");
+    }
+  }
+
+  /** Counts what passes through, and stops at the entry's end (the tar stream's read returns -1 there). */
+  private static final class Counting extends FilterInputStream {
+    long bytes;
+    long newlines;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        bytes += n;
+        for (int i = off; i < off + n; i++) {
+          if (b[i] == '\n') {
+            newlines++;
+          }
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        bytes++;
+        if (b == '\n') {
+          newlines++;
+        }
+      }
+      return b;
+    }
+
+    @Override
+    public void close() {
+      // the tar stream stays open for the next entry
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.tenantry.importing;
+
+import io.tenantry.http.Problem;
+import io.tenantry.http.Responses;
+import io.tenantry.tenant.Isolation;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * POST /admin/v1/imports: the request body is a bundle (application/x-tar, up to http.body-limit); query {@code as}
+ * gives the tenant another slug, {@code isolation} another tier, {@code database_host/port/name} (database tier)
+ * the PostgreSQL server and database it goes to. 201 with the tenant; 422 for a bundle refused (nothing
+ * written); 409 when its id or slug exists. Super-admins only (guarded by the route).
+ */
+public final class ImportEndpoint {
+  private final Imports imports;
+
+  public ImportEndpoint(Imports imports) {
+    this.imports = imports;
+  }
+
+  public void handle(RoutingContext ctx) {
+    String slug = ctx.queryParams().get("as");
+    String tier = ctx.queryParams().get("isolation");
+    Isolation isolation = tier == null ? null : Isolation.parse(tier);
+    if (tier != null && isolation == null) {
+      ctx.fail(Problem.badRequest("isolation must be shared, schema or database, got '" + tier + "'"));
+      return;
+    }
+    if (!ctx.body().available() || ctx.body().length() == 0) {
+      ctx.fail(Problem.badRequest("the request body must be a tenant bundle (application/x-tar)"));
+      return;
+    }
+    io.tenantry.tenant.DbTarget server;
+    try {
+      server = ImportServer.parse(ctx.queryParams().get("database_host"), ctx.queryParams().get("database_port"),
+        ctx.queryParams().get("database_name"), isolation);
+    } catch (Problem e) {
+      ctx.fail(e);
+      return;
+    }
+    Responses.when(ctx, imports.importBundle(ctx.body().buffer(), slug, isolation, server), tenant -> {
+      ctx.response().putHeader("Location", "/admin/v1/tenants/" + tenant.slug());
+      Responses.json(ctx, 201, tenant.toJson());
+    });
+  }
+}

@@ -1,0 +1,107 @@
+package io.tenantry.importing;
+
+import io.tenantry.export.Manifest;
+import io.tenantry.http.Problem;
+import io.tenantry.provisioning.TenantProvisioner;
+import io.tenantry.tenant.DbTarget;
+import io.tenantry.tenant.Isolation;
+import io.tenantry.tenant.Tenant;
+import io.tenantry.tenant.TenantRegistry;
+import io.tenantry.tenant.TenantStore;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystem;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An import: the uploaded bundle goes to a file, is verified whole (manifest, format version, every part's size and
+ * SHA-256) before anything is written, the tenant's id and slug are checked free, then {@link TenantImporter} writes
+ * it all or nothing. The tenant keeps the bundle's id (its audit chain hashes it); it gets a new slug when asked.
+ */
+public final class Imports {
+  private final TenantStore tenants;
+  private final TenantRegistry registry;
+  private final TenantProvisioner provisioner;
+  private final TenantImporter importer;
+  private final WorkerExecutor workers;
+  private final FileSystem fs;
+  private final Path dir;
+
+  public Imports(TenantStore tenants, TenantRegistry registry, TenantProvisioner provisioner, TenantImporter importer,
+                 WorkerExecutor workers, FileSystem fs, Path dataDir) {
+    this.tenants = tenants;
+    this.registry = registry;
+    this.provisioner = provisioner;
+    this.importer = importer;
+    this.workers = workers;
+    this.fs = fs;
+    this.dir = dataDir.resolve("imports");
+  }
+
+  public static TenantImporter importer(io.tenantry.export.TierConnections connections, TenantProvisioner provisioner) {
+    return new TenantImporter(connections, provisioner);
+  }
+
+  /**
+   * @param slug the tenant's slug here; null keeps the bundle's
+   * @param isolation its tier here; null keeps the bundle's
+   * @param server the database tier's server and database (any part null: the platform's server, the default name)
+   */
+  public Future<Tenant> importBundle(Buffer upload, String slug, Isolation isolation, DbTarget server) {
+    return workers.executeBlocking(() -> {
+      Files.createDirectories(dir);
+      Path file = Files.createTempFile(dir, "import-", ".tar");
+      return file;
+    }, false).compose(file -> fs.writeFile(file.toString(), upload)
+      .compose(v -> importFile(file, slug, isolation, server))
+      .eventually(() -> workers.executeBlocking(() -> Files.deleteIfExists(file), false)));
+  }
+
+  private Future<Tenant> importFile(Path file, String slug, Isolation isolation, DbTarget server) {
+    return workers.executeBlocking(() -> BundleVerifier.verify(file), false)
+      .compose(manifest -> {
+        ImportTarget target = target(manifest, slug, isolation, server);
+        return free(manifest, target)
+          .compose(v -> workers.executeBlocking(() -> {
+            importer.write(file, manifest, target);
+            return manifest;
+          }, false))
+          .compose(v -> tenants.byId(manifest.tenantId()))
+          .map(found -> found.orElseThrow(() -> new IllegalStateException("the imported tenant is not there")));
+      })
+      .onSuccess(registry::changed);
+  }
+
+  private ImportTarget target(Manifest manifest, String slug, Isolation isolation, DbTarget server) {
+    String finalSlug = slug != null ? slug : manifest.tenant().getString("slug");
+    if (!Tenant.SLUG.matcher(finalSlug).matches()) {
+      throw Problem.badRequest("slug \"" + finalSlug + "\" is not 3-63 of a-z, 0-9 and -");
+    }
+    Isolation tier = isolation != null ? isolation : Isolation.parse(manifest.tenant().getString("isolation"));
+    if (tier == null) {
+      throw BundleRefused.because("the manifest's tenant names no isolation tier this server knows; give one (isolation)");
+    }
+    if (server != null && tier != Isolation.DATABASE) {
+      throw Problem.badRequest("database_host, database_port and database_name are for the database tier only");
+    }
+    DbTarget database = tier != Isolation.DATABASE ? null : ImportServer.complete(server,
+      provisioner.defaultDatabase(manifest.tenantId()));
+    return new ImportTarget(finalSlug, tier, database);
+  }
+
+  /** Refuses a bundle whose tenant id or the slug it would take already exists here (409). */
+  private Future<Void> free(Manifest manifest, ImportTarget target) {
+    return tenants.byId(manifest.tenantId()).compose(byId -> {
+      if (byId.isPresent()) {
+        return Future.failedFuture(Problem.conflict("tenant " + manifest.tenantId() + " (slug '" + byId.get().slug()
+          + "') already exists here; delete and purge it first (ids are kept on import: its audit chain hashes them)"));
+      }
+      return tenants.bySlug(target.slug());
+    }).compose(bySlug -> bySlug.isPresent()
+      ? Future.failedFuture(Problem.conflict("slug '" + target.slug() + "' is taken here; import with another slug (as)"))
+      : Future.succeededFuture());
+  }
+}

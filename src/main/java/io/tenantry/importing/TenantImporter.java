@@ -1,0 +1,169 @@
+package io.tenantry.importing;
+
+import io.tenantry.export.BundleFormat;
+import io.tenantry.export.Manifest;
+import io.tenantry.export.TierConnections;
+import io.tenantry.provisioning.TenantProvisioner;
+import io.tenantry.tenant.Isolation;
+import io.tenantry.tenant.TenantNames;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * Writes a verified bundle as a new tenant, all or nothing. The tenant's home (schema or database) is made first,
+ * while no tenant row names it; a database tier's data goes in one transaction on its database; everything else
+ * (the tenant row itself, its users, settings, schemas, keys, and the shared or schema tier's data) in one
+ * transaction on the platform database, committed last. Until that commit no tenant exists; if anything fails
+ * both transactions roll back and the home is removed. Blocking: import workers only. Lines stream from the tar
+ * into a staging table by COPY, then one INSERT ... SELECT per part: the heap holds buffers, not the data.
+ */
+final class TenantImporter {
+  private static final Logger LOG = LoggerFactory.getLogger(TenantImporter.class);
+
+  private final TierConnections connections;
+  private final TenantProvisioner provisioner;
+
+  TenantImporter(TierConnections connections, TenantProvisioner provisioner) {
+    this.connections = connections;
+    this.provisioner = provisioner;
+  }
+
+  void write(Path bundle, Manifest manifest, ImportTarget target) {
+    UUID id = manifest.tenantId();
+    boolean homeMade = false;
+    try {
+      int schemaVersion = provisioner.provision(id, target.isolation(), target.database());
+      homeMade = true;
+      try (Connection platform = connections.platform(id);
+           Connection own = target.isolation() == Isolation.DATABASE ? connections.tenantDatabase(target.database(), id) : null) {
+        platform.setAutoCommit(false);
+        execute(platform, ImportSql.CREATE_LINES);
+        execute(platform, ImportSql.CREATE_USER_MAP);
+        Connection tier = own == null ? platform : own;
+        if (own != null) {
+          own.setAutoCommit(false);
+          execute(own, ImportSql.CREATE_LINES);
+        }
+        load(bundle, id, target, schemaVersion, platform, tier);
+        execute(platform, ImportSql.schemasCounter(id));
+        if (own != null) {
+          own.commit();
+        }
+        platform.commit();
+      }
+    } catch (SQLException | IOException | RuntimeException e) {
+      if (homeMade && target.isolation() != Isolation.SHARED) {
+        remove(id, target);
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("import of tenant " + id + " failed, nothing kept: " + e.getMessage(), e);
+    }
+  }
+
+  /** Every part in bundle order (checked by the verifier: the tenant and its users come before what names them). */
+  private static void load(Path bundle, UUID id, ImportTarget target, int schemaVersion, Connection platform,
+                           Connection tier) throws IOException, SQLException {
+    String schema = switch (target.isolation()) {
+      case SHARED -> "shared";
+      case SCHEMA -> TenantNames.schema(id);
+      case DATABASE -> TenantNames.DATABASE_TIER_SCHEMA;
+    };
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(bundle), 1 << 16))) {
+      for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+        String name = entry.getName();
+        if (name.equals(BundleFormat.MANIFEST)) {
+          continue;
+        }
+        if (name.equals(BundleFormat.TENANT)) {
+          stage(platform, tar);
+          tenantRow(platform, id, target, schemaVersion);
+          continue;
+        }
+        String collection = BundleFormat.collectionOf(name);
+        Connection on = collection != null || BundleFormat.AUDIT_PARTS.contains(name) ? tier : platform;
+        stage(on, tar);
+        switch (name) {
+          case BundleFormat.USERS -> {
+            execute(platform, ImportSql.USERS);
+            execute(platform, ImportSql.MAP_USERS);
+          }
+          case BundleFormat.MEMBERSHIPS -> execute(platform, ImportSql.memberships(id));
+          case BundleFormat.API_KEYS -> execute(platform, ImportSql.apiKeys(id));
+          case BundleFormat.TENANT_SETTINGS -> execute(platform, ImportSql.tenantSettings(id));
+          case BundleFormat.USER_SETTINGS -> execute(platform, ImportSql.userSettings(id));
+          case BundleFormat.SCHEMAS -> execute(platform, ImportSql.schemas(id));
+          case BundleFormat.AUDIT_LOG -> execute(tier, ImportSql.auditLog(schema, id));
+          case BundleFormat.AUDIT_SEALS -> execute(tier, ImportSql.auditSeals(schema, id));
+          case BundleFormat.AUDIT_ANCHORS -> execute(tier, ImportSql.auditAnchors(schema, id));
+          default -> {
+            if (collection == null) {
+              throw new IllegalStateException("no importer for part " + name + " (file storage parts need storage)");
+            }
+            execute(tier, ImportSql.records(schema, id, collection));
+          }
+        }
+      }
+    }
+  }
+
+  private static void stage(Connection c, InputStream entry) throws SQLException, IOException {
+    execute(c, ImportSql.CLEAR);
+    c.unwrap(PGConnection.class).getCopyAPI().copyIn(ImportSql.COPY_IN, new Unclosable(entry));
+  }
+
+  private static void tenantRow(Connection c, UUID id, ImportTarget target, int schemaVersion) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(ImportSql.tenant(id))) {
+      ps.setString(1, target.slug());
+      ps.setString(2, target.isolation().sql());
+      ps.setString(3, target.database() == null ? null : target.database().host());
+      ps.setObject(4, target.database() == null ? null : target.database().port(), java.sql.Types.INTEGER);
+      ps.setString(5, target.database() == null ? null : target.database().database());
+      ps.setInt(6, schemaVersion);
+      if (ps.executeUpdate() != 1) {
+        throw new IllegalStateException("tenant.json does not describe tenant " + id);
+      }
+    }
+  }
+
+  private void remove(UUID id, ImportTarget target) {
+    try {
+      provisioner.deprovision(id, target.isolation(), target.database());
+    } catch (RuntimeException e) {
+      LOG.warn("could not remove the {} home of the failed import of tenant {}: {}", target.isolation().sql(), id, e.getMessage());
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  /** COPY closes what it read; the tar stream must stay open for the next entry. */
+  private static final class Unclosable extends FilterInputStream {
+    Unclosable(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {
+    }
+  }
+}

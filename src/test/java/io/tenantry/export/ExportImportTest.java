@@ -1,0 +1,283 @@
+package io.tenantry.export;
+
+import io.tenantry.support.TestEnv;
+import io.tenantry.support.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Export on one installation, import on another: everything comes back identical, the audit chain verifies there;
+ * bundles that are corrupted, truncated, of another format version or whose checksums disagree are refused with
+ * nothing written.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExportImportTest {
+  /** Seals quickly; connections may take long to open on a machine shared by many test runs. */
+  private static final Map<String, String> BUSY_MACHINE =
+    Map.of("audit.seal-interval-ms", "100", "db.connect-timeout-ms", "30000");
+  private TestServer source;
+  private TestServer target;
+  private String sourceRoot;
+  private String targetRoot;
+  private byte[] sharedBundle;
+
+  @BeforeAll
+  void start() {
+    source = TestServer.start(BUSY_MACHINE);
+    target = TestServer.start(BUSY_MACHINE);
+    sourceRoot = source.adminToken();
+    targetRoot = target.adminToken();
+    fill("corrupt-me", "shared");
+    sharedBundle = Bundles.download(source, sourceRoot, Bundles.export(source, sourceRoot, "corrupt-me", true));
+  }
+
+  @AfterAll
+  void stop() {
+    target.close();
+    source.close();
+  }
+
+  @ParameterizedTest(name = "{0} there, {1} here")
+  @CsvSource({"shared, schema", "schema, database", "database, shared"})
+  void roundTripBringsBackRecordsSchemasConfigUsersAndAVerifyingAuditChain(String from, String to) {
+    String slug = "rt-" + from;
+    String adminToken = fill(slug, from);
+    JsonObject job = Bundles.export(source, sourceRoot, slug, true);
+    assertThat(job.getLong("records")).isEqualTo(5);
+    byte[] bundle = Bundles.download(source, sourceRoot, job);
+
+    HttpResponse<Buffer> imported = Bundles.importBundle(target, targetRoot, bundle, "isolation=" + to);
+    assertThat(imported.statusCode()).as(imported.bodyAsString()).isEqualTo(201);
+    JsonObject tenant = imported.bodyAsJsonObject();
+    assertThat(tenant.getString("isolation")).isEqualTo(to);
+    assertThat(tenant.getString("id")).isEqualTo(source.api.get("/admin/v1/tenants/" + slug, sourceRoot)
+      .bodyAsJsonObject().getString("id"));
+
+    String there = target.api.token("admin@" + slug + ".test", "password-of-admin@" + slug + ".test", slug);
+    for (String collection : new String[] {"notes", "tasks"}) {
+      String path = "/api/v1/collections/" + collection + "/records?limit=100";
+      JsonArray before = source.api.get(path, adminToken).bodyAsJsonObject().getJsonArray("items");
+      JsonArray after = target.api.get(path, there).bodyAsJsonObject().getJsonArray("items");
+      assertThat(after).isEqualTo(before);
+      assertThat(after.size()).isPositive();
+    }
+    assertThat(get(target, "/admin/v1/tenants/" + slug + "/collections/tasks", targetRoot))
+      .isEqualTo(get(source, "/admin/v1/tenants/" + slug + "/collections/tasks", sourceRoot));
+    assertThat(get(target, "/admin/v1/tenants/" + slug + "/config", targetRoot))
+      .isEqualTo(get(source, "/admin/v1/tenants/" + slug + "/config", sourceRoot));
+    assertThat(members(target, targetRoot, slug)).isEqualTo(members(source, sourceRoot, slug));
+
+    JsonObject verified = get(target, "/admin/v1/tenants/" + slug + "/audit/verify", targetRoot);
+    assertThat(verified.getBoolean("intact")).as(verified.encode()).isTrue();
+    assertThat(verified.getLong("entries")).isPositive();
+  }
+
+  @Test
+  void theCliExportsToAFileAndImportsItUnderAnotherSlug() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("bundle-", ".tar");
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      int exported = io.tenantry.cli.TenantsCli.run(new String[] {"export", "corrupt-me", "-o", file.toString(), "--with-password-hashes",
+        "--server", "http://127.0.0.1:" + source.config.httpPort(), "--token", sourceRoot},
+        new java.io.PrintStream(out), new java.io.PrintStream(err), Map.of());
+      assertThat(exported).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("exported corrupt-me to " + file);
+      int imported = io.tenantry.cli.TenantsCli.run(new String[] {"import", file.toString(), "--as", "from-cli",
+        "--isolation", "schema", "--server", "http://127.0.0.1:" + target.config.httpPort(), "--token", targetRoot},
+        new java.io.PrintStream(out), new java.io.PrintStream(err), Map.of());
+      assertThat(imported).as(err.toString()).isZero();
+      JsonObject tenant = get(target, "/admin/v1/tenants/from-cli", targetRoot);
+      assertThat(tenant.getString("isolation")).isEqualTo("schema");
+      String token = target.api.token("member@corrupt-me.test", "password-of-member@corrupt-me.test", "from-cli");
+      assertThat(target.api.get("/api/v1/collections/notes/records", token).bodyAsJsonObject().getJsonArray("items"))
+        .hasSize(3);
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
+  void aDatabaseTierTenantMovesToTheSecondPostgresServerThroughABundle() {
+    io.tenantry.support.SecondPostgres.ensure();
+    String slug = "to-second";
+    String adminToken = fill(slug, "database");
+    byte[] bundle = Bundles.download(source, sourceRoot, Bundles.export(source, sourceRoot, slug, true));
+    String database = "tenantry_second_" + Long.toHexString(System.nanoTime());
+    try {
+      HttpResponse<Buffer> imported = Bundles.importBundle(target, targetRoot, bundle, "isolation=database&database_host=127.0.0.1"
+        + "&database_port=" + io.tenantry.support.SecondPostgres.PORT + "&database_name=" + database);
+      assertThat(imported.statusCode()).as(imported.bodyAsString()).isEqualTo(201);
+      assertThat(imported.bodyAsJsonObject().getJsonObject("database").getInteger("port"))
+        .isEqualTo(io.tenantry.support.SecondPostgres.PORT);
+      String there = target.api.token("admin@" + slug + ".test", "password-of-admin@" + slug + ".test", slug);
+      String path = "/api/v1/collections/notes/records?limit=100";
+      assertThat(target.api.get(path, there).bodyAsJsonObject().getJsonArray("items"))
+        .isEqualTo(source.api.get(path, adminToken).bodyAsJsonObject().getJsonArray("items"));
+      try (Connection c = io.tenantry.support.SecondPostgres.connect(database); Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT count(*) FROM tenant.records")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(5);
+      }
+      JsonObject verified = get(target, "/admin/v1/tenants/" + slug + "/audit/verify", targetRoot);
+      assertThat(verified.getBoolean("intact")).as(verified.encode()).isTrue();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      target.api.delete("/admin/v1/tenants/" + slug, targetRoot, null); // closes its pool before the drop
+      io.tenantry.support.SecondPostgres.drop(database, target.config.appRole(), target.config.ownerRole());
+    }
+  }
+
+  @Test
+  void passwordHashesStayOutUnlessAskedFor() throws Exception {
+    byte[] without = Bundles.download(source, sourceRoot, Bundles.export(source, sourceRoot, "corrupt-me", false));
+    String users = new String(Bundles.entries(without).get(BundleFormat.USERS), StandardCharsets.UTF_8);
+    assertThat(users).contains("admin@corrupt-me.test").doesNotContain("password_hash").doesNotContain("pbkdf2");
+    String withHashes = new String(Bundles.entries(sharedBundle).get(BundleFormat.USERS), StandardCharsets.UTF_8);
+    assertThat(withHashes).contains("pbkdf2");
+  }
+
+  @Test
+  void aRangeResumesTheDownload() {
+    JsonObject job = Bundles.export(source, sourceRoot, "corrupt-me", true);
+    byte[] whole = Bundles.download(source, sourceRoot, job);
+    HttpResponse<Buffer> tail = source.api.send(source.api.request(HttpMethod.GET, job.getString("bundle"), sourceRoot)
+      .putHeader("Range", "bytes=100-"));
+    assertThat(tail.statusCode()).isEqualTo(206);
+    assertThat(tail.getHeader("Content-Range")).isEqualTo("bytes 100-" + (whole.length - 1) + "/" + whole.length);
+    assertThat(tail.body().getBytes()).isEqualTo(Arrays.copyOfRange(whole, 100, whole.length));
+    HttpResponse<Buffer> beyond = source.api.send(source.api.request(HttpMethod.GET, job.getString("bundle"), sourceRoot)
+      .putHeader("Range", "bytes=" + whole.length + "-"));
+    assertThat(beyond.statusCode()).isEqualTo(416);
+  }
+
+  @Test
+  void aCorruptedPartIsRefusedWithNothingWritten() throws Exception {
+    String records = BundleFormat.records("notes");
+    byte[] corrupted = Bundles.edit(sharedBundle, records, bytes -> {
+      byte[] copy = bytes.clone();
+      int i = new String(copy, StandardCharsets.UTF_8).indexOf("\"n\"");
+      copy[i + 1] = 'm'; // same size, other content
+      return copy;
+    });
+    refused(corrupted, "does not match its SHA-256");
+  }
+
+  @Test
+  void aTruncatedBundleIsRefusedWithNothingWritten() {
+    refused(Arrays.copyOf(sharedBundle, sharedBundle.length / 2), null);
+  }
+
+  @Test
+  void anotherFormatVersionIsRefusedWithNothingWritten() throws Exception {
+    byte[] future = Bundles.edit(sharedBundle, BundleFormat.MANIFEST,
+      bytes -> new JsonObject(Buffer.buffer(bytes)).put("format_version", 2).toBuffer().getBytes());
+    refused(future, "format version 2 is not supported");
+  }
+
+  @Test
+  void aManifestChecksumThatDisagreesIsRefusedWithNothingWritten() throws Exception {
+    byte[] lying = Bundles.edit(sharedBundle, BundleFormat.MANIFEST, bytes -> {
+      JsonObject manifest = new JsonObject(Buffer.buffer(bytes));
+      JsonArray parts = manifest.getJsonArray("parts");
+      parts.getJsonObject(parts.size() - 1).put("sha256", "0".repeat(64));
+      return manifest.toBuffer().getBytes();
+    });
+    refused(lying, "does not match its SHA-256");
+  }
+
+  @Test
+  void aTenantThatExistsIsNotImportedAgain() {
+    HttpResponse<Buffer> again = Bundles.importBundle(source, sourceRoot, sharedBundle, "as=corrupt-me-2");
+    assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(409);
+    assertThat(source.api.get("/admin/v1/tenants/corrupt-me-2", sourceRoot).statusCode()).isEqualTo(404);
+  }
+
+  private void refused(byte[] bundle, String because) {
+    long users = count(target, "SELECT count(*) FROM platform.users");
+    HttpResponse<Buffer> r = Bundles.importBundle(target, targetRoot, bundle, "as=refused-one");
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(422);
+    assertThat(r.getHeader("Content-Type")).startsWith("application/problem+json");
+    if (because != null) {
+      assertThat(r.bodyAsJsonObject().getString("detail")).contains(because);
+    }
+    assertThat(target.api.get("/admin/v1/tenants/refused-one", targetRoot).statusCode()).isEqualTo(404);
+    assertThat(count(target, "SELECT count(*) FROM platform.tenants WHERE slug = 'refused-one'")).isZero();
+    assertThat(count(target, "SELECT count(*) FROM platform.users")).isEqualTo(users);
+  }
+
+  /** A tenant of the tier with an admin, a member, five records in two collections, a schema and a setting. */
+  private String fill(String slug, String tier) {
+    HttpResponse<Buffer> created = source.api.post("/admin/v1/tenants", sourceRoot,
+      new JsonObject().put("slug", slug).put("name", "Tenant " + slug).put("isolation", tier));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    source.addUser(sourceRoot, slug, "admin@" + slug + ".test", "tenant_admin");
+    source.addUser(sourceRoot, slug, "member@" + slug + ".test", "member");
+    String admin = source.api.token("admin@" + slug + ".test", "password-of-admin@" + slug + ".test", slug);
+    HttpResponse<Buffer> schema = source.api.put("/admin/v1/tenants/" + slug + "/collections/tasks", admin,
+      new JsonObject().put("schema", new JsonObject().put("type", "object")
+        .put("required", new JsonArray().add("title"))), null);
+    assertThat(schema.statusCode()).as(schema.bodyAsString()).isIn(200, 201);
+    HttpResponse<Buffer> setting = source.api.put("/admin/v1/tenants/" + slug + "/config/branding.display_name", admin,
+      new JsonObject().put("value", "Shown " + slug), null);
+    assertThat(setting.statusCode()).as(setting.bodyAsString()).isIn(200, 201);
+    for (int i = 0; i < 3; i++) {
+      post(admin, "/api/v1/collections/notes/records", new JsonObject().put("n", i).put("text", "note \"" + i + "\"\n\\ é"));
+    }
+    for (int i = 0; i < 2; i++) {
+      post(admin, "/api/v1/collections/tasks/records", new JsonObject().put("title", "task " + i));
+    }
+    return admin;
+  }
+
+  private void post(String token, String path, JsonObject body) {
+    HttpResponse<Buffer> r = source.api.post(path, token, body);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+  }
+
+  private static JsonObject get(TestServer ts, String path, String token) {
+    HttpResponse<Buffer> r = ts.api.get(path, token);
+    assertThat(r.statusCode()).as(path + ": " + r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+
+  private static JsonArray members(TestServer ts, String root, String slug) {
+    JsonArray items = get(ts, "/admin/v1/tenants/" + slug + "/users", root).getJsonArray("items");
+    JsonArray simple = new JsonArray();
+    items.stream().map(JsonObject.class::cast)
+      .map(m -> new JsonObject().put("email", m.getString("email")).put("role", m.getString("role")))
+      .sorted((a, b) -> a.getString("email").compareTo(b.getString("email")))
+      .forEach(simple::add);
+    return simple;
+  }
+
+  private static long count(TestServer ts, String sql) {
+    try (Connection c = TestEnv.connect(ts.config.dbName(), TestEnv.adminUser()); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+}
