@@ -28,6 +28,8 @@ public final class IdempotentCreation {
   public static final String HEADER = "Idempotency-Key";
   public static final Pattern KEY = Pattern.compile("[A-Za-z0-9._~+/=-]{1,255}");
   private static final Logger LOG = LoggerFactory.getLogger(IdempotentCreation.class);
+  /** Tries of releasing a failed request's key, a second apart: the abandoned-row bound (60 s) covers the rest. */
+  private static final int RELEASE_ATTEMPTS = 30;
 
   private final IdempotencyStore store;
   /** What else besides the body makes two requests the same one (the tenant and path of a record create). */
@@ -114,8 +116,23 @@ public final class IdempotentCreation {
     ctx.put(Responses.KEEPER, keeper);
     ctx.addEndHandler(ended -> {
       if (!kept[0]) {
-        store.forget(who, key).onFailure(e -> LOG.warn("idempotency key not released: {}", e.getMessage()));
+        release(ctx.vertx(), who, key, 1);
       }
+    });
+  }
+
+  /**
+   * Releases the key of a request that did not succeed. Its failure is often the database being unreachable, and
+   * then so is this: tried again each second for a while, so the client's retry after the outage is not told
+   * "in progress" until the row is abandoned.
+   */
+  private void release(io.vertx.core.Vertx vertx, UUID who, String key, int attempt) {
+    store.forget(who, key).onFailure(e -> {
+      if (attempt >= RELEASE_ATTEMPTS) {
+        LOG.warn("idempotency key not released: {}", e.getMessage());
+        return;
+      }
+      vertx.setTimer(1000, id -> release(vertx, who, key, attempt + 1));
     });
   }
 

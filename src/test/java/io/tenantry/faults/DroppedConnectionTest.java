@@ -22,16 +22,17 @@ import static io.tenantry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The backend serving a request is terminated mid-statement (pg_terminate_backend, as an operator or a failover
- * does): the client gets 503 database-unavailable with Retry-After, not a 500, the write was not applied, and the
- * next requests are served. The statement is held deterministically by a lock taken from outside; only this test's
- * own database's backends are terminated.
+ * The backends serving two requests are terminated mid-statement (pg_terminate_backend, as an operator or a failover
+ * does): the client's connection is reset with no answer. The read gets 503 database-unavailable with Retry-After,
+ * not a 500; the write gets 503 commit-outcome-unknown (the server cannot know whether it committed), and its retry
+ * with the same Idempotency-Key creates the record exactly once. The statements are held deterministically by a
+ * lock taken from outside; only this test's own database's backends are terminated.
  */
 class DroppedConnectionTest {
   private static final String NOTES = "/api/v1/collections/notes/records";
 
   @Test
-  void aTerminatedBackendIsA503AndTheWriteIsNotApplied() throws Exception {
+  void terminatedBackendsAre503sAndTheWriteRetriedWithItsKeyIsAppliedOnce() throws Exception {
     try (TestServer ts = TestServer.start(Map.of("db.connect-timeout-ms", "15000"))) {
       String member = ts.tenantWithUser(ts.adminToken(), "dropped", "member");
       String kept = ts.api.post(NOTES, member, new JsonObject().put("n", "kept")).bodyAsJsonObject().getString("id");
@@ -45,7 +46,7 @@ class DroppedConnectionTest {
         }
         Future<HttpResponse<Buffer>> reading = ts.api.request(HttpMethod.GET, NOTES + "/" + kept, member).send();
         Future<HttpResponse<Buffer>> writing = ts.api.request(HttpMethod.POST, NOTES, member)
-          .sendJsonObject(new JsonObject().put("n", "lost"));
+          .putHeader("Idempotency-Key", "retry-me").sendJsonObject(new JsonObject().put("n", "retried"));
         Eventually.within(Duration.ofSeconds(20), "both requests wait on the lock", () -> waiting(ts) == 2);
         terminateWaiting(ts);
         read = Await.result(reading, 30);
@@ -53,16 +54,25 @@ class DroppedConnectionTest {
         lock.rollback();
       }
 
-      for (HttpResponse<Buffer> r : new HttpResponse[] {read, write}) {
-        JsonObject problem = assertProblem(r, 503);
-        assertThat(problem.getString("type")).endsWith("/database-unavailable");
-        assertThat(r.getHeader("Retry-After")).isNotNull();
-      }
+      JsonObject readProblem = assertProblem(read, 503);
+      assertThat(readProblem.getString("type")).endsWith("/database-unavailable");
+      assertThat(read.getHeader("Retry-After")).isEqualTo("2");
+      JsonObject writeProblem = assertProblem(write, 503);
+      assertThat(writeProblem.getString("type")).endsWith("/commit-outcome-unknown");
+      assertThat(write.getHeader("Retry-After")).isNotNull();
+
+      HttpResponse<Buffer>[] retried = new HttpResponse[1];
+      Eventually.within(Duration.ofSeconds(20), "the retry with the same key is answered", () -> {
+        retried[0] = Await.result(ts.api.request(HttpMethod.POST, NOTES, member).putHeader("Idempotency-Key", "retry-me")
+          .sendJsonObject(new JsonObject().put("n", "retried")), 30);
+        return retried[0].statusCode() == 201;
+      });
       HttpResponse<Buffer> list = ts.api.get(NOTES, member);
       assertThat(list.statusCode()).isEqualTo(200);
-      assertThat(list.bodyAsJsonObject().getJsonArray("items")).hasSize(1);
-      assertThat(list.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("id")).isEqualTo(kept);
-      assertThat(ts.api.post(NOTES, member, new JsonObject().put("n", "after")).statusCode()).isEqualTo(201);
+      assertThat(list.bodyAsJsonObject().getJsonArray("items")).as("the kept record and the retried one, once")
+        .hasSize(2);
+      assertThat(ts.api.get(NOTES + "/" + retried[0].bodyAsJsonObject().getString("id"), member)
+        .bodyAsJsonObject().getJsonObject("data").getString("n")).isEqualTo("retried");
     }
   }
 
