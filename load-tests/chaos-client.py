@@ -100,8 +100,8 @@ def worker(nodes, tenant, out, acked, stop_file, lock, seed):
                 with lock:
                     acked.write("%s\t%s\t%s\n" % (tenant["slug"], pending[0], rid))
                 pending = None
-            elif status in (400, 403, 404, 409, 413, 415, 422):
-                pending = None  # not retryable (409: the same key still in progress elsewhere is, but rare)
+            elif status in (400, 403, 404, 413, 415, 422):
+                pending = None  # not retryable; 409 (the key's first attempt still counted in progress) is
         else:
             status, payload, ms, ctype = call(nodes, conns, "GET", path + "/" + rnd.choice(mine), tenant["token"])
             op = "read"
@@ -191,8 +191,8 @@ def report(out_dir, faults_file):
         f = line.rstrip("\n").split("\t")
         if len(f) >= 6:
             rows.append((float(f[0]), f[1], f[2], f[3], int(f[4]), float(f[5]), f[6] if len(f) > 6 else ""))
-    print("| fault | requests by status (problem type) | longest recovery | other tenants' p99 before -> during |")
-    print("|---|---|---|---|")
+    print("| fault | requests by status (problem type) | recovery after heal | longest outage seen by a tenant | other tenants' p99 before -> during |")
+    print("|---|---|---|---|---|")
     for line in open(faults_file):
         name, scope, start, healed, end = line.rstrip("\n").split("\t")
         start, healed, end = float(start), float(healed), float(end)
@@ -202,17 +202,27 @@ def report(out_dir, faults_file):
             label = str(r[4]) + (" " + r[6] if r[6] else "")
             counts[label] = counts.get(label, 0) + 1
         # Recovery: from the moment the dependency is back (healed) to each tenant's first success after its last
-        # failure in the window; the longest over the tenants.
+        # failure in the window; the longest over the tenants. Outage: the longest stretch a tenant saw between two
+        # successes with only failures in between (what a client lived through, node faults included).
         recovery = 0.0
+        outage = 0.0
         for slug in sorted({r[1] for r in window}):
-            mine = [r for r in window if r[1] == slug]
-            failures = [r[0] for r in mine if not 200 <= r[4] < 300]
+            mine = sorted(r for r in rows if r[1] == slug and start - 5 <= r[0] < end)
+            failures = [r[0] for r in mine if r[0] >= start and not 200 <= r[4] < 300]
             if not failures:
                 continue
             last_fail = max(failures)
             ok_after = [r[0] for r in mine if r[0] > last_fail and 200 <= r[4] < 300]
             recovered_at = min(ok_after) if ok_after else end
             recovery = max(recovery, recovered_at - healed)
+            last_ok, failing = None, False
+            for r in mine:
+                if 200 <= r[4] < 300:
+                    if failing and last_ok is not None:
+                        outage = max(outage, r[0] - last_ok)
+                    last_ok, failing = r[0], False
+                else:
+                    failing = True
         others = ""
         if scope != "all":  # "tier:<tier>": a fault of that tier's tenants only; the others' latency is compared
             hit = scope.split(":", 1)[1]
@@ -220,7 +230,8 @@ def report(out_dir, faults_file):
             during = [r[5] for r in rows if start <= r[0] < healed and r[2] != hit and 200 <= r[4] < 300]
             others = "%.0f ms -> %.0f ms" % (p99(before), p99(during))
         status = ", ".join("%s: %d" % kv for kv in sorted(counts.items()))
-        print("| %s | %s | %.1f s | %s |" % (name, status, max(0.0, recovery), others or "n/a (all tenants)"))
+        print("| %s | %s | %.1f s | %.1f s | %s |" % (name, status, max(0.0, recovery), outage,
+                                                  others or "n/a (all tenants)"))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ HOLD=${HOLD:-5}
 SETTLE=${SETTLE:-12}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx512m}
 MAIN_PG=${MAIN_PG:-private}
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 JAR=${JAR:-target/tenantry.jar}
 WORK=$(mktemp -d /tmp/tenantry-chaos.XXXXXX)
 chmod 755 "$WORK"
@@ -75,9 +75,12 @@ if [ "$MAIN_PG" = private ]; then
   MAIN_PORT=$(free_port)
   pg_init main "$MAIN_PORT"
   MAIN_PG_ADMIN="postgresql://postgres@127.0.0.1:$MAIN_PORT/postgres"
-  MAIN_PG_RESTART="as_pg $PG_BIN/pg_ctl -D $WORK/main/data -m fast -w -t 60 stop; sleep $HOLD; pg_start main $MAIN_PORT"
+  MAIN_PG_STOP="pg_stop main"
+  MAIN_PG_START="pg_start main $MAIN_PORT"
 else
   : "${MAIN_PG_ADMIN:?MAIN_PG=external needs MAIN_PG_ADMIN}" "${MAIN_PG_RESTART:?MAIN_PG=external needs MAIN_PG_RESTART}"
+  MAIN_PG_STOP=$MAIN_PG_RESTART # one command: the recovery is then measured from the end of the hold after it
+  MAIN_PG_START=:
   MAIN_PORT=$(python3 -c "from urllib.parse import urlparse; print(urlparse('$MAIN_PG_ADMIN').port or 5432)")
 fi
 SECOND_PORT=$(free_port)
@@ -101,10 +104,10 @@ HTTP1=$(free_port); HTTP2=$(free_port)
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/jwt-private.pem" 2>/dev/null
 openssl pkey -in "$WORK/jwt-private.pem" -pubout -out "$WORK/jwt-public.pem"
 common=(--profile=dev --http.host=127.0.0.1 --http.access-log=false --db.host=127.0.0.1 --db.port="$MAIN_PORT"
-  --db.name=$DB --db.admin-url="$MAIN_PG_ADMIN" --db.pool-size=8 --db.connect-timeout-ms=3000
+  --db.name=$DB --db.admin-url="$MAIN_PG_ADMIN" --db.pool-size=8 --db.connect-timeout-ms=30000
   --redis.url="redis://127.0.0.1:$REDIS_PORT" --redis.key-prefix="chaos:"
   --auth.jwt-private-key-file="$WORK/jwt-private.pem" --auth.jwt-public-key-file="$WORK/jwt-public.pem"
-  --auth.token-ttl-seconds=86400 --auth.password-iterations=1000 --admin.email=$ADMIN_EMAIL
+  --auth.token-ttl-seconds=86400 --auth.password-iterations=10000 --admin.email=$ADMIN_EMAIL
   --admin.password=$ADMIN_PASSWORD --data-dir="$WORK/data" --http.instances=2
   --cluster.enabled=true --cluster.name="chaos-$$" --cluster.members="127.0.0.1:$HZ1,127.0.0.1:$HZ2"
   --shutdown.drain-ms=2000 --shutdown.timeout-ms=10000 --ratelimit.redis-timeout-ms=250
@@ -172,7 +175,7 @@ fault() { # name scope inject heal
   printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$start" "$healed" "$(now)" >>"$WORK/faults.tsv"
 }
 sleep "$SETTLE" # warm-up, and the baseline for the first fault's "before"
-fault "main PostgreSQL restart" all "$MAIN_PG_RESTART" ":"
+fault "main PostgreSQL restart" all "$MAIN_PG_STOP" "$MAIN_PG_START"
 fault "second PostgreSQL stopped, started" tier:database-far "pg_stop second" "pg_start second $SECOND_PORT"
 fault "Redis SIGKILL, restart" all "kill -9 \$REDIS_PID; wait \$REDIS_PID 2>/dev/null || true" "redis_start"
 fault "Redis stalled (DEBUG SLEEP $HOLD)" all "redis-cli -p $REDIS_PORT debug sleep $HOLD >/dev/null &" ":"

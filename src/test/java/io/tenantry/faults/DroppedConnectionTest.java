@@ -33,7 +33,7 @@ class DroppedConnectionTest {
 
   @Test
   void terminatedBackendsAre503sAndTheWriteRetriedWithItsKeyIsAppliedOnce() throws Exception {
-    try (TestServer ts = TestServer.start(Map.of("db.connect-timeout-ms", "15000"))) {
+    try (TestServer ts = TestServer.start(Map.of("db.connect-timeout-ms", "30000"))) {
       String member = ts.tenantWithUser(ts.adminToken(), "dropped", "member");
       String kept = ts.api.post(NOTES, member, new JsonObject().put("n", "kept")).bodyAsJsonObject().getString("id");
 

@@ -29,7 +29,7 @@ class TenantServerDownTest {
   void onlyTheTenantOfTheStoppedServerIsAnswered503AndItsBreakerOpensThenCloses() {
     try (PrivatePostgres far = PrivatePostgres.start();
          TestServer ts = TestServer.start(Map.of("server-breaker.max-failures", "2", "server-breaker.reset-ms", "1500",
-           "db.connect-timeout-ms", "15000"))) {
+           "db.connect-timeout-ms", "30000"))) {
       String admin = ts.adminToken();
       HttpResponse<Buffer> created = ts.api.post("/admin/v1/tenants", admin, new JsonObject().put("slug", "remote")
         .put("name", "Remote").put("isolation", "database")

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * machine's server that every other test uses: {@code initdb} into a temporary directory (trust, superuser
  * postgres), {@code pg_ctl} on a free loopback port. initdb refuses to run as root, so as root it runs as the
  * {@code postgres} system user (runuser). {@link #close()} stops it and deletes its directory.
- * The binaries: TENANTRY_TEST_PG_BIN, else /usr/lib/postgresql/15/bin.
+ * The binaries: TENANTRY_TEST_PG_BIN, else the newest /usr/lib/postgresql/N/bin.
  */
 public final class PrivatePostgres implements AutoCloseable {
   private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
@@ -104,7 +104,21 @@ public final class PrivatePostgres implements AutoCloseable {
 
   private static String bin(String name) {
     String base = System.getenv("TENANTRY_TEST_PG_BIN");
-    return (base == null || base.isBlank() ? "/usr/lib/postgresql/15/bin" : base) + "/" + name;
+    return (base == null || base.isBlank() ? debianBin() : base) + "/" + name;
+  }
+
+  /** The newest /usr/lib/postgresql/N/bin with an initdb (Debian's layout), else 15's. */
+  private static String debianBin() {
+    java.io.File[] versions = new java.io.File("/usr/lib/postgresql").listFiles();
+    String best = "/usr/lib/postgresql/15/bin";
+    int newest = -1;
+    for (java.io.File v : versions == null ? new java.io.File[0] : versions) {
+      if (v.getName().matches("\\d+") && new java.io.File(v, "bin/initdb").canExecute() && Integer.parseInt(v.getName()) > newest) {
+        newest = Integer.parseInt(v.getName());
+        best = v.getPath() + "/bin";
+      }
+    }
+    return best;
   }
 
   private void asOwner(String... command) {
