@@ -65,10 +65,15 @@ public record Config(
   AuditSettings audit,
   boolean migrateOnStart,
   QuerySettings queries,
-  ExportSettings exports) {
+  ExportSettings exports,
+  ServerBreakerSettings serverBreaker) {
 
   /** The exports.* keys: tenant export bundles (docs/export-format.md). */
   public record ExportSettings(int ttlSeconds, int threads) {
+  }
+
+  /** The server-breaker.* keys: the circuit breaker per PostgreSQL server of database-tier tenants (docs/operations/faults.md). */
+  public record ServerBreakerSettings(int maxFailures, int resetMs, int windowMs) {
   }
 
   /** The queries.* keys: cross-tenant record queries (docs/cross-tenant.md). */
@@ -211,7 +216,9 @@ public record Config(
         r.integer("audit.prune-interval-seconds", 1, 604_800)),
       r.bool("migrate.on-start"),
       new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)),
-      new ExportSettings(r.integer("exports.ttl-seconds", 60, 2_592_000), r.integer("exports.threads", 1, 16)));
+      new ExportSettings(r.integer("exports.ttl-seconds", 60, 2_592_000), r.integer("exports.threads", 1, 16)),
+      new ServerBreakerSettings(r.integer("server-breaker.max-failures", 1, 1000),
+        r.integer("server-breaker.reset-ms", 100, 600_000), r.integer("server-breaker.window-ms", 100, 3_600_000)));
   }
 
   private static MailSettings mail(Reader r) {

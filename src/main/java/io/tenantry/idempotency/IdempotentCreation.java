@@ -15,10 +15,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Idempotency-Key on POST /admin/v1/tenants, placed before the route's handlers. The first request with a key
+ * Idempotency-Key on POST /admin/v1/tenants and on record creates, placed before the route's handlers. The first request with a key
  * takes it (one row per caller and key) and runs; its 2xx answer is stored before it is sent. A repeat with the
  * same body gets that answer again; with another body, 422; while the first is still running, 409. A first request
  * that fails releases the key, so the client may retry it.
@@ -27,11 +28,28 @@ public final class IdempotentCreation {
   public static final String HEADER = "Idempotency-Key";
   public static final Pattern KEY = Pattern.compile("[A-Za-z0-9._~+/=-]{1,255}");
   private static final Logger LOG = LoggerFactory.getLogger(IdempotentCreation.class);
+  /** Tries of releasing a failed request's key, a second apart: the abandoned-row bound (60 s) covers the rest. */
+  private static final int RELEASE_ATTEMPTS = 30;
 
   private final IdempotencyStore store;
+  /** What else besides the body makes two requests the same one (the tenant and path of a record create). */
+  private final Function<RoutingContext, String> scope;
 
   IdempotentCreation(IdempotencyStore store) {
+    this(store, ctx -> "");
+  }
+
+  private IdempotentCreation(IdempotencyStore store, Function<RoutingContext, String> scope) {
     this.store = store;
+    this.scope = scope;
+  }
+
+  /**
+   * The same guard for another route, its requests told apart by {@code scope} as well as by body: a key reused for
+   * the same body in another tenant or collection is a different request (422), not a replay.
+   */
+  public IdempotentCreation scopedBy(Function<RoutingContext, String> scope) {
+    return new IdempotentCreation(store, scope);
   }
 
   public void guard(RoutingContext ctx) {
@@ -46,7 +64,9 @@ public final class IdempotentCreation {
       return;
     }
     UUID who = caller.principal();
-    String hash = sha256(ctx.body().buffer());
+    String within = scope.apply(ctx);
+    String hash = within.isEmpty() ? sha256(ctx.body().buffer())
+      : sha256(Buffer.buffer(within).appendByte((byte) 0).appendBuffer(bodyOrEmpty(ctx.body().buffer())));
     store.take(who, key, hash)
       .compose(taken -> taken ? Future.succeededFuture(true) : replay(ctx, who, key, hash).map(false))
       .onSuccess(first -> {
@@ -96,9 +116,28 @@ public final class IdempotentCreation {
     ctx.put(Responses.KEEPER, keeper);
     ctx.addEndHandler(ended -> {
       if (!kept[0]) {
-        store.forget(who, key).onFailure(e -> LOG.warn("idempotency key not released: {}", e.getMessage()));
+        release(ctx.vertx(), who, key, 1);
       }
     });
+  }
+
+  /**
+   * Releases the key of a request that did not succeed. Its failure is often the database being unreachable, and
+   * then so is this: tried again each second for a while, so the client's retry after the outage is not told
+   * "in progress" until the row is abandoned.
+   */
+  private void release(io.vertx.core.Vertx vertx, UUID who, String key, int attempt) {
+    store.forget(who, key).onFailure(e -> {
+      if (attempt >= RELEASE_ATTEMPTS) {
+        LOG.warn("idempotency key not released: {}", e.getMessage());
+        return;
+      }
+      vertx.setTimer(1000, id -> release(vertx, who, key, attempt + 1));
+    });
+  }
+
+  private static Buffer bodyOrEmpty(Buffer body) {
+    return body == null ? Buffer.buffer() : body;
   }
 
   private static String sha256(Buffer body) {

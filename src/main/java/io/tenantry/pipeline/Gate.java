@@ -113,7 +113,7 @@ public final class Gate implements SecurityPolicyHandler {
 
   private static void charged(RoutingContext ctx, AsyncResult<Decision> decided) {
     if (decided.failed()) {
-      fail(ctx, decided.cause());
+      fail(ctx, DependencyProblems.redis(decided.cause())); // escaped the limiter's local fallback
       return;
     }
     Decision decision = decided.result();

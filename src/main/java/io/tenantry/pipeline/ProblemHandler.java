@@ -80,6 +80,10 @@ public final class ProblemHandler {
     if (failure instanceof TenantGone) {
       return Problem.notFound("unknown tenant");
     }
+    Problem dependency = DependencyProblems.toProblem(failure, ctx.request().method());
+    if (dependency != null) {
+      return dependency; // a database down, restarting or gone mid-request: 503 with Retry-After, by dependency
+    }
     if (failure instanceof PgException pg) {
       Problem mapped = PgErrors.toProblem(pg);
       if (mapped != null) {
@@ -97,6 +101,7 @@ public final class ProblemHandler {
       return Problem.unavailable("the database connection was lost; retry", 1);
     }
     if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
+      // the pool's acquire timeout: no connection within db.connect-timeout-ms (busy, or the server is not answering)
       return Problem.unavailable("the database is busy; try again", 1);
     }
     LOG.atError().setCause(failure)

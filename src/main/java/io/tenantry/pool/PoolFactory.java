@@ -64,6 +64,10 @@ public final class PoolFactory {
       .setMaxSize(size)
       .setConnectionTimeout(config.dbConnectTimeoutMs())
       .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-    return PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build();
+    // A server that does not answer (down host, dropped packets) fails the attempt within the connect timeout, not
+    // the TCP default of a minute: the pool's acquire timeout alone would leave the attempt running.
+    io.vertx.core.net.NetClientOptions net = new io.vertx.core.net.NetClientOptions()
+      .setConnectTimeout(config.dbConnectTimeoutMs());
+    return PgBuilder.pool().with(options).with(net).connectingTo(connect).using(vertx).build();
   }
 }

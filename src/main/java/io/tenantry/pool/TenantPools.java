@@ -22,13 +22,20 @@ public final class TenantPools {
   private final Pool platform;
   private final ConcurrencyCaps caps;
   private final DedicatedPools dedicated;
+  /** Per-server circuit breakers of the dedicated pools; null: none (a test's pools). */
+  private final ServerBreakers breakers;
   /** Striped: every request bumps its tier's count twice, from whichever event loop it runs on. */
   private final Map<Isolation, LongAdder> inFlight = new EnumMap<>(Isolation.class);
 
   public TenantPools(Pool platform, ConcurrencyCaps caps, DedicatedPools dedicated) {
+    this(platform, caps, dedicated, null);
+  }
+
+  public TenantPools(Pool platform, ConcurrencyCaps caps, DedicatedPools dedicated, ServerBreakers breakers) {
     this.platform = platform;
     this.caps = caps;
     this.dedicated = dedicated;
+    this.breakers = breakers;
     for (Isolation tier : Isolation.values()) {
       inFlight.put(tier, new LongAdder());
     }
@@ -56,8 +63,11 @@ public final class TenantPools {
     LongAdder counter = inFlight.get(tenant.isolation());
     counter.increment();
     if (tenant.isolation() == Isolation.DATABASE) {
-      return dedicated.lease(tenant).compose(lease -> apply(use, lease.pool()).andThen(done -> lease.release().run()))
-        .andThen(done -> counter.decrement());
+      java.util.function.Supplier<Future<T>> onServer = () -> dedicated.lease(tenant)
+        .compose(lease -> apply(use, lease.pool()).andThen(done -> lease.release().run()));
+      Future<T> result = breakers == null || tenant.database() == null ? onServer.get()
+        : breakers.execute(tenant.database(), onServer); // a server that is down fails its tenants fast
+      return result.andThen(done -> counter.decrement());
     }
     Future<ConcurrencyCaps.Permit> permit = caps.acquire(tenant.id());
     if (!permit.succeeded()) {
@@ -102,6 +112,7 @@ public final class TenantPools {
         .put("open", dedicated.open())
         .put("max", dedicated.maxPools())
         .put("opened_total", dedicated.opened())
-        .put("rejected", dedicated.rejected()));
+        .put("rejected", dedicated.rejected()))
+      .put("server_breakers", breakers == null ? new io.vertx.core.json.JsonArray() : breakers.stats());
   }
 }

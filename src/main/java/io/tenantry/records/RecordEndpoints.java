@@ -3,6 +3,8 @@ package io.tenantry.records;
 import io.tenantry.audit.AuditActor;
 import io.tenantry.audit.AuditHooks;
 import io.tenantry.audit.AuditSealer;
+import io.tenantry.auth.Caller;
+import io.tenantry.idempotency.IdempotentCreation;
 import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
@@ -14,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlConnection;
 
 import java.util.function.BiFunction;
@@ -38,15 +41,35 @@ public final class RecordEndpoints {
     this.sealer = sealer;
   }
 
+  /**
+   * With an Idempotency-Key (the route's guard has taken it) the record's id is derived from the key, so a retry
+   * after an unknown commit outcome finds the first attempt's record instead of creating a second one.
+   */
   public void create(RoutingContext ctx) {
     Tenant tenant = Tenant.of(ctx);
     String collection = collection(ctx);
     JsonObject data = body(ctx);
-    Responses.when(ctx, check.check(tenant, collection, data)
-      .compose(valid -> db.autocommit(tenant, conn -> store.insert(conn, tenant, collection, Uuids.v7(), valid, audited(ctx, tenant)))), record -> {
-      ctx.response().putHeader("Location", ctx.request().path() + "/" + record.id());
-      send(ctx, 201, record);
-    });
+    String key = ctx.request().getHeader(IdempotentCreation.HEADER);
+    Caller caller = Caller.of(ctx);
+    boolean keyed = key != null && caller != null;
+    UUID id = keyed ? KeyedRecordIds.of(tenant.id(), caller.principal(), collection, key) : Uuids.v7();
+    Future<Record> created = check.check(tenant, collection, data)
+      .compose(valid -> db.autocommit(tenant, conn -> store.insert(conn, tenant, collection, id, valid, audited(ctx, tenant))));
+    Responses.when(ctx, keyed ? created.recover(failure -> appliedBefore(ctx, tenant, collection, id, failure)) : created,
+      record -> {
+        ctx.response().putHeader("Location", ctx.request().path() + "/" + record.id());
+        send(ctx, 201, record);
+      });
+  }
+
+  /** The keyed record exists already: an earlier attempt of this create was applied; answer with that record. */
+  private Future<Record> appliedBefore(RoutingContext ctx, Tenant tenant, String collection, UUID id, Throwable failure) {
+    if (!(failure instanceof PgException pg) || !"23505".equals(pg.getSqlState())) {
+      return Future.failedFuture(failure);
+    }
+    return db.autocommit(tenant, conn -> store.get(conn, tenant, collection, id))
+      .map(found -> found.orElseThrow(() -> Problem.conflict("a record created with this Idempotency-Key was deleted")))
+      .onSuccess(record -> ctx.response().putHeader("Idempotent-Replayed", "true"));
   }
 
   public void get(RoutingContext ctx) {

@@ -123,7 +123,10 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "putTenantSubtreeLimits", Access::adminScope, limits.subtreeLimits()::put);
 
     var records = platform.records();
-    on(builder, "createRecord", Access::tenantWriter, records::create);
+    // faults: Idempotency-Key on record creates, the same request being the same tenant, path and body
+    var recordKeys = platform.idempotentCreation().scopedBy(ctx ->
+      "record " + io.tenantry.tenant.Tenant.of(ctx).id() + " " + ctx.request().path());
+    on(builder, "createRecord", Access::tenantWriter, recordKeys::guard, records::create);
     on(builder, "listRecords", Access::tenantReader, records::list);
     on(builder, "getRecord", Access::tenantReader, records::get);
     on(builder, "replaceRecord", Access::tenantWriter, records::replace);

@@ -1,0 +1,50 @@
+package io.tenantry.pool;
+
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.net.SocketException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which failures mean the server is gone, and which leave a write's outcome unknown. */
+class ConnectionFailuresTest {
+  private static PgException pg(String state) {
+    return new PgException("message", "FATAL", state, null);
+  }
+
+  @Test
+  void aRefusedConnectionIsUnreachableAndNothingWasSent() {
+    ConnectException refused = new ConnectException("Connection refused");
+    assertThat(ConnectionFailures.serverUnreachable(refused)).isTrue();
+    assertThat(ConnectionFailures.outcomeUnknown(refused)).isFalse();
+  }
+
+  @Test
+  void aConnectionLostWithoutAnAnswerLeavesTheOutcomeUnknown() {
+    assertThat(ConnectionFailures.serverUnreachable(ClosedConnectionException.INSTANCE)).isTrue();
+    assertThat(ConnectionFailures.outcomeUnknown(ClosedConnectionException.INSTANCE)).isTrue();
+    SocketException reset = new SocketException("Connection reset");
+    assertThat(ConnectionFailures.serverUnreachable(reset)).isTrue();
+    assertThat(ConnectionFailures.outcomeUnknown(new IllegalStateException("wrapped", reset))).isTrue();
+  }
+
+  @Test
+  void shutdownStartupAndConnectionExceptionStatesAreUnreachableAndTheServerSaidSo() {
+    for (String state : new String[] {"57P01", "57P02", "57P03", "08006", "08001"}) {
+      assertThat(ConnectionFailures.serverUnreachable(pg(state))).as(state).isTrue();
+      assertThat(ConnectionFailures.outcomeUnknown(pg(state))).as(state).isFalse();
+    }
+  }
+
+  @Test
+  void aStatementThatFailsOnAReachableServerIsNeither() {
+    for (String state : new String[] {"23505", "57014", "40001", "42P01"}) {
+      assertThat(ConnectionFailures.serverUnreachable(pg(state))).as(state).isFalse();
+      assertThat(ConnectionFailures.outcomeUnknown(pg(state))).as(state).isFalse();
+    }
+    assertThat(ConnectionFailures.serverUnreachable(new IllegalStateException("a bug"))).isFalse();
+  }
+}
