@@ -64,7 +64,8 @@ public record Config(
   int impersonationTtlSeconds,
   AuditSettings audit,
   boolean migrateOnStart,
-  QuerySettings queries) {
+  QuerySettings queries,
+  StorageSettings storage) {
 
   /** The queries.* keys: cross-tenant record queries (docs/cross-tenant.md). */
   public record QuerySettings(int concurrency, int tenantTimeoutMs) {
@@ -205,7 +206,54 @@ public record Config(
       new AuditSettings(r.integer("audit.seal-interval-ms", 10, 3_600_000), r.integer("audit.queue-size", 1, 10_000_000),
         r.integer("audit.prune-interval-seconds", 1, 604_800)),
       r.bool("migrate.on-start"),
-      new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)));
+      new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)),
+      storage(r));
+  }
+
+  /** The storage.* keys (docs/storage.md). */
+  public record StorageSettings(String backend, int workerThreads, long chunkedReservationBytes, int pendingTtlSeconds,
+                                int sweepIntervalMs, S3Settings s3) {
+  }
+
+  /** The storage.s3.* keys: an S3-compatible store; an empty endpoint means none is configured. */
+  public record S3Settings(String endpoint, String region, String bucket, String accessKey, String secretKey,
+                           boolean pathStyle, String prefix) {
+    public boolean configured() {
+      return !endpoint.isEmpty();
+    }
+  }
+
+  private static StorageSettings storage(Reader r) {
+    String backend = r.text("storage.backend");
+    if (!backend.equals("local") && !backend.equals("s3")) {
+      throw new ConfigException("storage.backend", "must be local or s3");
+    }
+    S3Settings s3 = new S3Settings(r.optionalText("storage.s3.endpoint"), r.text("storage.s3.region"),
+      r.optionalText("storage.s3.bucket"), r.optionalText("storage.s3.access-key"), r.optionalText("storage.s3.secret-key"),
+      r.bool("storage.s3.path-style"), r.optionalText("storage.s3.prefix"));
+    if (s3.configured() && !s3.endpoint().matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?/?")) {
+      throw new ConfigException("storage.s3.endpoint", "must be http(s)://host[:port]");
+    }
+    if (s3.configured() && !s3.bucket().matches("[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]")) {
+      throw new ConfigException("storage.s3.bucket", "must be an S3 bucket name (3-63 of a-z 0-9 . -)");
+    }
+    if (!s3.prefix().matches("[A-Za-z0-9._\\-]{0,100}")) {
+      throw new ConfigException("storage.s3.prefix", "must be at most 100 of A-Z a-z 0-9 . _ -");
+    }
+    if (backend.equals("s3") && !s3.configured()) {
+      throw new ConfigException("storage.s3.endpoint", "is required when storage.backend is s3");
+    }
+    long chunked;
+    try {
+      chunked = Long.parseLong(r.text("storage.chunked-reservation-bytes"));
+    } catch (NumberFormatException e) {
+      throw new ConfigException("storage.chunked-reservation-bytes", "must be a whole number");
+    }
+    if (chunked < 1) {
+      throw new ConfigException("storage.chunked-reservation-bytes", "must be at least 1");
+    }
+    return new StorageSettings(backend, r.integer("storage.worker-threads", 1, 256), chunked,
+      r.integer("storage.pending-ttl-seconds", 1, 31_536_000), r.integer("storage.sweep-interval-ms", 50, 86_400_000), s3);
   }
 
   private static MailSettings mail(Reader r) {

@@ -254,8 +254,12 @@ public final class TenantryServer {
         new io.tenantry.admin.TenantSearchEndpoints(new io.tenantry.tenant.TenantSearch(pool), registry),
         new io.tenantry.queries.QueryEndpoint(registry, new io.tenantry.tenant.TenantSearch(pool), tenantStore,
           new TenantTree(pool, config.tenancyMaxDepth()), tenantDb, config.queries().concurrency(),
-          config.queries().tenantTimeoutMs()));
+          config.queries().tenantTimeoutMs()),
+
+        // File storage: its endpoints, sweeper, and the purge of a deleted tenant's files
+        storage(vertx, config, pool, tenantDb, tenantStore, audit, lifecycle));
       })
+      .onSuccess(platform -> platform.storage().start())
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> platform.audit().start())
       .onSuccess(platform -> mailRelay.start())
@@ -285,6 +289,16 @@ public final class TenantryServer {
         redis.close();
         passwords.close();
       });
+  }
+
+  /** File storage; a purged tenant's files go with it. */
+  private static io.tenantry.storage.Storage storage(Vertx vertx, Config config, Pool pool, TenantDb tenantDb,
+                                                     TenantStore tenantStore, io.tenantry.audit.Audit audit,
+                                                     TenantLifecycle lifecycle) {
+    io.tenantry.storage.Storage storage = io.tenantry.storage.Storage.create(vertx, config, pool, tenantDb, tenantStore,
+      audit.sealer());
+    lifecycle.removeFilesWith(storage::removeTenant);
+    return storage;
   }
 
   /**
@@ -355,6 +369,7 @@ public final class TenantryServer {
       .eventually(() -> bounded(platform.provisioning().close(), "closing the provisioning workers"))
       .eventually(() -> {
         platform.purge().stop();
+        platform.storage().stop(); // file storage: sweeper and its worker executor
         mailRelay.stop();
         platform.externalTokens().stop();
         apiKeys.stop();
