@@ -257,7 +257,7 @@ public final class TenantryServer {
           config.queries().tenantTimeoutMs()),
 
         // File storage: its endpoints, sweeper, and the purge of a deleted tenant's files
-        storage(vertx, config, pool, tenantDb, tenantStore, audit, lifecycle));
+        storage(vertx, config, pools, tenantDb, tenantStore, audit, lifecycle));
       })
       .onSuccess(platform -> platform.storage().start())
       .onSuccess(platform -> platform.purge().start())
@@ -292,10 +292,11 @@ public final class TenantryServer {
   }
 
   /** File storage; a purged tenant's files go with it. */
-  private static io.tenantry.storage.Storage storage(Vertx vertx, Config config, Pool pool, TenantDb tenantDb,
+  private static io.tenantry.storage.Storage storage(Vertx vertx, Config config, PoolFactory pools, TenantDb tenantDb,
                                                      TenantStore tenantStore, io.tenantry.audit.Audit audit,
                                                      TenantLifecycle lifecycle) {
-    io.tenantry.storage.Storage storage = io.tenantry.storage.Storage.create(vertx, config, pool, tenantDb, tenantStore,
+    io.tenantry.storage.Storage storage = io.tenantry.storage.Storage.create(vertx, config,
+      pools.platformSide("tenantry-storage", io.tenantry.storage.Storage.POOL_SIZE), tenantDb, tenantStore,
       audit.sealer());
     lifecycle.removeFilesWith(storage::removeTenant);
     return storage;

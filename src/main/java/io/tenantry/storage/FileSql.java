@@ -33,7 +33,10 @@ record FileSql(String get, String lock, String create, String upsert, String del
       audited("DELETE FROM " + table + byPath + " AND blob = $3 RETURNING " + FileMeta.COLUMNS, audit, "file.delete", 204),
       list + "ORDER BY path LIMIT $3",
       list + "AND path > $3 ORDER BY path LIMIT $4",
-      "SELECT count(*) AS files, coalesce(sum(size), 0)::bigint AS bytes FROM " + table + " WHERE tenant_id = $1 AND " + CONTEXT,
+      // one snapshot: the committed usage and which of the given (reserved) blobs it already holds
+      "SELECT count(*) AS files, coalesce(sum(size), 0)::bigint AS bytes, "
+        + "coalesce(array_agg(blob) FILTER (WHERE blob = ANY($2::text[])), '{}') AS committed FROM " + table
+        + " WHERE tenant_id = $1 AND " + CONTEXT,
       "SELECT 1 FROM " + table + " WHERE tenant_id = $1 AND blob = $2 AND " + CONTEXT);
   }
 

@@ -59,11 +59,12 @@ final class FileStore {
     });
   }
 
-  Future<Usage> usage(SqlClient conn, Tenant tenant) {
-    return conn.preparedQuery(sql(tenant).usage()).execute(Tuple.of(tenant.id()))
+  /** The committed usage, and which of {@code reserved} blobs the metadata already references. */
+  Future<Usage> usage(SqlClient conn, Tenant tenant, List<String> reserved) {
+    return conn.preparedQuery(sql(tenant).usage()).execute(Tuple.of(tenant.id()).addArrayOfString(reserved.toArray(String[]::new)))
       .map(rows -> {
         Row row = rows.iterator().next();
-        return new Usage(row.getLong("bytes"), row.getLong("files"));
+        return new Usage(row.getLong("bytes"), row.getLong("files"), java.util.Set.of(row.getArrayOfStrings("committed")));
       });
   }
 
@@ -81,6 +82,6 @@ final class FileStore {
   }
 
   /** Bytes and files a tenant's committed metadata holds. */
-  record Usage(long bytes, long files) {
+  record Usage(long bytes, long files, java.util.Set<String> committed) {
   }
 }

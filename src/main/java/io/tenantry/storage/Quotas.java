@@ -22,9 +22,8 @@ final class Quotas {
   private static final String LIMITS = "SELECT coalesce(o.storage_bytes, p.storage_bytes) AS bytes,"
     + " coalesce(o.storage_files, p.storage_files) AS files FROM platform.tenants t JOIN platform.plans p ON p.name = t.plan"
     + " LEFT JOIN platform.tenant_limits o ON o.tenant_id = t.id WHERE t.id = $1";
-  private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('tenantry-storage:' || $1::text, 0))";
-  private static final String RESERVED = "SELECT coalesce(sum(bytes), 0)::bigint AS bytes, coalesce(sum(files), 0)::bigint AS files"
-    + " FROM platform.storage_reservations WHERE tenant_id = $1";
+  private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('tenantry-storage:' || $1::uuid::text, 0))";
+  private static final String RESERVED = "SELECT blob, bytes, files FROM platform.storage_reservations WHERE tenant_id = $1";
   private static final String INSERT = "INSERT INTO platform.storage_reservations (id, tenant_id, blob, bytes, files, expires_at)"
     + " VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))";
   private static final String RELEASE = "DELETE FROM platform.storage_reservations WHERE id = $1";
@@ -69,24 +68,41 @@ final class Quotas {
     return limits(tenant.id()).compose(limits -> platform.withTransaction(tx -> tx.preparedQuery(LOCK)
       .execute(Tuple.of(tenant.id()))
       .compose(locked -> tx.preparedQuery(RESERVED).execute(Tuple.of(tenant.id())))
-      .compose(reserved -> db.autocommit(tenant, conn -> files.usage(conn, tenant)).map(used -> {
-        Row r = reserved.iterator().next();
-        long bytesTaken = used.bytes() + r.getLong("bytes");
-        long filesTaken = used.files() + r.getLong("files");
-        if (limits.files() != null && filesTaken + newFiles > limits.files()) {
+      .compose(reserved -> taken(tenant, reserved)).map(taken -> {
+        if (limits.files() != null && taken.files() + newFiles > limits.files()) {
           throw tooLarge("the tenant's file quota (" + limits.files() + " files) is used up");
         }
-        long left = limits.bytes() == null ? Long.MAX_VALUE : limits.bytes() - bytesTaken;
+        long left = limits.bytes() == null ? Long.MAX_VALUE : limits.bytes() - taken.bytes();
         long wanted = length >= 0 ? length : Math.min(chunkedReservation, Math.max(left, 0));
         if (wanted > left || left <= 0 && length != 0) {
           throw tooLarge("the upload does not fit in the tenant's storage quota (" + limits.bytes() + " bytes, "
             + Math.max(left, 0) + " left)");
         }
-        return new Reservation(io.tenantry.http.Uuids.v7(), length >= 0 ? length : wanted);
-      }))
+        return new Reservation(io.tenantry.http.Uuids.v7(), wanted);
+      })
       .compose(reservation -> tx.preparedQuery(INSERT)
         .execute(Tuple.of(reservation.id(), tenant.id(), blob, reservation.maxBytes(), newFiles, (double) pendingTtlSeconds))
         .map(reservation))));
+  }
+
+  /** Committed usage plus open reservations whose blob is not committed yet. */
+  private record Taken(long bytes, long files, long reservedBytes, long reservedFiles) {
+  }
+
+  private Future<Taken> taken(Tenant tenant, io.vertx.sqlclient.RowSet<Row> reserved) {
+    java.util.List<String> blobs = new java.util.ArrayList<>();
+    reserved.forEach(r -> blobs.add(r.getString("blob")));
+    return db.autocommit(tenant, conn -> files.usage(conn, tenant, blobs)).map(used -> {
+      long bytes = 0;
+      long count = 0;
+      for (Row r : reserved) {
+        if (!used.committed().contains(r.getString("blob"))) {
+          bytes += r.getLong("bytes");
+          count += r.getInteger("files");
+        }
+      }
+      return new Taken(used.bytes() + bytes, used.files() + count, bytes, count);
+    });
   }
 
   /** A blob about to be removed: a row the sweeper takes at once if the removal does not finish. */
@@ -102,17 +118,13 @@ final class Quotas {
   /** What GET /api/v1/files:usage and the admin limits show. */
   Future<JsonObject> usage(Tenant tenant) {
     Future<Limits> limits = limits(tenant.id());
-    Future<FileStore.Usage> used = db.autocommit(tenant, conn -> files.usage(conn, tenant));
-    Future<io.vertx.sqlclient.RowSet<Row>> reserved = platform.preparedQuery(RESERVED).execute(Tuple.of(tenant.id()));
-    return Future.all(limits, used, reserved).map(all -> {
-      Row r = reserved.result().iterator().next();
-      return new JsonObject()
-        .put("bytes", used.result().bytes())
-        .put("files", used.result().files())
-        .put("reserved_bytes", r.getLong("bytes"))
-        .put("reserved_files", r.getLong("files"))
-        .put("limits", new JsonObject().put("storage_bytes", limits.result().bytes()).put("storage_files", limits.result().files()));
-    });
+    Future<Taken> taken = platform.preparedQuery(RESERVED).execute(Tuple.of(tenant.id())).compose(rows -> taken(tenant, rows));
+    return Future.all(limits, taken).map(all -> new JsonObject()
+      .put("bytes", taken.result().bytes() - taken.result().reservedBytes())
+      .put("files", taken.result().files() - taken.result().reservedFiles())
+      .put("reserved_bytes", taken.result().reservedBytes())
+      .put("reserved_files", taken.result().reservedFiles())
+      .put("limits", new JsonObject().put("storage_bytes", limits.result().bytes()).put("storage_files", limits.result().files())));
   }
 
   static Problem tooLarge(String detail) {

@@ -16,13 +16,18 @@ import java.util.UUID;
  * endpoints and the sweeper, with the storage's own worker executor for fsync and file moves.
  */
 public final class Storage {
+  /** Connections of the storage's own platform pool (reservations are short transactions). */
+  public static final int POOL_SIZE = 2;
   private final WorkerExecutor worker;
   private final BlobStore blobs;
   private final FileEndpoints endpoints;
   private final FileSweeper sweeper;
   private final int sweepIntervalMs;
+  private final Pool pool;
 
-  private Storage(WorkerExecutor worker, BlobStore blobs, FileEndpoints endpoints, FileSweeper sweeper, int sweepIntervalMs) {
+  private Storage(WorkerExecutor worker, BlobStore blobs, FileEndpoints endpoints, FileSweeper sweeper, int sweepIntervalMs,
+                  Pool pool) {
+    this.pool = pool;
     this.worker = worker;
     this.blobs = blobs;
     this.endpoints = endpoints;
@@ -30,6 +35,7 @@ public final class Storage {
     this.sweepIntervalMs = sweepIntervalMs;
   }
 
+  /** @param platform a pool of the platform database of the storage's own ({@code PoolFactory.platformSide}) */
   public static Storage create(Vertx vertx, Config config, Pool platform, TenantDb db, TenantStore tenants,
                                AuditSealer sealer) {
     Config.StorageSettings settings = config.storage();
@@ -40,7 +46,8 @@ public final class Storage {
     Quotas quotas = new Quotas(platform, db, files, settings.chunkedReservationBytes(), settings.pendingTtlSeconds());
     FileSweeper sweeper = new FileSweeper(vertx, platform, tenants, db, files, blobs, local,
       settings.pendingTtlSeconds() * 1000L);
-    return new Storage(worker, blobs, new FileEndpoints(db, files, quotas, blobs, sealer), sweeper, settings.sweepIntervalMs());
+    return new Storage(worker, blobs, new FileEndpoints(db, files, quotas, blobs, sealer), sweeper, settings.sweepIntervalMs(),
+      platform);
   }
 
   public FileEndpoints endpoints() {
@@ -63,5 +70,6 @@ public final class Storage {
   public void stop() {
     sweeper.stop();
     worker.close();
+    pool.close();
   }
 }
