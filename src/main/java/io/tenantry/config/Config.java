@@ -226,7 +226,7 @@ public record Config(
   private static StorageSettings storage(Reader r) {
     String backend = r.text("storage.backend");
     if (!backend.equals("local") && !backend.equals("s3")) {
-      throw new ConfigException("storage.backend", "must be local or s3");
+      throw new ConfigException("storage.backend", "must be local (or s3, once available)");
     }
     S3Settings s3 = new S3Settings(r.optionalText("storage.s3.endpoint"), r.text("storage.s3.region"),
       r.optionalText("storage.s3.bucket"), r.optionalText("storage.s3.access-key"), r.optionalText("storage.s3.secret-key"),
@@ -240,8 +240,8 @@ public record Config(
     if (!s3.prefix().matches("[A-Za-z0-9._\\-]{0,100}")) {
       throw new ConfigException("storage.s3.prefix", "must be at most 100 of A-Z a-z 0-9 . _ -");
     }
-    if (backend.equals("s3") && !s3.configured()) {
-      throw new ConfigException("storage.s3.endpoint", "is required when storage.backend is s3");
+    if (backend.equals("s3")) {
+      throw new ConfigException("storage.backend", "s3 is not available in this version (docs/storage.md); use local");
     }
     long chunked;
     try {
