@@ -52,10 +52,13 @@ t0=$(now); cat "$DIR/source.bin" > "$DIR/cat-copy.bin"; sync "$DIR/cat-copy.bin"
 cat_write=$(python3 -c "print($t1 - $t0)")
 rm -f "$DIR/cat-copy.bin"
 
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$DIR/jwt-private.pem" 2>/dev/null
+openssl pkey -in "$DIR/jwt-private.pem" -pubout -out "$DIR/jwt-public.pem"
 log "starting the server (:$PORT, data in $DIR/data, $JAVA_OPTS)"
 java $JAVA_OPTS -jar "$JAR" serve --http.host=127.0.0.1 --http.port="$PORT" --http.access-log=false \
   --db.admin-url="$PG_ADMIN" --db.name=$DB --redis.url="$REDIS_URL" --redis.key-prefix="tenantry-stream:" \
   --data-dir="$DIR/data" --auth.password-iterations=10000 \
+  --auth.jwt-private-key-file="$DIR/jwt-private.pem" --auth.jwt-public-key-file="$DIR/jwt-public.pem" \
   --admin.email=$ADMIN_EMAIL --admin.password=$ADMIN_PASSWORD >"$DIR/server.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 240); do

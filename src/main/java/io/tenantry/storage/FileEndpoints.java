@@ -77,6 +77,7 @@ public final class FileEndpoints {
       })
       .compose(current -> quotas.reserve(tenant, blob, length, current.isPresent() ? 0 : 1))
       .onFailure(e -> refuseUnread(ctx, e))
+      .onSuccess(reservation -> continued(ctx))
       .onSuccess(reservation -> blobs.write(tenant.id(), blob, request, length, reservation.maxBytes())
         .compose(written -> {
           if (expectedSha != null && !expectedSha.equals(written.sha256())) {
@@ -95,6 +96,13 @@ public final class FileEndpoints {
         .onFailure(e -> blobs.delete(tenant.id(), blob).otherwiseEmpty()
           .compose(v -> quotas.release(reservation.id()))
           .onComplete(v -> failUpload(ctx, e))));
+  }
+
+  /** A client that waits for "100 Continue" (curl -T does) is told to send its body once the upload is accepted. */
+  private static void continued(RoutingContext ctx) {
+    if ("100-continue".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.EXPECT)) && !ctx.response().headWritten()) {
+      ctx.response().writeContinue();
+    }
   }
 
   /** The metadata, under the row lock, with the preconditions checked again: what a concurrent writer did counts. */
@@ -235,8 +243,14 @@ public final class FileEndpoints {
     });
   }
 
-  /** GET /api/v1/files:usage. */
+  /**
+   * GET /api/v1/files:usage. vertx-web reads the ':usage' of the contract's path as a path parameter, so the route
+   * also matches /api/v1/files&lt;anything&gt;: only the literal path is this operation.
+   */
   public void usage(RoutingContext ctx) {
+    if (!"/api/v1/files:usage".equals(ctx.normalizedPath())) {
+      throw Problem.notFound("no such route");
+    }
     Responses.when(ctx, quotas.usage(Tenant.of(ctx)), usage -> Responses.json(ctx, 200, usage));
   }
 
