@@ -36,11 +36,13 @@ cleanup() {
 }
 trap cleanup EXIT
 [ -f "$JAR" ] || { log "building $JAR"; mvn -q -B -Dstyle.color=never -DskipTests -Dlint.skip=true package >&2; }
-rm -rf "$DIR" && mkdir -p "$DIR/data"
+rm -rf "$DIR/data" && mkdir -p "$DIR/data"
 psql -h 127.0.0.1 -U postgres -qAt -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
 
-log "writing a ${SIZE_MIB} MiB file of random bytes"
-head -c $((SIZE_MIB * 1048576)) /dev/urandom > "$DIR/source.bin"
+if [ "$(stat -c %s "$DIR/source.bin" 2>/dev/null || echo 0)" != $((SIZE_MIB * 1048576)) ]; then
+  log "writing a ${SIZE_MIB} MiB file of random bytes"
+  head -c $((SIZE_MIB * 1048576)) /dev/urandom > "$DIR/source.bin"
+fi
 sum=$(sha256sum "$DIR/source.bin" | cut -d' ' -f1)
 bytes=$((SIZE_MIB * 1048576))
 
@@ -56,7 +58,7 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$DIR/jwt-priv
 openssl pkey -in "$DIR/jwt-private.pem" -pubout -out "$DIR/jwt-public.pem"
 log "starting the server (:$PORT, data in $DIR/data, $JAVA_OPTS)"
 java $JAVA_OPTS -jar "$JAR" serve --http.host=127.0.0.1 --http.port="$PORT" --http.access-log=false \
-  --db.admin-url="$PG_ADMIN" --db.name=$DB --redis.url="$REDIS_URL" --redis.key-prefix="tenantry-stream:" \
+  --db.connect-timeout-ms=30000 --db.admin-url="$PG_ADMIN" --db.name=$DB --redis.url="$REDIS_URL" --redis.key-prefix="tenantry-stream:" \
   --data-dir="$DIR/data" --auth.password-iterations=10000 \
   --auth.jwt-private-key-file="$DIR/jwt-private.pem" --auth.jwt-public-key-file="$DIR/jwt-public.pem" \
   --admin.email=$ADMIN_EMAIL --admin.password=$ADMIN_PASSWORD >"$DIR/server.log" 2>&1 &
