@@ -66,7 +66,8 @@ public record Config(
   boolean migrateOnStart,
   QuerySettings queries,
   ExportSettings exports,
-  ServerBreakerSettings serverBreaker) {
+  ServerBreakerSettings serverBreaker,
+  StorageSettings storage) {
 
   /** The exports.* keys: tenant export bundles (docs/export-format.md). */
   public record ExportSettings(int ttlSeconds, int threads) {
@@ -218,7 +219,54 @@ public record Config(
       new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)),
       new ExportSettings(r.integer("exports.ttl-seconds", 60, 2_592_000), r.integer("exports.threads", 1, 16)),
       new ServerBreakerSettings(r.integer("server-breaker.max-failures", 1, 1000),
-        r.integer("server-breaker.reset-ms", 100, 600_000), r.integer("server-breaker.window-ms", 100, 3_600_000)));
+        r.integer("server-breaker.reset-ms", 100, 600_000), r.integer("server-breaker.window-ms", 100, 3_600_000)),
+      storage(r));
+  }
+
+  /** The storage.* keys (docs/storage.md). */
+  public record StorageSettings(String backend, int workerThreads, long chunkedReservationBytes, int pendingTtlSeconds,
+                                int sweepIntervalMs, S3Settings s3) {
+  }
+
+  /** The storage.s3.* keys: an S3-compatible store; an empty endpoint means none is configured. */
+  public record S3Settings(String endpoint, String region, String bucket, String accessKey, String secretKey,
+                           boolean pathStyle, String prefix) {
+    public boolean configured() {
+      return !endpoint.isEmpty();
+    }
+  }
+
+  private static StorageSettings storage(Reader r) {
+    String backend = r.text("storage.backend");
+    if (!backend.equals("local") && !backend.equals("s3")) {
+      throw new ConfigException("storage.backend", "must be local (or s3, once available)");
+    }
+    S3Settings s3 = new S3Settings(r.optionalText("storage.s3.endpoint"), r.text("storage.s3.region"),
+      r.optionalText("storage.s3.bucket"), r.optionalText("storage.s3.access-key"), r.optionalText("storage.s3.secret-key"),
+      r.bool("storage.s3.path-style"), r.optionalText("storage.s3.prefix"));
+    if (s3.configured() && !s3.endpoint().matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?/?")) {
+      throw new ConfigException("storage.s3.endpoint", "must be http(s)://host[:port]");
+    }
+    if (s3.configured() && !s3.bucket().matches("[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]")) {
+      throw new ConfigException("storage.s3.bucket", "must be an S3 bucket name (3-63 of a-z 0-9 . -)");
+    }
+    if (!s3.prefix().matches("[A-Za-z0-9._\\-]{0,100}")) {
+      throw new ConfigException("storage.s3.prefix", "must be at most 100 of A-Z a-z 0-9 . _ -");
+    }
+    if (backend.equals("s3")) {
+      throw new ConfigException("storage.backend", "s3 is not available in this version (docs/storage.md); use local");
+    }
+    long chunked;
+    try {
+      chunked = Long.parseLong(r.text("storage.chunked-reservation-bytes"));
+    } catch (NumberFormatException e) {
+      throw new ConfigException("storage.chunked-reservation-bytes", "must be a whole number");
+    }
+    if (chunked < 1) {
+      throw new ConfigException("storage.chunked-reservation-bytes", "must be at least 1");
+    }
+    return new StorageSettings(backend, r.integer("storage.worker-threads", 1, 256), chunked,
+      r.integer("storage.pending-ttl-seconds", 1, 31_536_000), r.integer("storage.sweep-interval-ms", 50, 86_400_000), s3);
   }
 
   private static MailSettings mail(Reader r) {

@@ -5,6 +5,7 @@ import io.tenantry.health.Draining;
 import io.tenantry.http.RequestIds;
 import io.tenantry.http.StrictJson;
 import io.tenantry.ratelimit.RateLimiting;
+import io.tenantry.storage.StreamedUploads;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantSources;
 import io.vertx.core.Vertx;
@@ -60,8 +61,9 @@ public final class Pipeline {
       .rootHandler((PlatformHandler) this::entry)
       .rootHandler(accessLog ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
       .rootHandler(gate)
-      .rootHandler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-      .rootHandler(StrictJson.handler(vertx, jsonMaxDepth));
+      // a streamed file upload passes the body handlers paused, its body unread (io.tenantry.storage)
+      .rootHandler(StreamedUploads.skipping(BodyHandler.create(false).setBodyLimit(bodyLimit)))
+      .rootHandler(StreamedUploads.skipping(StrictJson.handler(vertx, jsonMaxDepth)));
   }
 
   /**
@@ -70,7 +72,7 @@ public final class Pipeline {
    * by the client) when the server stops and closes idle connections.
    */
   private void entry(RoutingContext ctx) {
-    if (PathPrefix.rerouted(ctx)) {
+    if (PathPrefix.rerouted(ctx) || StreamedUploads.rerouted(ctx)) {
       return;
     }
     if (draining.active()) {

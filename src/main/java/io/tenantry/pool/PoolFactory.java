@@ -45,6 +45,16 @@ public final class PoolFactory {
       statementTimeoutMs == null ? config.dbStatementTimeoutMs() : statementTimeoutMs);
   }
 
+  /**
+   * A small pool of the platform database for one feature's own bookkeeping (file storage's quota reservations),
+   * so that work holding one of its connections can still take a tenant connection from the event loop's share
+   * without waiting on itself.
+   */
+  public Pool platformSide(String applicationName, int size) {
+    return build(new DbTarget(config.dbHost(), config.dbPort(), config.dbName()), size, applicationName,
+      config.dbStatementTimeoutMs());
+  }
+
   private Pool build(DbTarget target, int size, String applicationName, int statementTimeoutMs) {
     PgConnectOptions connect = new PgConnectOptions()
       .setHost(target.host())

@@ -42,6 +42,14 @@ public final class TenantLifecycle {
         provisioner.deprovision(tenant.id(), tenant.isolation(), tenant.database());
         return null;
       }, false))
-      .compose(v -> redisKeys.remove(tenant.id()));
+      .compose(v -> redisKeys.remove(tenant.id()))
+      .compose(v -> filesRemover.apply(tenant.id()));
+  }
+
+  /** What else a deleted tenant leaves outside PostgreSQL and Redis: its files (io.tenantry.storage), set at boot. */
+  private volatile java.util.function.Function<java.util.UUID, Future<Void>> filesRemover = id -> Future.succeededFuture();
+
+  public void removeFilesWith(java.util.function.Function<java.util.UUID, Future<Void>> remover) {
+    this.filesRemover = remover;
   }
 }

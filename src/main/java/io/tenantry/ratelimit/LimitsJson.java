@@ -31,6 +31,19 @@ final class LimitsJson {
     return new Limits(rate, burst, userRate, userBurst, writeCost == null ? 1 : writeCost);
   }
 
+  /** A storage quota (storage_bytes, storage_files): absent or null is none (inherit), else a whole number >= 0. */
+  static Long storage(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 0
+      && n.doubleValue() <= 9.0e18) {
+      return n.longValue();
+    }
+    throw Problem.badRequest(key + " must be a whole number from 0 (or null for no limit)");
+  }
+
   private static Integer required(JsonObject body, String key, int max) {
     Integer value = optional(body, key, max);
     if (value == null) {

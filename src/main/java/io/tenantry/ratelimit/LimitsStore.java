@@ -49,6 +49,44 @@ public final class LimitsStore {
     this.pool = pool;
   }
 
+  // File storage quotas (io.tenantry.storage reads them): storage_bytes / storage_files of plans and overrides.
+  private static final String STORAGE_OVERRIDE = "INSERT INTO platform.tenant_limits (tenant_id, storage_bytes, storage_files)"
+    + " VALUES ($1, $2, $3) ON CONFLICT (tenant_id) DO UPDATE SET storage_bytes = $2, storage_files = $3, updated_at = now()";
+  private static final String STORAGE_PLAN = "UPDATE platform.plans SET storage_bytes = $2, storage_files = $3 WHERE name = $1";
+  private static final String STORAGE_VIEW = "SELECT p.storage_bytes AS p_bytes, p.storage_files AS p_files,"
+    + " o.storage_bytes AS o_bytes, o.storage_files AS o_files FROM platform.tenants t JOIN platform.plans p ON p.name = t.plan"
+    + " LEFT JOIN platform.tenant_limits o ON o.tenant_id = t.id WHERE t.id = $1";
+
+  /** Sets the tenant's storage override (nulls inherit the plan's), after {@link #update} replaced the rest. */
+  public Future<Void> updateStorage(UUID tenantId, Long bytes, Long files) {
+    if (bytes == null && files == null) {
+      return pool.preparedQuery("UPDATE platform.tenant_limits SET storage_bytes = NULL, storage_files = NULL WHERE tenant_id = $1")
+        .execute(Tuple.of(tenantId)).mapEmpty();
+    }
+    return pool.preparedQuery(STORAGE_OVERRIDE).execute(Tuple.of(tenantId, bytes, files)).mapEmpty();
+  }
+
+  public Future<Void> updatePlanStorage(String plan, Long bytes, Long files) {
+    return pool.preparedQuery(STORAGE_PLAN).execute(Tuple.of(plan, bytes, files)).mapEmpty();
+  }
+
+  /** The storage quotas in force for the tenant, the plan's and the override's. */
+  public Future<io.vertx.core.json.JsonObject> storageView(UUID tenantId) {
+    return pool.preparedQuery(STORAGE_VIEW).execute(Tuple.of(tenantId)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      Long ob = r.getLong("o_bytes");
+      Long of = r.getLong("o_files");
+      return new io.vertx.core.json.JsonObject()
+        .put("storage_bytes", ob != null ? ob : r.getLong("p_bytes"))
+        .put("storage_files", of != null ? of : r.getLong("p_files"))
+        .put("plan", new io.vertx.core.json.JsonObject().put("storage_bytes", r.getLong("p_bytes")).put("storage_files", r.getLong("p_files")))
+        .put("override", new io.vertx.core.json.JsonObject().put("storage_bytes", ob).put("storage_files", of));
+    });
+  }
+
   Pool pool() {
     return pool;
   }

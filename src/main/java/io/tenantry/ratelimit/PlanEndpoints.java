@@ -33,11 +33,16 @@ public final class PlanEndpoints {
       ctx.fail(Problem.badRequest("a plan name must match " + Plan.NAME.pattern()));
       return;
     }
-    Limits limits = LimitsJson.plan(ctx.body().asJsonObject());
+    JsonObject body = ctx.body().asJsonObject();
+    Limits limits = LimitsJson.plan(body);
+    Long storageBytes = LimitsJson.storage(body, "storage_bytes");
+    Long storageFiles = LimitsJson.storage(body, "storage_files");
     store.savePlan(new Plan(name, limits))
+      .compose(saved -> store.updatePlanStorage(name, storageBytes, storageFiles)
+        .map(v -> saved.toJson().put("storage_bytes", storageBytes).put("storage_files", storageFiles)))
       .onSuccess(saved -> {
         cache.planChanged();
-        Responses.json(ctx, 200, saved.toJson());
+        Responses.json(ctx, 200, saved);
       })
       .onFailure(ctx::fail);
   }

@@ -38,13 +38,16 @@ public final class TenantLimitsEndpoints {
       return;
     }
     LimitOverride override = LimitsJson.override(body);
+    Long storageBytes = LimitsJson.storage(body, "storage_bytes");
+    Long storageFiles = LimitsJson.storage(body, "storage_files");
     tenant(ctx)
       .compose(tenant -> planFor(tenant, plan)
         .map(limits -> {
           override.checkAgainst(limits);
           return tenant;
         }))
-      .compose(tenant -> store.update(tenant.id(), plan, override).map(tenant))
+      .compose(tenant -> store.update(tenant.id(), plan, override)
+        .compose(v -> store.updateStorage(tenant.id(), storageBytes, storageFiles)).map(tenant))
       .onSuccess(tenant -> cache.tenantChanged(tenant.id()))
       .compose(this::view)
       .onSuccess(json -> Responses.json(ctx, 200, json))
@@ -61,7 +64,8 @@ public final class TenantLimitsEndpoints {
 
   private Future<JsonObject> view(Tenant tenant) {
     return store.byTenant(tenant.id())
-      .map(found -> found.orElseThrow(() -> Problem.notFound("unknown tenant")).toJson(tenant.slug()));
+      .map(found -> found.orElseThrow(() -> Problem.notFound("unknown tenant")).toJson(tenant.slug()))
+      .compose(json -> store.storageView(tenant.id()).map(storage -> json.put("storage", storage)));
   }
 
   private Future<Tenant> tenant(RoutingContext ctx) {

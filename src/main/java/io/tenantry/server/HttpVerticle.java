@@ -161,6 +161,17 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
     on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
 
+    // File storage (io.tenantry.storage): validated by the handlers themselves — the upload's body is a stream the
+    // contract's validation would buffer, and {path} carries slashes percent-encoded (docs/storage.md)
+    var files = platform.storage().endpoints();
+    on(builder, "putFile", Access::tenantWriter, files::put).setDoValidation(false);
+    on(builder, "getFile", Access::tenantReader, files::get).setDoValidation(false);
+    on(builder, "headFile", Access::tenantReader, files::get).setDoValidation(false);
+    on(builder, "deleteFile", Access::tenantWriter, files::delete).setDoValidation(false);
+    on(builder, "copyFile", Access::tenantWriter, files::copy).setDoValidation(false);
+    on(builder, "listFiles", Access::tenantReader, files::list).setDoValidation(false);
+    on(builder, "getFileUsage", Access::tenantReader, files::usage);
+
     // Tenant export and import (docs/export-format.md): super-admins only
     var transfer = platform.transfer();
     on(builder, "createTenantExport", Access::superAdmin, transfer.exportEndpoints()::create);

@@ -62,5 +62,7 @@ public record Platform(
   io.tenantry.queries.QueryEndpoint queries,
 
   // Tenant export and import (docs/export-format.md)
-  io.tenantry.export.TenantTransfer transfer) {
+  io.tenantry.export.TenantTransfer transfer,
+  // File storage (io.tenantry.storage)
+  io.tenantry.storage.Storage storage) {
 }

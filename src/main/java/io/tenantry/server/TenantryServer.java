@@ -259,8 +259,11 @@ public final class TenantryServer {
           config.queries().tenantTimeoutMs()),
 
         // Tenant export and import: blocking JDBC COPY and tar IO on a worker pool of their own
-        io.tenantry.export.TenantTransfer.create(vertx, config, pool, tenantStore, registry, provisioner));
+        io.tenantry.export.TenantTransfer.create(vertx, config, pool, tenantStore, registry, provisioner),
+        // File storage: its endpoints, sweeper, and the purge of a deleted tenant's files
+        storage(vertx, config, pools, tenantDb, tenantStore, audit, lifecycle));
       })
+      .onSuccess(platform -> platform.storage().start())
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> platform.audit().start())
       .onSuccess(platform -> mailRelay.start())
@@ -291,6 +294,17 @@ public final class TenantryServer {
         redis.close();
         passwords.close();
       });
+  }
+
+  /** File storage; a purged tenant's files go with it. */
+  private static io.tenantry.storage.Storage storage(Vertx vertx, Config config, PoolFactory pools, TenantDb tenantDb,
+                                                     TenantStore tenantStore, io.tenantry.audit.Audit audit,
+                                                     TenantLifecycle lifecycle) {
+    io.tenantry.storage.Storage storage = io.tenantry.storage.Storage.create(vertx, config,
+      pools.platformSide("tenantry-storage", io.tenantry.storage.Storage.POOL_SIZE), tenantDb, tenantStore,
+      audit.sealer());
+    lifecycle.removeFilesWith(storage::removeTenant);
+    return storage;
   }
 
   /**
@@ -362,6 +376,7 @@ public final class TenantryServer {
       .eventually(() -> bounded(platform.transfer().stop(), "closing the export and import workers"))
       .eventually(() -> {
         platform.purge().stop();
+        platform.storage().stop(); // file storage: sweeper and its worker executor
         mailRelay.stop();
         platform.externalTokens().stop();
         apiKeys.stop();

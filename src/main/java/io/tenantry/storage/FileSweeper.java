@@ -1,0 +1,96 @@
+package io.tenantry.storage;
+
+import io.tenantry.data.TenantDb;
+import io.tenantry.tenant.TenantStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Removes what interrupted work left behind: every expired reservation's blob, unless committed metadata references
+ * it (an upload that finished after all), then the row; and on the local disk, temporaries older than the pending
+ * TTL (a node that died mid-upload). Idempotent, so every node can run it; removing a blob twice is harmless.
+ */
+public final class FileSweeper {
+  private static final Logger LOG = LoggerFactory.getLogger(FileSweeper.class);
+  private static final String EXPIRED = "SELECT id, tenant_id, blob FROM platform.storage_reservations"
+    + " WHERE expires_at < now() ORDER BY expires_at LIMIT 200";
+  private static final String FORGET = "DELETE FROM platform.storage_reservations WHERE id = $1";
+
+  private final Vertx vertx;
+  private final Pool platform;
+  private final TenantStore tenants;
+  private final TenantDb db;
+  private final FileStore files;
+  private final BlobStore blobs;
+  private final LocalBlobStore local;
+  private final long pendingTtlMs;
+  private long timer = -1;
+  private boolean running;
+
+  FileSweeper(Vertx vertx, Pool platform, TenantStore tenants, TenantDb db, FileStore files, BlobStore blobs,
+              LocalBlobStore local, long pendingTtlMs) {
+    this.vertx = vertx;
+    this.platform = platform;
+    this.tenants = tenants;
+    this.db = db;
+    this.files = files;
+    this.blobs = blobs;
+    this.local = local;
+    this.pendingTtlMs = pendingTtlMs;
+  }
+
+  void start(long intervalMs) {
+    timer = vertx.setPeriodic(intervalMs, id -> runOnce());
+  }
+
+  void stop() {
+    vertx.cancelTimer(timer);
+  }
+
+  /** One pass; the number of blobs it removed. */
+  public Future<Integer> runOnce() {
+    if (running) {
+      return Future.succeededFuture(0);
+    }
+    running = true;
+    return platform.query(EXPIRED).execute()
+      .compose(rows -> {
+        List<Row> expired = new ArrayList<>();
+        rows.forEach(expired::add);
+        Future<Integer> chain = Future.succeededFuture(0);
+        for (Row row : expired) {
+          chain = chain.compose(n -> sweep(row.getUUID("id"), row.getUUID("tenant_id"), row.getString("blob"))
+            .map(removed -> n + (removed ? 1 : 0))
+            .otherwise(e -> {
+              LOG.atWarn().addKeyValue("tenantId", row.getUUID("tenant_id")).log("storage sweep of a blob failed: " + e.getMessage());
+              return n;
+            }));
+        }
+        return chain;
+      })
+      .compose(n -> local == null ? Future.succeededFuture(n) : local.removeStaleTemporaries(pendingTtlMs).map(t -> n + t))
+      .onFailure(e -> LOG.warn("storage sweep failed: {}", e.getMessage()))
+      .eventually(() -> {
+        running = false;
+        return Future.succeededFuture();
+      });
+  }
+
+  private Future<Boolean> sweep(UUID reservation, UUID tenantId, String blob) {
+    return tenants.byId(tenantId).compose(tenant -> tenant.isEmpty()
+        ? Future.succeededFuture(false)
+        : db.autocommit(tenant.get(), conn -> files.referenced(conn, tenant.get(), blob))
+          .compose(referenced -> referenced ? Future.succeededFuture(false)
+            : blobs.delete(tenantId, blob).map(true)))
+      .compose(removed -> platform.preparedQuery(FORGET).execute(Tuple.of(reservation)).map(removed));
+  }
+}
