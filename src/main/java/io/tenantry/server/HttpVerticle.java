@@ -158,6 +158,10 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
     on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
 
+    // records bulk writes and change feed
+    on(builder, "batchRecords", Access::tenantWriter, platform.recordBatch()::handle);
+    on(builder, "listRecordChanges", Access::tenantReader, platform.recordChanges()::handle);
+
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);

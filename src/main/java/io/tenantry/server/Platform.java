@@ -59,5 +59,9 @@ public record Platform(
   io.tenantry.admin.ImpersonationEndpoint impersonation,
   io.tenantry.audit.Audit audit,
   io.tenantry.admin.TenantSearchEndpoints tenantSearch,
-  io.tenantry.queries.QueryEndpoint queries) {
+  io.tenantry.queries.QueryEndpoint queries,
+
+  // records bulk writes and change feed
+  io.tenantry.records.batch.BatchEndpoint recordBatch,
+  io.tenantry.records.changes.ChangeEndpoint recordChanges) {
 }

@@ -254,7 +254,13 @@ public final class TenantryServer {
         new io.tenantry.admin.TenantSearchEndpoints(new io.tenantry.tenant.TenantSearch(pool), registry),
         new io.tenantry.queries.QueryEndpoint(registry, new io.tenantry.tenant.TenantSearch(pool), tenantStore,
           new TenantTree(pool, config.tenancyMaxDepth()), tenantDb, config.queries().concurrency(),
-          config.queries().tenantTimeoutMs()));
+          config.queries().tenantTimeoutMs()),
+
+        // records bulk writes and change feed
+        new io.tenantry.records.batch.BatchEndpoint(
+          new io.tenantry.records.batch.BatchWriter(tenantDb, collectionSchemas.result().check()),
+          rateLimiting.result().limits(), rateLimiting.result().limiter(), audit.sealer()),
+        new io.tenantry.records.changes.ChangeEndpoint(new io.tenantry.records.changes.ChangeLog(tenantDb), draining));
       })
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> platform.audit().start())
