@@ -159,6 +159,7 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
 
     // records bulk writes and change feed
+    builder.rootHandler(io.tenantry.records.batch.BatchPath::guard); // after the pipeline's root handlers
     on(builder, "batchRecords", Access::tenantWriter, platform.recordBatch()::handle);
     on(builder, "listRecordChanges", Access::tenantReader, platform.recordChanges()::handle);
 

@@ -34,7 +34,8 @@ abstract class BulkAndChangesContract {
 
   @BeforeAll
   void start() {
-    ts = TestServer.start(Map.of());
+    // a connection wait long enough for a machine shared with other builds (load average 25+ seen)
+    ts = TestServer.start(Map.of("db.connect-timeout-ms", "30000", "db.pool-size", "8"));
     admin = ts.adminToken();
     alpha = tenant("alpha-" + isolation());
     beta = tenant("beta-" + isolation());
@@ -278,6 +279,70 @@ abstract class BulkAndChangesContract {
       String id = create(alpha, "across", new JsonObject().put("via", "node 1"));
       Eventually.within(Duration.ofSeconds(5), "node 2's stream has it", () -> stream.ids().contains(id));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void aBatchIsChargedAsManyWritesAsItHasItems() {
+    String slug = "limited-" + isolation();
+    String token = tenant(slug);
+    HttpResponse<Buffer> limited = ts.api.send(ts.api.request(io.vertx.core.http.HttpMethod.PUT,
+      "/admin/v1/tenants/" + slug + "/limits", admin), new JsonObject().put("rate", 1).put("burst", 10));
+    assertThat(limited.statusCode()).as(limited.bodyAsString()).isEqualTo(200);
+    JsonObject[] eleven = new JsonObject[11];
+    java.util.Arrays.setAll(eleven, i -> op("create", null, new JsonObject().put("i", i)));
+    HttpResponse<Buffer> tooCostly = batch(token, "limited", true, eleven);
+    assertProblem(tooCostly, 413);
+    assertThat(tooCostly.bodyAsJsonObject().getString("detail")).contains("at most 10 operations");
+    JsonObject[] eight = java.util.Arrays.copyOf(eleven, 8);
+    HttpResponse<Buffer> first = batch(token, "limited", true, eight);
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
+    assertThat(Integer.parseInt(first.getHeader("RateLimit-Remaining"))).isLessThanOrEqualTo(2);
+    assertProblem(batch(token, "limited", true, eight), 429);
+    assertThat(allChanges(token, "limited")).hasSize(8);
+  }
+
+  @Test
+  void aChangeOfATransactionStillRunningIsHeldBackNotSkipped() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue("shared".equals(isolation()), "the shared tier's tables, reached directly");
+    String tenantId = ts.api.get("/admin/v1/tenants/alpha-shared", admin).bodyAsJsonObject().getString("id");
+    java.util.UUID early = java.util.UUID.randomUUID();
+    try (java.sql.Connection c = io.tenantry.support.TestEnv.connect(ts.config.dbName(), io.tenantry.support.TestEnv.adminUser())) {
+      c.setAutoCommit(false);
+      // a record write as the server stores it (record and entry in one transaction), begun first, committed last
+      try (var insert = c.prepareStatement("INSERT INTO shared.records (tenant_id, collection, id, data) "
+        + "VALUES (?::uuid, 'inflight', ?, '{}')")) {
+        insert.setString(1, tenantId);
+        insert.setObject(2, early);
+        insert.executeUpdate();
+      }
+      try (var entry = c.prepareStatement("INSERT INTO shared.audit_log (tenant_id, id, action, target, outcome, status) "
+        + "VALUES (?::uuid, ?, 'record.create', ?, 'success', 201)")) {
+        entry.setString(1, tenantId);
+        entry.setObject(2, java.util.UUID.randomUUID());
+        entry.setString(3, "inflight/" + early);
+        entry.executeUpdate();
+      }
+      String later = create(alpha, "inflight", new JsonObject().put("committed", "first"));
+      JsonObject held = page(alpha, "inflight", null);
+      assertThat(held.getJsonArray("items")).as("nothing past a transaction still running").isEmpty();
+      c.commit();
+      Eventually.within(Duration.ofSeconds(5), "both changes, the earlier transaction's first",
+        () -> page(alpha, "inflight", held.getString("next")).getJsonArray("items").size() == 2);
+      assertThat(page(alpha, "inflight", held.getString("next")).getJsonArray("items").stream()
+        .map(i -> ((JsonObject) i).getString("id"))).containsExactly(early.toString(), later);
+    }
+  }
+
+  @Test
+  void aStreamEndsPromptlyWhenItsNodeShutsDown() {
+    org.junit.jupiter.api.Assumptions.assumeTrue("shared".equals(isolation()), "one tier suffices: no tier code involved");
+    TestServer peer = ts.peer();
+    try (EventStream stream = EventStream.open(ts.vertx, peer.config.httpPort(), changes("drained"), alpha, null)) {
+      long start = System.nanoTime();
+      peer.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+      Eventually.within(Duration.ofSeconds(2), "the stream ended", stream.ended::get);
     }
   }
 }
