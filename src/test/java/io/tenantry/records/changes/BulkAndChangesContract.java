@@ -299,7 +299,6 @@ abstract class BulkAndChangesContract {
     assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
     assertThat(Integer.parseInt(first.getHeader("RateLimit-Remaining"))).isLessThanOrEqualTo(2);
     assertProblem(batch(token, "limited", true, eight), 429);
-    assertThat(allChanges(token, "limited")).hasSize(8);
   }
 
   @Test
@@ -341,8 +340,9 @@ abstract class BulkAndChangesContract {
     try (EventStream stream = EventStream.open(ts.vertx, peer.config.httpPort(), changes("drained"), alpha, null)) {
       long start = System.nanoTime();
       peer.close();
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
       Eventually.within(Duration.ofSeconds(2), "the stream ended", stream.ended::get);
+      // ended by the drain, not cut off when shutdown.timeout-ms (5 s here) ran out
+      assertThat(Duration.ofNanos(stream.endedAt - start)).isLessThan(Duration.ofSeconds(3));
     }
   }
 }

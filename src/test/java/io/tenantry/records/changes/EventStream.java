@@ -21,6 +21,7 @@ final class EventStream implements AutoCloseable {
 
   final List<Event> events = new CopyOnWriteArrayList<>();
   final AtomicBoolean ended = new AtomicBoolean();
+  volatile long endedAt;
   private final HttpClient client;
   private final StringBuilder pending = new StringBuilder();
   final HttpClientResponse response;
@@ -40,9 +41,16 @@ final class EventStream implements AutoCloseable {
     HttpClientResponse response = Await.result(client.request(options).compose(req -> req.send()), 30);
     EventStream stream = new EventStream(client, response);
     response.handler(stream::received);
-    response.endHandler(v -> stream.ended.set(true));
-    response.exceptionHandler(e -> stream.ended.set(true));
+    response.endHandler(v -> stream.end());
+    response.exceptionHandler(e -> stream.end());
     return stream;
+  }
+
+  private void end() {
+    if (!ended.get()) {
+      endedAt = System.nanoTime();
+      ended.set(true);
+    }
   }
 
   private synchronized void received(io.vertx.core.buffer.Buffer chunk) {
