@@ -32,9 +32,9 @@ PID=
 log() { echo "== $*" >&2; }
 drop_db() {
   for tdb in $($PSQL -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE '${DB}\_t\_%'"); do
-    $PSQL -d postgres -c "DROP DATABASE IF EXISTS \"$tdb\" WITH (FORCE)" >/dev/null
+    $PSQL -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$tdb\" WITH (FORCE)" >/dev/null
   done
-  $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "DROP ROLE IF EXISTS ${DB}_owner" \
+  $PSQL -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "DROP ROLE IF EXISTS ${DB}_owner" \
     -c "DROP ROLE IF EXISTS ${DB}_app" >/dev/null
 }
 cleanup() {
@@ -44,11 +44,14 @@ cleanup() {
 [ -f "$JAR" ] || { log "building $JAR"; mvn -q -B -Dstyle.color=never -DskipTests package >&2; }
 drop_db
 trap cleanup EXIT
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/jwt-private.pem" 2>/dev/null
+openssl pkey -in "$WORK/jwt-private.pem" -pubout -out "$WORK/jwt-public.pem"
 
 # shellcheck disable=SC2086
 java $JAVA_OPTS -jar "$JAR" serve --http.host=127.0.0.1 --http.port="$PORT" --http.access-log=false \
-  --db.name=$DB --db.admin-url="$PG_ADMIN" --db.pool-size="$POOL_SIZE" --redis.url="$REDIS_URL" \
+  --db.name=$DB --db.admin-url="$PG_ADMIN" --db.pool-size="$POOL_SIZE" --db.connect-timeout-ms=30000 --redis.url="$REDIS_URL" \
   --redis.key-prefix="tenantry-bulk:" --data-dir="$WORK/data" --auth.password-iterations=10000 \
+  --auth.jwt-private-key-file="$WORK/jwt-private.pem" --auth.jwt-public-key-file="$WORK/jwt-public.pem" \
   --admin.email=$ADMIN_EMAIL --admin.password=$ADMIN_PASSWORD >"$WORK/server.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 180); do
