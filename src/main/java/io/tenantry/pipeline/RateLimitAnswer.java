@@ -6,7 +6,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
 /** How a rate-limit decision shows in the response: RateLimit-* headers, and 429 with Retry-After when refused. */
-final class RateLimitAnswer {
+public final class RateLimitAnswer {
   // Pre-encoded names: hashed and written without per-request conversion.
   private static final CharSequence LIMIT = HttpHeaders.createOptimized("RateLimit-Limit");
   private static final CharSequence REMAINING = HttpHeaders.createOptimized("RateLimit-Remaining");
@@ -15,13 +15,13 @@ final class RateLimitAnswer {
   private RateLimitAnswer() {
   }
 
-  static void headers(HttpServerResponse response, Decision decision) {
+  public static void headers(HttpServerResponse response, Decision decision) {
     response.putHeader(LIMIT, Integer.toString(decision.limit()));
     response.putHeader(REMAINING, Integer.toString(decision.remaining()));
     response.putHeader(RESET, Long.toString(decision.resetSeconds()));
   }
 
-  static Problem tooManyRequests(Decision decision) {
+  public static Problem tooManyRequests(Decision decision) {
     String whose = switch (decision.scope()) {
       case USER -> "your per-user rate limit in this tenant";
       case TENANT -> "the tenant's rate limit";

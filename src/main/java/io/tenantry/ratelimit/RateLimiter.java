@@ -59,7 +59,11 @@ public final class RateLimiter {
    * @param write  writes cost {@code limits.writeCost()} requests, reads 1
    */
   public Future<Decision> decide(UUID tenantId, UUID userId, boolean write, Limits limits) {
-    int cost = write ? limits.writeCost() : 1;
+    return charge(tenantId, userId, write ? limits.writeCost() : 1, limits);
+  }
+
+  /** Charges {@code cost} requests at once: a batch's items beyond the one the gate charged, say. */
+  public Future<Decision> charge(UUID tenantId, UUID userId, int cost, Limits limits) {
     TenantBudget budget = budgets.get(tenantId);
     if (budget == null || !sameLimits(budget, limits)) {
       budget = budgets.compute(tenantId, (id, current) -> {

@@ -161,6 +161,11 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
     on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
 
+    // records bulk writes and change feed
+    builder.rootHandler(io.tenantry.records.batch.BatchPath::guard); // after the pipeline's root handlers
+    on(builder, "batchRecords", Access::tenantWriter, platform.recordBatch()::handle);
+    on(builder, "listRecordChanges", Access::tenantReader, platform.recordChanges()::handle);
+
     // File storage (io.tenantry.storage): validated by the handlers themselves — the upload's body is a stream the
     // contract's validation would buffer, and {path} carries slashes percent-encoded (docs/storage.md)
     var files = platform.storage().endpoints();

@@ -64,5 +64,8 @@ public record Platform(
   // Tenant export and import (docs/export-format.md)
   io.tenantry.export.TenantTransfer transfer,
   // File storage (io.tenantry.storage)
-  io.tenantry.storage.Storage storage) {
+  io.tenantry.storage.Storage storage,
+  // records bulk writes and change feed
+  io.tenantry.records.batch.BatchEndpoint recordBatch,
+  io.tenantry.records.changes.ChangeEndpoint recordChanges) {
 }

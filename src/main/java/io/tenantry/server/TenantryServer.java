@@ -261,7 +261,12 @@ public final class TenantryServer {
         // Tenant export and import: blocking JDBC COPY and tar IO on a worker pool of their own
         io.tenantry.export.TenantTransfer.create(vertx, config, pool, tenantStore, registry, provisioner),
         // File storage: its endpoints, sweeper, and the purge of a deleted tenant's files
-        storage(vertx, config, pools, tenantDb, tenantStore, audit, lifecycle));
+        storage(vertx, config, pools, tenantDb, tenantStore, audit, lifecycle),
+        // records bulk writes and change feed
+        new io.tenantry.records.batch.BatchEndpoint(
+          new io.tenantry.records.batch.BatchWriter(tenantDb, collectionSchemas.result().check()),
+          rateLimiting.result().limits(), rateLimiting.result().limiter(), audit.sealer()),
+        new io.tenantry.records.changes.ChangeEndpoint(new io.tenantry.records.changes.ChangeLog(tenantDb), draining));
       })
       .onSuccess(platform -> platform.storage().start())
       .onSuccess(platform -> platform.purge().start())

@@ -86,7 +86,8 @@ class AuditUpgradeTest {
   private void downgrade(AuditTenant t) throws SQLException {
     try (Connection c = TestEnv.connect(t.database(), TestEnv.adminUser()); Statement st = c.createStatement()) {
       st.execute("DROP TABLE " + t.table("audit_log") + ", " + t.table("audit_seal") + ", " + t.table("audit_anchor"));
-      st.execute("DELETE FROM " + t.table("flyway_schema_history") + " WHERE version = '2'");
+      // every tenant migration after V1 (V4 alters the audit log V2 creates): Flyway refuses a gap
+      st.execute("DELETE FROM " + t.table("flyway_schema_history") + " WHERE version <> '1'");
     }
     try (Connection c = TestEnv.connect(ts.config.dbName(), TestEnv.adminUser()); Statement st = c.createStatement()) {
       st.execute("UPDATE platform.tenants SET schema_version = 1 WHERE id = '" + t.id() + "'");
