@@ -64,7 +64,12 @@ public record Config(
   int impersonationTtlSeconds,
   AuditSettings audit,
   boolean migrateOnStart,
-  QuerySettings queries) {
+  QuerySettings queries,
+  RecordQuerySettings recordQueries) {
+
+  /** The records.* keys: filtered/sorted record lists (docs/records-api.md#queries). */
+  public record RecordQuerySettings(long maxRowsScanned, int countExactLimit) {
+  }
 
   /** The queries.* keys: cross-tenant record queries (docs/cross-tenant.md). */
   public record QuerySettings(int concurrency, int tenantTimeoutMs) {
@@ -205,7 +210,9 @@ public record Config(
       new AuditSettings(r.integer("audit.seal-interval-ms", 10, 3_600_000), r.integer("audit.queue-size", 1, 10_000_000),
         r.integer("audit.prune-interval-seconds", 1, 604_800)),
       r.bool("migrate.on-start"),
-      new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)));
+      new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)),
+      new RecordQuerySettings(r.integer("records.max-rows-scanned", 0, 2_000_000_000),
+        r.integer("records.count-exact-limit", 0, 10_000_000)));
   }
 
   private static MailSettings mail(Reader r) {

@@ -3,7 +3,6 @@ package io.tenantry.records;
 import io.tenantry.audit.AuditActor;
 import io.tenantry.audit.AuditHooks;
 import io.tenantry.audit.AuditSealer;
-import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
 import io.tenantry.http.StrictJson;
@@ -55,15 +54,6 @@ public final class RecordEndpoints {
     UUID id = id(ctx);
     Responses.when(ctx, db.autocommit(tenant, conn -> store.get(conn, tenant, collection, id))
       .map(found -> found.orElseThrow(RecordEndpoints::notFound)), record -> send(ctx, 200, record));
-  }
-
-  public void list(RoutingContext ctx) {
-    Tenant tenant = Tenant.of(ctx);
-    String collection = collection(ctx);
-    int limit = Paging.limit(ctx);
-    UUID after = Paging.after(ctx, "records:" + collection);
-    Responses.when(ctx, db.autocommit(tenant, conn -> store.list(conn, tenant, collection, after, limit + 1)),
-      records -> Responses.json(ctx, 200, Paging.page(records, limit, "records:" + collection, Record::id, Record::toJson)));
   }
 
   /** The new data is checked before a connection is taken: a refused replacement holds no lock. */

@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Style;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +25,15 @@ public final class ContractChecks implements Handler<RoutingContext> {
   private static final Pattern ECHOED = Pattern.compile("[A-Za-z0-9_.\\[\\]-]{1,40}");
   private final Operation operation;
   private final Set<String> query;
+  /** deepObject parameters (filter): their members arrive as name[...]; the handler parses and checks them. */
+  private final Set<String> deep = new TreeSet<>();
 
   private ContractChecks(Operation operation) {
     this.operation = operation;
     this.query = new TreeSet<>();
     operation.getParameters().stream().filter(p -> p.getIn() == Location.QUERY).forEach(p -> query.add(p.getName()));
+    operation.getParameters().stream().filter(p -> p.getIn() == Location.QUERY && p.getStyle() == Style.DEEP_OBJECT)
+      .forEach(p -> deep.add(p.getName() + "["));
   }
 
   /** Adds the checks to an operation's route: the query check before its handlers, the operation to its failures. */
@@ -49,7 +54,7 @@ public final class ContractChecks implements Handler<RoutingContext> {
     }
     List<String> unknown = new ArrayList<>();
     for (String name : ctx.queryParams().names()) {
-      if (!query.contains(name)) {
+      if (!query.contains(name) && deep.stream().noneMatch(name::startsWith)) {
         unknown.add(ECHOED.matcher(name).matches() ? name : "(a name with other characters)");
       }
     }

@@ -59,5 +59,9 @@ public record Platform(
   io.tenantry.admin.ImpersonationEndpoint impersonation,
   io.tenantry.audit.Audit audit,
   io.tenantry.admin.TenantSearchEndpoints tenantSearch,
-  io.tenantry.queries.QueryEndpoint queries) {
+  io.tenantry.queries.QueryEndpoint queries,
+
+  // record queries (filters, sorts, cursors) and declared collection indexes
+  io.tenantry.records.query.RecordListEndpoint recordList,
+  io.tenantry.records.indexes.IndexEndpoints recordIndexes) {
 }

@@ -254,13 +254,20 @@ public final class TenantryServer {
         new io.tenantry.admin.TenantSearchEndpoints(new io.tenantry.tenant.TenantSearch(pool), registry),
         new io.tenantry.queries.QueryEndpoint(registry, new io.tenantry.tenant.TenantSearch(pool), tenantStore,
           new TenantTree(pool, config.tenancyMaxDepth()), tenantDb, config.queries().concurrency(),
-          config.queries().tenantTimeoutMs()));
+          config.queries().tenantTimeoutMs()),
+
+        // record queries (filters, sorts, cursors) and declared collection indexes
+        new io.tenantry.records.query.RecordListEndpoint(new io.tenantry.records.query.RecordQueries(tenantDb,
+          new io.tenantry.records.query.CursorSigner(keys.privatePem().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          config.recordQueries().maxRowsScanned(), config.recordQueries().countExactLimit())),
+        io.tenantry.records.indexes.IndexEndpoints.create(vertx, config, pool, tenantStore));
       })
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> platform.audit().start())
       .onSuccess(platform -> mailRelay.start())
       .onSuccess(platform -> platform.provisioning().resumeUnfinished())
       .onSuccess(platform -> migrateTenantsInBackground(vertx, config))
+      .onSuccess(platform -> platform.recordIndexes().builder().resumeUnfinished())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
@@ -353,6 +360,7 @@ public final class TenantryServer {
     return drainDelay()
       .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(() -> bounded(platform.provisioning().close(), "closing the provisioning workers"))
+      .eventually(() -> bounded(platform.recordIndexes().builder().close(), "closing the index builders"))
       .eventually(() -> {
         platform.purge().stop();
         mailRelay.stop();
