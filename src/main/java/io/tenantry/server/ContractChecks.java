@@ -7,7 +7,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.Operation;
-import io.vertx.openapi.contract.Style;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +24,18 @@ public final class ContractChecks implements Handler<RoutingContext> {
   private static final Pattern ECHOED = Pattern.compile("[A-Za-z0-9_.\\[\\]-]{1,40}");
   private final Operation operation;
   private final Set<String> query;
-  /** deepObject parameters (filter): their members arrive as name[...]; the handler parses and checks them. */
+  /**
+   * Parameters marked {@code x-tenantry-bracketed} (filter): their members arrive as name[...] and the handler parses
+   * and checks them (vertx-openapi 5.0.7 refuses {@code style: deepObject} contracts).
+   */
   private final Set<String> deep = new TreeSet<>();
 
   private ContractChecks(Operation operation) {
     this.operation = operation;
     this.query = new TreeSet<>();
     operation.getParameters().stream().filter(p -> p.getIn() == Location.QUERY).forEach(p -> query.add(p.getName()));
-    operation.getParameters().stream().filter(p -> p.getIn() == Location.QUERY && p.getStyle() == Style.DEEP_OBJECT)
+    operation.getParameters().stream().filter(p -> p.getIn() == Location.QUERY
+        && Boolean.TRUE.equals(p.getExtensions().get("x-tenantry-bracketed")))
       .forEach(p -> deep.add(p.getName() + "["));
   }
 

@@ -26,7 +26,9 @@ import static io.tenantry.db.SqlIdentifiers.quoteIdent;
  * for) over an admin JDBC connection as the owner role, on a worker executor of its own (a build can take minutes and
  * must not hold the shared worker pool). One node works on an index at a time (a session advisory lock in the
  * index's database); a build a crash interrupted is resumed at start, and the invalid index it left is dropped first.
- * The outcome is the declaration's status (ready, or failed with PostgreSQL's message).
+ * A build ends with ANALYZE of the records table: statistics of the new index's expression, without which the
+ * planner guesses a range's selectivity and may pass the index by. The outcome is the declaration's status (ready,
+ * or failed with PostgreSQL's message).
  */
 public final class IndexBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(IndexBuilder.class);
@@ -48,7 +50,7 @@ public final class IndexBuilder {
   /** Starts the build; its outcome lands in the declaration's status. */
   void build(Tenant tenant, IndexDeclaration declared) {
     worker.executeBlocking(() -> {
-      ddl(tenant, declared.indexName(), IndexDdl.create(tenant.schema(), declared));
+      ddl(tenant, declared.indexName(), IndexDdl.create(tenant.schema(), declared), IndexDdl.analyze(tenant.schema()));
       return null;
     }, false).compose(
         done -> store.status(tenant.id(), declared.collection(), declared.name(), "ready", null),
@@ -116,7 +118,7 @@ public final class IndexBuilder {
    * Runs one CONCURRENTLY statement (outside a transaction, as it must be) in the records table's database, as its
    * owner, under the index's advisory lock; an invalid index of the same name (an interrupted build) is dropped first.
    */
-  private void ddl(Tenant tenant, String indexName, String statement) throws SQLException {
+  private void ddl(Tenant tenant, String indexName, String... statements) throws SQLException {
     try (Connection c = AdminJdbc.connect(database(tenant))) {
       if (!AdminJdbc.tryAdvisoryLock(c, "tenantry.index:" + indexName)) {
         throw new Busy();
@@ -132,7 +134,9 @@ public final class IndexBuilder {
           }
         }
       }
-      AdminJdbc.execute(c, statement);
+      for (String statement : statements) {
+        AdminJdbc.execute(c, statement);
+      }
     }
   }
 

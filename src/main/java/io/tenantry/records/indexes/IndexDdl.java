@@ -45,6 +45,10 @@ public final class IndexDdl {
       + "::uuid AND collection = " + quoteLiteral(d.collection());
   }
 
+  public static String analyze(String schema) {
+    return "ANALYZE " + quoteIdent(schema) + ".records";
+  }
+
   public static String drop(String schema, String indexName) {
     return "DROP INDEX CONCURRENTLY IF EXISTS " + quoteIdent(schema) + "." + quoteIdent(indexName);
   }

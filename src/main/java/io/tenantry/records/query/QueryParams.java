@@ -20,6 +20,9 @@ public final class QueryParams {
 
   public static RecordQuery parse(RoutingContext ctx, UUID tenant, String collection, CursorSigner signer) {
     MultiMap params = ctx.queryParams();
+    if (params.contains("filter")) {
+      throw Problem.badRequest("filter: write filter[<field>]=value or filter[<field>][<op>]=value");
+    }
     List<Filter> filters = FilterParser.parse(params);
     SortSpec sort = SortSpec.parse(single(params, "sort"));
     Projection projection = Projection.parse(single(params, "fields"));

@@ -48,7 +48,9 @@ abstract class RecordQueriesContract {
 
   @BeforeAll
   void start() throws SQLException {
-    ts = TestServer.start(Map.of("records.max-rows-scanned", "1000", "records.count-exact-limit", "10"));
+    ts = TestServer.start(Map.of("records.max-rows-scanned", "1000", "records.count-exact-limit", "10",
+      // a busy machine: the start's first connections can take seconds
+      "db.connect-timeout-ms", "30000", "tenancy.queue-timeout-ms", "30000"));
     superAdmin = ts.adminToken();
     HttpResponse<Buffer> created = ts.api.post("/admin/v1/tenants", superAdmin,
       new JsonObject().put("slug", "queries").put("name", "Queries").put("isolation", isolation()));
@@ -234,12 +236,22 @@ abstract class RecordQueriesContract {
     assertThat(ts.api.put(route, admin, new JsonObject().put("field", "total"), null).statusCode()).isEqualTo(200);
     assertProblem(ts.api.put(route, admin, new JsonObject().put("field", "kind"), null), 409);
 
-    JsonObject page = list(BIG, q("filter[total][gte]", "4990"), "limit=100");
-    assertThat(page.getJsonArray("items")).hasSize(11);
     JsonObject top = list(BIG, q("sort", "-total"), "limit=3");
     assertThat(top.getJsonArray("items").getJsonObject(0).getJsonObject("data").getInteger("total")).isEqualTo(BIG_ROWS);
     JsonObject next = list(BIG, q("sort", "-total"), "limit=3", q("cursor", top.getString("next_cursor")));
     assertThat(next.getJsonArray("items").getJsonObject(0).getJsonObject("data").getInteger("total")).isEqualTo(BIG_ROWS - 3);
+
+    // Under forced row-level security PostgreSQL evaluates no non-leakproof (jsonb) operator ahead of the policy, so
+    // the index orders but does not filter: a filter on a data field stays bounded (docs/records-api.md#indexes).
+    assertProblem(ts.api.get(BIG + "?" + q("filter[total][gte]", "4990"), member), 422);
+    // created_at comparisons are leakproof: an index on it serves a time-range filter.
+    String byTime = "/admin/v1/tenants/queries/collections/big/indexes/created";
+    assertThat(ts.api.put(byTime, admin, new JsonObject().put("field", "created_at"), null).statusCode()).isEqualTo(202);
+    Eventually.within(Duration.ofSeconds(30), "both indexes are ready", () -> ts.api.get(
+        "/admin/v1/tenants/queries/collections/big/indexes", admin).bodyAsJsonObject().getJsonArray("items").stream()
+      .allMatch(i -> ((JsonObject) i).getString("status").equals("ready")));
+    assertThat(list(BIG, q("filter[created_at][gte]", "2100-01-01T00:00:00Z")).getJsonArray("items")).isEmpty();
+    assertThat(ts.api.delete(byTime, admin, null).statusCode()).isEqualTo(204);
 
     assertThat(ts.api.delete(route, admin, null).statusCode()).isEqualTo(204);
     assertThat(ts.api.get("/admin/v1/tenants/queries/collections/big/indexes", admin).bodyAsJsonObject()
