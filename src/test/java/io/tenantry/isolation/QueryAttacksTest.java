@@ -34,6 +34,13 @@ class QueryAttacksTest extends AttackSuite {
     "a}', data) OR true OR ('{a",
     "a,b}'::text[]) IS NOT NULL OR ('{");
 
+  /** The machine these run on is often busy: the world's first connections may take seconds. */
+  @Override
+  @org.junit.jupiter.api.BeforeAll
+  void createWorld() {
+    world = AttackWorld.create(java.util.Map.of("db.connect-timeout-ms", "30000", "tenancy.queue-timeout-ms", "30000"));
+  }
+
   private static String q(String name, String value) {
     return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20") + "="
       + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
