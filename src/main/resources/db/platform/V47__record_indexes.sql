@@ -5,7 +5,7 @@
 CREATE TABLE platform.record_indexes (
   tenant_id  uuid NOT NULL REFERENCES platform.tenants (id) ON DELETE CASCADE,
   collection text NOT NULL CHECK (collection ~ '^[a-z][a-z0-9_]{0,62}$'),
-  name       text NOT NULL CHECK (name ~ '^[a-z][a-z0-9_]{0,62}$'),
+  name       text NOT NULL CHECK (name ~ '^[a-z][a-z0-9_-]{0,62}$'),
   field      text NOT NULL CHECK (length(field) BETWEEN 1 AND 600),
   index_name text NOT NULL,
   status     text NOT NULL CHECK (status IN ('building', 'ready', 'failed', 'dropping')),

@@ -68,6 +68,6 @@ public final class ContractChecks implements Handler<RoutingContext> {
     unknown.sort(null);
     ctx.fail(Problem.badRequest("unknown query parameter" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
       + ": " + (query.isEmpty() ? operation.getOperationId() + " takes none"
-      : "allowed: " + String.join(", ", query))));
+      : "allowed: " + String.join(", ", query.stream().map(q -> deep.contains(q + "[") ? q + "[...]" : q).toList()))));
   }
 }

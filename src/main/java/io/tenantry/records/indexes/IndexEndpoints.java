@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * else gets 403 whether or not the tenant exists.
  */
 public final class IndexEndpoints {
-  public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+  public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
   static final int MAX_PER_COLLECTION = 10;
 
   private final TenantStore tenants;
