@@ -67,7 +67,8 @@ public record Config(
   QuerySettings queries,
   ExportSettings exports,
   ServerBreakerSettings serverBreaker,
-  StorageSettings storage) {
+  StorageSettings storage,
+  RecordQuerySettings recordQueries) {
 
   /** The exports.* keys: tenant export bundles (docs/export-format.md). */
   public record ExportSettings(int ttlSeconds, int threads) {
@@ -75,6 +76,10 @@ public record Config(
 
   /** The server-breaker.* keys: the circuit breaker per PostgreSQL server of database-tier tenants (docs/operations/faults.md). */
   public record ServerBreakerSettings(int maxFailures, int resetMs, int windowMs) {
+  }
+
+  /** The records.* keys: filtered/sorted record lists (docs/records-api.md#queries). */
+  public record RecordQuerySettings(long maxRowsScanned, int countExactLimit) {
   }
 
   /** The queries.* keys: cross-tenant record queries (docs/cross-tenant.md). */
@@ -220,7 +225,9 @@ public record Config(
       new ExportSettings(r.integer("exports.ttl-seconds", 60, 2_592_000), r.integer("exports.threads", 1, 16)),
       new ServerBreakerSettings(r.integer("server-breaker.max-failures", 1, 1000),
         r.integer("server-breaker.reset-ms", 100, 600_000), r.integer("server-breaker.window-ms", 100, 3_600_000)),
-      storage(r));
+      storage(r),
+      new RecordQuerySettings(r.integer("records.max-rows-scanned", 0, 2_000_000_000),
+        r.integer("records.count-exact-limit", 0, 10_000_000)));
   }
 
   /** The storage.* keys (docs/storage.md). */

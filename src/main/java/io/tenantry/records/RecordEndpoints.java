@@ -5,7 +5,6 @@ import io.tenantry.audit.AuditHooks;
 import io.tenantry.audit.AuditSealer;
 import io.tenantry.auth.Caller;
 import io.tenantry.idempotency.IdempotentCreation;
-import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
 import io.tenantry.http.StrictJson;
@@ -78,15 +77,6 @@ public final class RecordEndpoints {
     UUID id = id(ctx);
     Responses.when(ctx, db.autocommit(tenant, conn -> store.get(conn, tenant, collection, id))
       .map(found -> found.orElseThrow(RecordEndpoints::notFound)), record -> send(ctx, 200, record));
-  }
-
-  public void list(RoutingContext ctx) {
-    Tenant tenant = Tenant.of(ctx);
-    String collection = collection(ctx);
-    int limit = Paging.limit(ctx);
-    UUID after = Paging.after(ctx, "records:" + collection);
-    Responses.when(ctx, db.autocommit(tenant, conn -> store.list(conn, tenant, collection, after, limit + 1)),
-      records -> Responses.json(ctx, 200, Paging.page(records, limit, "records:" + collection, Record::id, Record::toJson)));
   }
 
   /** The new data is checked before a connection is taken: a refused replacement holds no lock. */

@@ -127,7 +127,7 @@ public final class HttpVerticle extends VerticleBase {
     var recordKeys = platform.idempotentCreation().scopedBy(ctx ->
       "record " + io.tenantry.tenant.Tenant.of(ctx).id() + " " + ctx.request().path());
     on(builder, "createRecord", Access::tenantWriter, recordKeys::guard, records::create);
-    on(builder, "listRecords", Access::tenantReader, records::list);
+    on(builder, "listRecords", Access::tenantReader, platform.recordList()::handle);
     on(builder, "getRecord", Access::tenantReader, records::get);
     on(builder, "replaceRecord", Access::tenantWriter, records::replace);
     on(builder, "patchRecord", Access::tenantWriter, records::patch)
@@ -160,6 +160,12 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "exportTenantAudit", Access::adminScope, audit::export);
     on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
     on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
+
+    // declared collection indexes: tenant_admin of the tenant or super-admin, checked by the handlers
+    var indexes = platform.recordIndexes();
+    on(builder, "putCollectionIndex", indexes::put);
+    on(builder, "listCollectionIndexes", indexes::list);
+    on(builder, "deleteCollectionIndex", indexes::delete);
 
     // records bulk writes and change feed
     builder.rootHandler(io.tenantry.records.batch.BatchPath::guard); // after the pipeline's root handlers

@@ -67,5 +67,8 @@ public record Platform(
   io.tenantry.storage.Storage storage,
   // records bulk writes and change feed
   io.tenantry.records.batch.BatchEndpoint recordBatch,
-  io.tenantry.records.changes.ChangeEndpoint recordChanges) {
+  io.tenantry.records.changes.ChangeEndpoint recordChanges,
+  // record queries (filters, sorts, cursors) and declared collection indexes
+  io.tenantry.records.query.RecordListEndpoint recordList,
+  io.tenantry.records.indexes.IndexEndpoints recordIndexes) {
 }

@@ -266,7 +266,12 @@ public final class TenantryServer {
         new io.tenantry.records.batch.BatchEndpoint(
           new io.tenantry.records.batch.BatchWriter(tenantDb, collectionSchemas.result().check()),
           rateLimiting.result().limits(), rateLimiting.result().limiter(), audit.sealer()),
-        new io.tenantry.records.changes.ChangeEndpoint(new io.tenantry.records.changes.ChangeLog(tenantDb), draining));
+        new io.tenantry.records.changes.ChangeEndpoint(new io.tenantry.records.changes.ChangeLog(tenantDb), draining),
+        // record queries (filters, sorts, cursors) and declared collection indexes
+        new io.tenantry.records.query.RecordListEndpoint(new io.tenantry.records.query.RecordQueries(tenantDb,
+          new io.tenantry.records.query.CursorSigner(keys.privatePem().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          config.recordQueries().maxRowsScanned(), config.recordQueries().countExactLimit())),
+        io.tenantry.records.indexes.IndexEndpoints.create(vertx, config, pool, tenantStore));
       })
       .onSuccess(platform -> platform.storage().start())
       .onSuccess(platform -> platform.purge().start())
@@ -275,6 +280,7 @@ public final class TenantryServer {
       .onSuccess(platform -> platform.provisioning().resumeUnfinished())
       .onSuccess(platform -> migrateTenantsInBackground(vertx, config))
       .onSuccess(platform -> platform.transfer().start()) // tenant export: orphaned jobs, expiry sweep (logs its failure)
+      .onSuccess(platform -> platform.recordIndexes().builder().resumeUnfinished())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
@@ -379,6 +385,7 @@ public final class TenantryServer {
       .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(() -> bounded(platform.provisioning().close(), "closing the provisioning workers"))
       .eventually(() -> bounded(platform.transfer().stop(), "closing the export and import workers"))
+      .eventually(() -> bounded(platform.recordIndexes().builder().close(), "closing the index builders"))
       .eventually(() -> {
         platform.purge().stop();
         platform.storage().stop(); // file storage: sweeper and its worker executor

@@ -131,6 +131,9 @@ class AdminRoleMatrixTest {
     Map.entry("putCollectionSchema", rule(Rule.TENANT_ADMIN)),
     Map.entry("getCollectionSchema", rule(Rule.TENANT_ADMIN)),
     Map.entry("deleteCollectionSchema", rule(Rule.TENANT_ADMIN)),
+    Map.entry("listCollectionIndexes", rule(Rule.TENANT_ADMIN)),
+    Map.entry("putCollectionIndex", rule(Rule.TENANT_ADMIN)),
+    Map.entry("deleteCollectionIndex", rule(Rule.TENANT_ADMIN)),
     Map.entry("getTenantConfig", rule(Rule.TENANT_ADMIN)),
     Map.entry("getTenantEffectiveConfig", rule(Rule.TENANT_ADMIN)),
     Map.entry("putTenantConfig", rule(Rule.TENANT_ADMIN)),
@@ -168,6 +171,7 @@ class AdminRoleMatrixTest {
       case "moveTenant" -> new JsonObject().put("parent", tenant);
       case "putTenantTimeouts" -> new JsonObject().putNull("statement_timeout_ms");
       case "putCollectionSchema" -> new JsonObject().put("schema", new JsonObject().put("type", "object"));
+      case "putCollectionIndex" -> new JsonObject().put("field", "n");
       case "putTenantLimits" -> new JsonObject();
       case "putPlan" -> new JsonObject().put("rate", 1000).put("burst", 1000);
       case "putTenantConfig" -> new JsonObject().put("value", "Matrix");

@@ -89,7 +89,7 @@ class ErrorMessagesTest {
   void anUndeclaredQueryParameterIsRefusedByName() {
     ts.api.post("/api/v1/collections/notes/records", member, new JsonObject().put("status", "closed"));
     String detail = detail(ts.api.get("/api/v1/collections/notes/records?status=open&limit=5", member));
-    assertThat(detail).isEqualTo("unknown query parameter status: allowed: cursor, limit");
+    assertThat(detail).isEqualTo("unknown query parameter status: allowed: count, cursor, fields, filter[...], limit, sort");
     assertThat(detail(ts.api.get("/admin/v1/plans?verbose=1&all=true", admin)))
       .isEqualTo("unknown query parameters all, verbose: listPlans takes none");
     HttpResponse<Buffer> declared = ts.api.get("/api/v1/collections/notes/records?limit=5", member);

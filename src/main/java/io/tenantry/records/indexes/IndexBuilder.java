@@ -1,0 +1,155 @@
+package io.tenantry.records.indexes;
+
+import io.tenantry.config.Config;
+import io.tenantry.config.PgUrl;
+import io.tenantry.db.AdminJdbc;
+import io.tenantry.tenant.Tenant;
+import io.tenantry.tenant.TenantStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static io.tenantry.db.SqlIdentifiers.quoteIdent;
+
+/**
+ * Builds and drops declared indexes off the request path: CREATE/DROP INDEX CONCURRENTLY (which writes do not wait
+ * for) over an admin JDBC connection as the owner role, on a worker executor of its own (a build can take minutes and
+ * must not hold the shared worker pool). One node works on an index at a time (a session advisory lock in the
+ * index's database); a build a crash interrupted is resumed at start, and the invalid index it left is dropped first.
+ * A build ends with ANALYZE of the records table: statistics of the new index's expression, without which the
+ * planner guesses a range's selectivity and may pass the index by. The outcome is the declaration's status (ready,
+ * or failed with PostgreSQL's message).
+ */
+public final class IndexBuilder {
+  private static final Logger LOG = LoggerFactory.getLogger(IndexBuilder.class);
+  private static final String UNFINISHED = "SELECT tenant_id, collection, name, status FROM platform.record_indexes "
+    + "WHERE status IN ('building', 'dropping')";
+
+  private final Config config;
+  private final IndexStore store;
+  private final TenantStore tenants;
+  private final WorkerExecutor worker;
+
+  IndexBuilder(Vertx vertx, Config config, IndexStore store, TenantStore tenants) {
+    this.config = config;
+    this.store = store;
+    this.tenants = tenants;
+    this.worker = vertx.createSharedWorkerExecutor("tenantry-index-builds", 2, 24, java.util.concurrent.TimeUnit.HOURS);
+  }
+
+  /** Starts the build; its outcome lands in the declaration's status. */
+  void build(Tenant tenant, IndexDeclaration declared) {
+    worker.executeBlocking(() -> {
+      ddl(tenant, declared.indexName(), IndexDdl.create(tenant.schema(), declared), IndexDdl.analyze(tenant.schema()));
+      return null;
+    }, false).compose(
+        done -> store.status(tenant.id(), declared.collection(), declared.name(), "ready", null),
+        failed -> {
+          if (failed instanceof Busy) {
+            return Future.succeededFuture(java.util.Optional.<IndexDeclaration>empty()); // the other node reports
+          }
+          LOG.warn("index {} of tenant {} collection {} failed to build: {}", declared.name(), tenant.id(),
+            declared.collection(), failed.getMessage());
+          return store.status(tenant.id(), declared.collection(), declared.name(), "failed", failed.getMessage());
+        })
+      .onFailure(e -> LOG.warn("index {} status not stored: {}", declared.name(), e.getMessage()));
+  }
+
+  /** Drops the index, then its declaration. */
+  Future<Void> drop(Tenant tenant, IndexDeclaration declared) {
+    return worker.executeBlocking(() -> {
+      ddl(tenant, declared.indexName(), IndexDdl.drop(tenant.schema(), declared.indexName()));
+      return null;
+    }, false).compose(v -> store.deleteDropped(tenant.id(), declared.collection(), declared.name()));
+  }
+
+  /** At start: builds and drops that a stopped node left unfinished. */
+  public void resumeUnfinished() {
+    worker.executeBlocking(this::unfinished, false).onSuccess(all -> all.forEach(this::resume))
+      .onFailure(e -> LOG.warn("unfinished index builds not resumed: {}", e.getMessage()));
+  }
+
+  /** Another node holds the index's lock: it builds (or drops) it and stores the outcome. */
+  private static final class Busy extends SQLException {
+    Busy() {
+      super("another node is working on this index");
+    }
+  }
+
+  private record Unfinished(UUID tenant, String collection, String name, String status) {
+  }
+
+  private List<Unfinished> unfinished() throws SQLException {
+    List<Unfinished> all = new ArrayList<>();
+    try (Connection c = AdminJdbc.connect(config.dbAdminUrl().withDatabase(config.dbName()));
+         PreparedStatement ps = c.prepareStatement(UNFINISHED); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        all.add(new Unfinished(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4)));
+      }
+    }
+    return all;
+  }
+
+  private void resume(Unfinished u) {
+    tenants.byId(u.tenant()).compose(tenant -> store.get(u.tenant(), u.collection(), u.name()).map(declared -> {
+      if (tenant.isEmpty() || declared.isEmpty()) {
+        return null;
+      }
+      if ("dropping".equals(u.status())) {
+        drop(tenant.get(), declared.get());
+      } else {
+        build(tenant.get(), declared.get());
+      }
+      return null;
+    })).onFailure(e -> LOG.warn("index {} not resumed: {}", u.name(), e.getMessage()));
+  }
+
+  /**
+   * Runs one CONCURRENTLY statement (outside a transaction, as it must be) in the records table's database, as its
+   * owner, under the index's advisory lock; an invalid index of the same name (an interrupted build) is dropped first.
+   */
+  private void ddl(Tenant tenant, String indexName, String... statements) throws SQLException {
+    try (Connection c = AdminJdbc.connect(database(tenant))) {
+      if (!AdminJdbc.tryAdvisoryLock(c, "tenantry.index:" + indexName)) {
+        throw new Busy();
+      }
+      AdminJdbc.execute(c, "SET ROLE " + quoteIdent(config.ownerRole()));
+      try (PreparedStatement invalid = c.prepareStatement("SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
+        + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE n.nspname = ? AND x.relname = ? AND NOT i.indisvalid")) {
+        invalid.setString(1, tenant.schema());
+        invalid.setString(2, indexName);
+        try (ResultSet rs = invalid.executeQuery()) {
+          if (rs.next()) {
+            AdminJdbc.execute(c, IndexDdl.drop(tenant.schema(), indexName));
+          }
+        }
+      }
+      for (String statement : statements) {
+        AdminJdbc.execute(c, statement);
+      }
+    }
+  }
+
+  private PgUrl database(Tenant tenant) {
+    PgUrl admin = config.dbAdminUrl();
+    if (tenant.database() == null) {
+      return admin.withDatabase(config.dbName());
+    }
+    return new PgUrl(tenant.database().host(), tenant.database().port(), admin.database(), admin.user(), admin.password())
+      .withDatabase(tenant.database().database());
+  }
+
+  public Future<Void> close() {
+    return worker.close();
+  }
+}
