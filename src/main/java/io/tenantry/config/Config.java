@@ -64,7 +64,13 @@ public record Config(
   int impersonationTtlSeconds,
   AuditSettings audit,
   boolean migrateOnStart,
-  QuerySettings queries) {
+  QuerySettings queries,
+  MeteringSettings metering) {
+
+  /** The metering.* and billing.* keys: usage counting and invoicing (docs/billing.md). */
+  public record MeteringSettings(boolean enabled, int flushMs, int retentionDays, int finalizeCheckMs,
+                                 String defaultCurrency) {
+  }
 
   /** The queries.* keys: cross-tenant record queries (docs/cross-tenant.md). */
   public record QuerySettings(int concurrency, int tenantTimeoutMs) {
@@ -205,7 +211,18 @@ public record Config(
       new AuditSettings(r.integer("audit.seal-interval-ms", 10, 3_600_000), r.integer("audit.queue-size", 1, 10_000_000),
         r.integer("audit.prune-interval-seconds", 1, 604_800)),
       r.bool("migrate.on-start"),
-      new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)));
+      new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)),
+      new MeteringSettings(r.bool("metering.enabled"), r.integer("metering.flush-ms", 50, 3_600_000),
+        r.integer("metering.retention-days", 1, 36_500), r.integer("billing.finalize-check-ms", 1000, 86_400_000),
+        currency(r, "billing.default-currency")));
+  }
+
+  private static String currency(Reader r, String key) {
+    String value = r.text(key);
+    if (!value.matches("[A-Z]{3}")) {
+      throw new ConfigException(key, "must be an ISO 4217 code of three capital letters, got '" + value + "'");
+    }
+    return value;
   }
 
   private static MailSettings mail(Reader r) {

@@ -158,6 +158,11 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
     on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
 
+    // Usage metering and billing (docs/billing.md)
+    var usage = platform.metering().endpoints();
+    on(builder, "getTenantUsage", usage::tenantUsage);
+    on(builder, "getPlatformUsage", Access::superAdmin, usage::platformUsage);
+
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);

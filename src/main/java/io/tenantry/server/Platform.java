@@ -59,5 +59,8 @@ public record Platform(
   io.tenantry.admin.ImpersonationEndpoint impersonation,
   io.tenantry.audit.Audit audit,
   io.tenantry.admin.TenantSearchEndpoints tenantSearch,
-  io.tenantry.queries.QueryEndpoint queries) {
+  io.tenantry.queries.QueryEndpoint queries,
+
+  // Usage metering and billing (docs/billing.md)
+  io.tenantry.metering.Metering metering) {
 }

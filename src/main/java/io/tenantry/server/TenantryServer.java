@@ -193,6 +193,9 @@ public final class TenantryServer {
 
     Future<IdempotentCreation> idempotentCreation = Idempotency.start(pool, config.idempotencyTtlSeconds());
 
+    // Usage metering (docs/billing.md): counted by the gate, flushed by this node, stored at stop.
+    io.tenantry.metering.Metering metering = io.tenantry.metering.Metering.create(vertx, config, pool, registry);
+
     return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening,
         sessions, customDomains, idempotentCreation, externalKeys))
       .map(ready -> {
@@ -221,7 +224,7 @@ public final class TenantryServer {
         draining,
         Pipeline.create(new Authenticator(tokens, apiKeys), new TenantSources(config.baseDomain(), customDomains.result().map()), registry,
           rateLimiting.result(), draining, config.bodyLimit(), config.jsonMaxDepth(), config.accessLog(),
-          config.unknownTenantsPerMinute()),
+          config.unknownTenantsPerMinute(), metering),
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens,
           config.login().refusalDelayMs(), settings.result().tokenTtl(), apiKeys, sessions.result().grants()),
@@ -254,13 +257,16 @@ public final class TenantryServer {
         new io.tenantry.admin.TenantSearchEndpoints(new io.tenantry.tenant.TenantSearch(pool), registry),
         new io.tenantry.queries.QueryEndpoint(registry, new io.tenantry.tenant.TenantSearch(pool), tenantStore,
           new TenantTree(pool, config.tenancyMaxDepth()), tenantDb, config.queries().concurrency(),
-          config.queries().tenantTimeoutMs()));
+          config.queries().tenantTimeoutMs()),
+
+        metering);
       })
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> platform.audit().start())
       .onSuccess(platform -> mailRelay.start())
       .onSuccess(platform -> platform.provisioning().resumeUnfinished())
       .onSuccess(platform -> migrateTenantsInBackground(vertx, config))
+      .onSuccess(platform -> platform.metering().start())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
@@ -363,6 +369,7 @@ public final class TenantryServer {
       })
       // stores what is queued while the pools are still open
       .eventually(() -> bounded(platform.audit().stop(), "storing the queued audit entries"))
+      .eventually(() -> bounded(platform.metering().stop(), "storing the usage counted"))
       .eventually(() -> bounded(rateLimiting.close(), "closing the rate limiter"))
       .eventually(() -> {
         platform.settings().stop();
