@@ -73,7 +73,8 @@ public final class UsageFlusher {
       });
   }
 
-  private Future<Void> store(UsageBatch batch) {
+  /** Stores one batch; package-private so a test can store a batch twice, as a retry after a lost answer does. */
+  Future<Void> store(UsageBatch batch) {
     var hour = batch.hour().atOffset(ZoneOffset.UTC);
     int n = batch.counts().size();
     UUID[] tenants = new UUID[n];
