@@ -162,6 +162,17 @@ public final class HttpVerticle extends VerticleBase {
     var usage = platform.metering().endpoints();
     on(builder, "getTenantUsage", usage::tenantUsage);
     on(builder, "getPlatformUsage", Access::superAdmin, usage::platformUsage);
+    var billing = platform.billing();
+    on(builder, "getPlanPricing", Access::superAdmin, billing.pricing()::get);
+    on(builder, "putPlanPricing", Access::superAdmin, billing.pricing()::put);
+    on(builder, "listTenantSubscriptions", Access::adminScope, billing.subscriptions()::list);
+    on(builder, "createTenantSubscription", Access::superAdmin, billing.subscriptions()::create);
+    on(builder, "putTenantBilling", Access::superAdmin, billing.subscriptions()::putPays);
+    on(builder, "listTenantInvoices", Access::adminScope, billing.invoices()::list);
+    on(builder, "getTenantInvoice", Access::adminScope, billing.invoices()::get);
+    on(builder, "recomputeTenantInvoice", Access::superAdmin, billing.invoices()::recompute);
+    on(builder, "createCreditNote", Access::superAdmin, billing.invoices()::creditNote);
+    on(builder, "finalizeBillingPeriod", Access::superAdmin, billing.invoices()::finalizePeriod);
 
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);

@@ -62,5 +62,6 @@ public record Platform(
   io.tenantry.queries.QueryEndpoint queries,
 
   // Usage metering and billing (docs/billing.md)
-  io.tenantry.metering.Metering metering) {
+  io.tenantry.metering.Metering metering,
+  io.tenantry.billing.Billing billing) {
 }

@@ -195,6 +195,8 @@ public final class TenantryServer {
 
     // Usage metering (docs/billing.md): counted by the gate, flushed by this node, stored at stop.
     io.tenantry.metering.Metering metering = io.tenantry.metering.Metering.create(vertx, config, pool, registry);
+    io.tenantry.billing.Billing billing = io.tenantry.billing.Billing.create(vertx, config, pool, registry,
+      metering.meter().node());
 
     return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening,
         sessions, customDomains, idempotentCreation, externalKeys))
@@ -259,7 +261,8 @@ public final class TenantryServer {
           new TenantTree(pool, config.tenancyMaxDepth()), tenantDb, config.queries().concurrency(),
           config.queries().tenantTimeoutMs()),
 
-        metering);
+        metering,
+        billing);
       })
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> platform.audit().start())
@@ -267,6 +270,7 @@ public final class TenantryServer {
       .onSuccess(platform -> platform.provisioning().resumeUnfinished())
       .onSuccess(platform -> migrateTenantsInBackground(vertx, config))
       .onSuccess(platform -> platform.metering().start())
+      .onSuccess(platform -> platform.billing().start())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
@@ -369,7 +373,10 @@ public final class TenantryServer {
       })
       // stores what is queued while the pools are still open
       .eventually(() -> bounded(platform.audit().stop(), "storing the queued audit entries"))
-      .eventually(() -> bounded(platform.metering().stop(), "storing the usage counted"))
+      .eventually(() -> {
+        platform.billing().stop();
+        return bounded(platform.metering().stop(), "storing the usage counted");
+      })
       .eventually(() -> bounded(rateLimiting.close(), "closing the rate limiter"))
       .eventually(() -> {
         platform.settings().stop();

@@ -49,7 +49,16 @@ class DatabaseGatesTest extends AttackSuite {
     "platform.provisioning_jobs",
     "platform.provisioning_steps",
     // subtree budgets: loaded with the rate limits of a tenant's ancestors, before its request is admitted
-    "platform.subtree_limits"
+    "platform.subtree_limits",
+    // usage and billing: written by every node for many tenants in one statement, read by admins and the finalize
+    // job across a payer's subtree (docs/billing.md); no tenant's data-plane request reads them
+    "platform.usage_flushes",
+    "platform.usage_hourly",
+    "platform.usage_active_users",
+    "platform.subscriptions",
+    "platform.billing_accounts",
+    "platform.invoices",
+    "platform.invoice_lines"
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {

@@ -40,7 +40,7 @@ class MeteringTest {
 
   @BeforeAll
   void start() {
-    ts = TestServer.start(Map.of("metering.flush-ms", "100"));
+    ts = TestServer.start(Map.of("metering.flush-ms", "100", "db.connect-timeout-ms", "30000"));
   }
 
   @AfterAll
