@@ -50,15 +50,17 @@ final class BillingSql {
     SELECT t.id, t.slug FROM platform.tenants t LEFT JOIN platform.billing_accounts b ON b.tenant_id = t.id
      WHERE t.created_at < $1 AND (t.parent_id IS NULL OR coalesce(b.pays, 'self') = 'self') ORDER BY t.slug""";
 
-  /** Tenants by id with their plan and whether they pay for themselves. */
+  /** Tenants by id with the plan they are on now and whether they pay for themselves. */
   static final String PLANS_UP = """
-    SELECT t.id, t.slug, t.plan, t.parent_id IS NULL OR coalesce(b.pays, 'self') = 'self' AS pays_self
+    SELECT t.id, t.slug, t.parent_id IS NULL OR coalesce(b.pays, 'self') = 'self' AS pays_self,
+           coalesce((SELECT s.plan FROM platform.subscriptions s WHERE s.tenant_id = t.id AND s.effective_from <= now()
+                      ORDER BY s.effective_from DESC LIMIT 1), t.plan) AS plan
       FROM platform.tenants t LEFT JOIN platform.billing_accounts b ON b.tenant_id = t.id WHERE t.id = ANY($1)""";
 
   static final String ACTIVE_USERS = """
     SELECT count(DISTINCT user_id) FROM platform.usage_active_users WHERE tenant_id = $1 AND hour >= $2 AND hour < $3""";
 
-  static final String LOCK_INVOICE = "SELECT pg_advisory_xact_lock(hashtextextended('tenantry.invoice:' || $1::text || ':' || $2::text, 0))";
+  static final String LOCK_INVOICE = "SELECT pg_advisory_xact_lock(hashtextextended('tenantry.invoice:' || $1::uuid::text || ':' || $2::timestamptz::text, 0))";
   static final String FIND_INVOICE = """
     SELECT id, status FROM platform.invoices WHERE tenant_id = $1 AND period_start = $2 AND kind = 'invoice'""";
   static final String INSERT_INVOICE = """

@@ -46,7 +46,7 @@ class BillingApiTest {
       new JsonObject().put("rate", 1000).put("burst", 1000)).statusCode()).isEqualTo(200);
     HttpResponse<Buffer> priced = ts.api.send(ts.api.request(HttpMethod.PUT, "/admin/v1/plans/metered/pricing", root),
       new JsonObject().put("currency", "EUR").put("base_fee", 0).put("meters", new JsonObject()
-        .put("requests_read", new JsonObject().put("included", 2).put("tiers", new JsonArray()
+        .put("requests_read", new JsonObject().put("included", 0).put("tiers", new JsonArray()
           .add(new JsonObject().put("up_to", 3).put("unit_price", 10))
           .add(new JsonObject().putNull("up_to").put("unit_price", 5))))));
     assertThat(priced.statusCode()).as(priced.bodyAsString()).isEqualTo(200);
@@ -90,12 +90,13 @@ class BillingApiTest {
     JsonObject draft = list.bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
     assertThat(draft.getString("status")).isEqualTo("draft");
     JsonObject invoice = ts.api.get("/admin/v1/tenants/org/invoices/" + draft.getString("id"), orgAdmin).bodyAsJsonObject();
-    // org: 6 reads, 2 included, 1 at 10, 3 at 5 = 25; org-sub: 4 reads, 2 included, 1 at 10, 1 at 5 = 15
-    assertThat(invoice.getLong("total")).isEqualTo(40);
+    // org: 6 reads, 3 at 10 and 3 at 5 = 45; org-sub: 4 reads, 3 at 10 and 1 at 5 = 35 (nothing included: an
+    // included quantity would be prorated from the tenants' creation today)
+    assertThat(invoice.getLong("total")).isEqualTo(80);
     assertThat(invoice.getString("currency")).isEqualTo("EUR");
     assertThat(invoice.getJsonArray("lines").stream().map(o -> ((JsonObject) o).getString("tenant") + ":"
       + ((JsonObject) o).getLong("quantity") + "x" + ((JsonObject) o).getLong("unit_price")))
-      .containsExactly("org:1x10", "org:3x5", "org-sub:1x10", "org-sub:1x5");
+      .containsExactly("org:3x10", "org:3x5", "org-sub:3x10", "org-sub:1x5");
 
     HttpResponse<Buffer> again = ts.api.send(ts.api.request(HttpMethod.POST, "/admin/v1/tenants/org/invoices/recompute", root));
     assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(200);
@@ -105,7 +106,7 @@ class BillingApiTest {
     HttpResponse<Buffer> csv = ts.api.get("/admin/v1/tenants/org/invoices/" + draft.getString("id"), orgAdmin,
       MultiMap.caseInsensitiveMultiMap().add("Accept", "text/csv"));
     assertThat(csv.getHeader("Content-Type")).startsWith("text/csv");
-    assertThat(csv.bodyAsString()).startsWith("position,tenant,meter").contains("\"org-sub\"").contains("\"40\"");
+    assertThat(csv.bodyAsString()).startsWith("position,tenant,meter").contains("\"org-sub\"").contains("\"80\"");
     HttpResponse<Buffer> html = ts.api.get("/admin/v1/tenants/org/invoices/" + draft.getString("id"), orgAdmin,
       MultiMap.caseInsensitiveMultiMap().add("Accept", "text/html"));
     assertThat(html.getHeader("Content-Type")).startsWith("text/html");
