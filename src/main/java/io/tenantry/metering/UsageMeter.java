@@ -36,19 +36,25 @@ public final class UsageMeter {
   }
 
   /**
-   * A data-plane request admitted to its tenant: counted by class now, its response bytes when it ends. A request
-   * refused before admission (unauthenticated, another tenant's caller, rate limited) costs its tenant nothing.
+   * A data-plane request admitted to its tenant: counted by class with its response bytes when it was answered without
+   * a server error (5xx). A request refused before admission (unauthenticated, another tenant's caller, rate limited)
+   * costs its tenant nothing.
    */
   public void admitted(RoutingContext ctx, UUID tenantId, UUID userId) {
     if (!enabled) {
       return;
     }
     TenantCounters counters = counters(tenantId);
-    counters.add(RequestClass.of(ctx.request().method(), ctx.normalizedPath()), 1);
     if (userId != null) {
       counters.user(userId);
     }
-    ctx.addEndHandler(ended -> counters.add(Meter.EGRESS_BYTES, ctx.response().bytesWritten()));
+    Meter meter = RequestClass.of(ctx.request().method(), ctx.normalizedPath());
+    ctx.addEndHandler(ended -> {
+      if (ctx.response().getStatusCode() < 500) { // a server failure is not charged
+        counters.add(meter, 1);
+        counters.add(Meter.EGRESS_BYTES, ctx.response().bytesWritten());
+      }
+    });
   }
 
   /** A control-plane request about a tenant, counted once it was answered with success (the caller was allowed). */

