@@ -68,7 +68,8 @@ public record Config(
   ExportSettings exports,
   ServerBreakerSettings serverBreaker,
   StorageSettings storage,
-  RecordQuerySettings recordQueries) {
+  RecordQuerySettings recordQueries,
+  MeteringSettings metering) {
 
   /** The exports.* keys: tenant export bundles (docs/export-format.md). */
   public record ExportSettings(int ttlSeconds, int threads) {
@@ -80,6 +81,12 @@ public record Config(
 
   /** The records.* keys: filtered/sorted record lists (docs/records-api.md#queries). */
   public record RecordQuerySettings(long maxRowsScanned, int countExactLimit) {
+  }
+
+
+  /** The metering.* and billing.* keys: usage counting and invoicing (docs/billing.md). */
+  public record MeteringSettings(boolean enabled, int flushMs, int retentionDays, int finalizeCheckMs,
+                                 String defaultCurrency) {
   }
 
   /** The queries.* keys: cross-tenant record queries (docs/cross-tenant.md). */
@@ -227,7 +234,10 @@ public record Config(
         r.integer("server-breaker.reset-ms", 100, 600_000), r.integer("server-breaker.window-ms", 100, 3_600_000)),
       storage(r),
       new RecordQuerySettings(r.integer("records.max-rows-scanned", 0, 2_000_000_000),
-        r.integer("records.count-exact-limit", 0, 10_000_000)));
+        r.integer("records.count-exact-limit", 0, 10_000_000)),
+      new MeteringSettings(r.bool("metering.enabled"), r.integer("metering.flush-ms", 50, 3_600_000),
+        r.integer("metering.retention-days", 1, 36_500), r.integer("billing.finalize-check-ms", 1000, 86_400_000),
+        currency(r, "billing.default-currency")));
   }
 
   /** The storage.* keys (docs/storage.md). */
@@ -274,6 +284,15 @@ public record Config(
     }
     return new StorageSettings(backend, r.integer("storage.worker-threads", 1, 256), chunked,
       r.integer("storage.pending-ttl-seconds", 1, 31_536_000), r.integer("storage.sweep-interval-ms", 50, 86_400_000), s3);
+
+  }
+
+  private static String currency(Reader r, String key) {
+    String value = r.text(key);
+    if (!value.matches("[A-Z]{3}")) {
+      throw new ConfigException(key, "must be an ISO 4217 code of three capital letters, got '" + value + "'");
+    }
+    return value;
   }
 
   private static MailSettings mail(Reader r) {

@@ -3,6 +3,7 @@ package io.tenantry.pipeline;
 import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.Caller;
 import io.tenantry.http.Problem;
+import io.tenantry.metering.Metering;
 import io.tenantry.ratelimit.Decision;
 import io.tenantry.ratelimit.LimitsCache;
 import io.tenantry.ratelimit.RateLimiter;
@@ -28,7 +29,8 @@ import java.util.List;
  *   <li>name — the tenants the request names besides its token (header, host, path prefix), unambiguously;</li>
  *   <li>resolve and authorize — the one tenant the caller may act in ({@link TenantAccess}); a refused caller
  *       costs that tenant nothing and learns nothing of it;</li>
- *   <li>rate limit — charge the tenant (and the user) and set the RateLimit-* headers, or 429.</li>
+ *   <li>rate limit — charge the tenant (and the user) and set the RateLimit-* headers, or 429;</li>
+ *   <li>meter — count the admitted request on its tenant's usage (one striped increment).</li>
  * </ol>
  * One router step for all of it. Paths are the router's normalized paths, so what the gate checks is what the
  * router routes. Asynchronous steps pause the request (its body waits unread) and continue on the request's own
@@ -42,8 +44,11 @@ public final class Gate implements SecurityPolicyHandler {
   private final TenantAccess access;
   private final LimitsCache limits;
   private final RateLimiter limiter;
+  private final Metering metering;
 
-  Gate(Authenticator authenticator, TenantNaming naming, TenantAccess access, LimitsCache limits, RateLimiter limiter) {
+  Gate(Authenticator authenticator, TenantNaming naming, TenantAccess access, LimitsCache limits, RateLimiter limiter,
+       Metering metering) {
+    this.metering = metering;
     this.authenticator = authenticator;
     this.naming = naming;
     this.access = access;
@@ -75,6 +80,7 @@ public final class Gate implements SecurityPolicyHandler {
       if (dataPlane) {
         resolve(ctx, verified.result());
       } else {
+        metering.controlPlane().observe(ctx);
         proceed(ctx);
       }
     });
@@ -107,11 +113,11 @@ public final class Gate implements SecurityPolicyHandler {
       }
       TenantLimits tenantLimits = found.result();
       OnLoop.whenDone(limiter.decide(tenant.id(), caller.principal(), write, tenantLimits.effective()), ctx,
-        decided -> charged(ctx, decided));
+        decided -> charged(ctx, caller, tenant, decided));
     });
   }
 
-  private static void charged(RoutingContext ctx, AsyncResult<Decision> decided) {
+  private void charged(RoutingContext ctx, Caller caller, Tenant tenant, AsyncResult<Decision> decided) {
     if (decided.failed()) {
       fail(ctx, DependencyProblems.redis(decided.cause())); // escaped the limiter's local fallback
       return;
@@ -119,6 +125,7 @@ public final class Gate implements SecurityPolicyHandler {
     Decision decision = decided.result();
     RateLimitAnswer.headers(ctx.response(), decision);
     if (decision.allowed()) {
+      metering.meter().admitted(ctx, tenant.id(), caller.userId());
       proceed(ctx);
     } else {
       fail(ctx, RateLimitAnswer.tooManyRequests(decision));

@@ -46,11 +46,11 @@ public final class Pipeline {
 
   public static Pipeline create(Authenticator authenticator, TenantSources sources, TenantRegistry registry,
                                 RateLimiting rateLimiting, Draining draining, long bodyLimit, int jsonMaxDepth,
-                                boolean accessLog, int unknownTenantsPerMinute) {
+                                boolean accessLog, int unknownTenantsPerMinute, io.tenantry.metering.Metering metering) {
     FailedResolutions failures = new FailedResolutions(unknownTenantsPerMinute, FailedResolutions.WINDOW_MS,
       System::currentTimeMillis);
     Gate gate = new Gate(authenticator, new TenantNaming(sources), new TenantAccess(registry, failures),
-      rateLimiting.limits(), rateLimiting.limiter());
+      rateLimiting.limits(), rateLimiting.limiter(), metering);
     return new Pipeline(gate, draining, bodyLimit, jsonMaxDepth, accessLog);
   }
 

@@ -161,6 +161,22 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
     on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
 
+    // Usage metering and billing (docs/billing.md)
+    var usage = platform.metering().endpoints();
+    on(builder, "getTenantUsage", usage::tenantUsage);
+    on(builder, "getPlatformUsage", Access::superAdmin, usage::platformUsage);
+    var billing = platform.billing();
+    on(builder, "getPlanPricing", Access::superAdmin, billing.pricing()::get);
+    on(builder, "putPlanPricing", Access::superAdmin, billing.pricing()::put);
+    on(builder, "listTenantSubscriptions", Access::adminScope, billing.subscriptions()::list);
+    on(builder, "createTenantSubscription", Access::superAdmin, billing.subscriptions()::create);
+    on(builder, "putTenantBilling", Access::superAdmin, billing.subscriptions()::putPays);
+    on(builder, "listTenantInvoices", Access::adminScope, billing.invoices()::list);
+    on(builder, "getTenantInvoice", Access::adminScope, billing.invoices()::get);
+    on(builder, "recomputeTenantInvoice", Access::superAdmin, billing.invoices()::recompute);
+    on(builder, "createCreditNote", Access::superAdmin, billing.invoices()::creditNote);
+    on(builder, "finalizeBillingPeriod", Access::superAdmin, billing.invoices()::finalizePeriod);
+
     // declared collection indexes: tenant_admin of the tenant or super-admin, checked by the handlers
     var indexes = platform.recordIndexes();
     on(builder, "putCollectionIndex", indexes::put);

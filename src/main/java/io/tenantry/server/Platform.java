@@ -70,5 +70,8 @@ public record Platform(
   io.tenantry.records.changes.ChangeEndpoint recordChanges,
   // record queries (filters, sorts, cursors) and declared collection indexes
   io.tenantry.records.query.RecordListEndpoint recordList,
-  io.tenantry.records.indexes.IndexEndpoints recordIndexes) {
+  io.tenantry.records.indexes.IndexEndpoints recordIndexes,
+  // Usage metering and billing (docs/billing.md)
+  io.tenantry.metering.Metering metering,
+  io.tenantry.billing.Billing billing) {
 }

@@ -195,6 +195,11 @@ public final class TenantryServer {
 
     Future<IdempotentCreation> idempotentCreation = Idempotency.start(pool, config.idempotencyTtlSeconds());
 
+    // Usage metering (docs/billing.md): counted by the gate, flushed by this node, stored at stop.
+    io.tenantry.metering.Metering metering = io.tenantry.metering.Metering.create(vertx, config, pool, registry);
+    io.tenantry.billing.Billing billing = io.tenantry.billing.Billing.create(vertx, config, pool, registry,
+      metering.meter().node());
+
     return Future.all(List.of(api, admin, listening, rateLimiting, settings, collectionSchemas, keysListening,
         sessions, customDomains, idempotentCreation, externalKeys))
       .map(ready -> {
@@ -223,7 +228,7 @@ public final class TenantryServer {
         draining,
         Pipeline.create(new Authenticator(tokens, apiKeys), new TenantSources(config.baseDomain(), customDomains.result().map()), registry,
           rateLimiting.result(), draining, config.bodyLimit(), config.jsonMaxDepth(), config.accessLog(),
-          config.unknownTenantsPerMinute()),
+          config.unknownTenantsPerMinute(), metering),
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens,
           config.login().refusalDelayMs(), settings.result().tokenTtl(), apiKeys, sessions.result().grants()),
@@ -271,7 +276,9 @@ public final class TenantryServer {
         new io.tenantry.records.query.RecordListEndpoint(new io.tenantry.records.query.RecordQueries(tenantDb,
           new io.tenantry.records.query.CursorSigner(keys.privatePem().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
           config.recordQueries().maxRowsScanned(), config.recordQueries().countExactLimit())),
-        io.tenantry.records.indexes.IndexEndpoints.create(vertx, config, pool, tenantStore));
+        io.tenantry.records.indexes.IndexEndpoints.create(vertx, config, pool, tenantStore),
+        metering,
+        billing);
       })
       .onSuccess(platform -> platform.storage().start())
       .onSuccess(platform -> platform.purge().start())
@@ -281,6 +288,8 @@ public final class TenantryServer {
       .onSuccess(platform -> migrateTenantsInBackground(vertx, config))
       .onSuccess(platform -> platform.transfer().start()) // tenant export: orphaned jobs, expiry sweep (logs its failure)
       .onSuccess(platform -> platform.recordIndexes().builder().resumeUnfinished())
+      .onSuccess(platform -> platform.metering().start())
+      .onSuccess(platform -> platform.billing().start())
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
@@ -397,6 +406,10 @@ public final class TenantryServer {
       })
       // stores what is queued while the pools are still open
       .eventually(() -> bounded(platform.audit().stop(), "storing the queued audit entries"))
+      .eventually(() -> {
+        platform.billing().stop();
+        return bounded(platform.metering().stop(), "storing the usage counted");
+      })
       .eventually(() -> bounded(rateLimiting.close(), "closing the rate limiter"))
       .eventually(() -> {
         platform.settings().stop();

@@ -154,7 +154,20 @@ class AdminRoleMatrixTest {
     Map.entry("createTenantExport", rule(Rule.SUPER_ADMIN_ONLY)),
     Map.entry("getTenantExport", rule(Rule.SUPER_ADMIN_ONLY)),
     Map.entry("downloadTenantExport", rule(Rule.SUPER_ADMIN_ONLY)),
-    Map.entry("importTenant", rule(Rule.SUPER_ADMIN_ONLY)));
+    Map.entry("importTenant", rule(Rule.SUPER_ADMIN_ONLY)),
+    // usage and billing (docs/billing.md): a tenant's admins read its subscriptions and invoices; prices, plan
+    // changes, who pays, recomputing, credit notes and finalizing are the operators'
+    Map.entry("getPlatformUsage", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("getPlanPricing", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("putPlanPricing", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("createTenantSubscription", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("putTenantBilling", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("recomputeTenantInvoice", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("createCreditNote", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("finalizeBillingPeriod", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("listTenantSubscriptions", rule(Rule.TENANT_ADMIN)),
+    Map.entry("listTenantInvoices", rule(Rule.TENANT_ADMIN)),
+    Map.entry("getTenantInvoice", rule(Rule.TENANT_ADMIN)));
 
   /** Valid request bodies (an invalid one would be answered 400 before the caller's rights are looked at). */
   private JsonObject body(String operationId, String tenant) {
@@ -175,6 +188,11 @@ class AdminRoleMatrixTest {
       case "putTenantLimits" -> new JsonObject();
       case "putPlan" -> new JsonObject().put("rate", 1000).put("burst", 1000);
       case "putTenantConfig" -> new JsonObject().put("value", "Matrix");
+      case "putPlanPricing" -> new JsonObject().put("currency", "EUR").put("base_fee", 0);
+      case "createTenantSubscription" -> new JsonObject().put("plan", "default")
+        .put("effective_from", java.time.Instant.parse("2030-01-01T00:00:00Z").plusSeconds(n).toString());
+      case "putTenantBilling" -> new JsonObject().put("pays", "self");
+      case "createCreditNote" -> new JsonObject().put("amount", 1).put("reason", "matrix");
       case "runCrossTenantQuery" ->
         new JsonObject().put("collection", "notes").put("tenants", new JsonArray().add(tenant)).put("limit", 1);
       default -> null;
@@ -331,6 +349,7 @@ class AdminRoleMatrixTest {
         case "key" -> "branding.display_name";
         case "name" -> "matrix-plan";
         case "exportId" -> UUID.randomUUID().toString();
+        case "period" -> "2020-01";
         default -> throw new AssertionError("no value for the path parameter {" + m.group(1) + "} of " + route
           + ": add one in AdminRoleMatrixTest.fill");
       };

@@ -54,7 +54,16 @@ class DatabaseGatesTest extends AttackSuite {
     // one counter of changes to any tenant's limits, read by every node's limits cache (docs/rate-limits.md)
     "platform.limits_version",
     // export jobs: super-admin control-plane data, written by the node that runs the export (docs/export-format.md)
-    "platform.export_jobs"
+    "platform.export_jobs",
+    // usage and billing: written by every node for many tenants in one statement, read by admins and the finalize
+    // job across a payer's subtree (docs/billing.md); no tenant's data-plane request reads them
+    "platform.usage_flushes",
+    "platform.usage_hourly",
+    "platform.usage_active_users",
+    "platform.subscriptions",
+    "platform.billing_accounts",
+    "platform.invoices",
+    "platform.invoice_lines"
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {
