@@ -64,7 +64,17 @@ public record Config(
   int impersonationTtlSeconds,
   AuditSettings audit,
   boolean migrateOnStart,
-  QuerySettings queries) {
+  QuerySettings queries,
+  MetricsSettings metrics) {
+
+  /**
+   * The metrics.* keys (docs/operations/metrics.md): who may read GET /metrics besides a super-admin — a scraper
+   * sending the scrape token as a bearer token, or any client from an allow-listed address — and how many tenants
+   * get series of their own.
+   */
+  public record MetricsSettings(String scrapeToken, java.util.Set<String> allowFrom, int topTenants,
+                                int topTenantsIntervalSeconds) {
+  }
 
   /** The queries.* keys: cross-tenant record queries (docs/cross-tenant.md). */
   public record QuerySettings(int concurrency, int tenantTimeoutMs) {
@@ -205,7 +215,28 @@ public record Config(
       new AuditSettings(r.integer("audit.seal-interval-ms", 10, 3_600_000), r.integer("audit.queue-size", 1, 10_000_000),
         r.integer("audit.prune-interval-seconds", 1, 604_800)),
       r.bool("migrate.on-start"),
-      new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)));
+      new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)),
+      metrics(r));
+  }
+
+  private static MetricsSettings metrics(Reader r) {
+    String token = r.optionalText("metrics.scrape-token");
+    if (!token.isEmpty() && token.length() < 24) {
+      throw new ConfigException("metrics.scrape-token", "must be empty (no scrape token) or at least 24 characters");
+    }
+    java.util.Set<String> allowed = new java.util.LinkedHashSet<>();
+    for (String address : r.optionalText("metrics.allow-from").split(",")) {
+      String a = address.trim();
+      if (a.isEmpty()) {
+        continue;
+      }
+      if (!a.matches("[0-9a-fA-F.:]+")) {
+        throw new ConfigException("metrics.allow-from", "must be comma-separated IP addresses, got '" + a + "'");
+      }
+      allowed.add(a);
+    }
+    return new MetricsSettings(token, java.util.Set.copyOf(allowed), r.integer("metrics.top-tenants", 0, 1000),
+      r.integer("metrics.top-tenants-interval-seconds", 1, 3600));
   }
 
   private static MailSettings mail(Reader r) {

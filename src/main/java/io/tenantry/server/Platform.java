@@ -59,5 +59,8 @@ public record Platform(
   io.tenantry.admin.ImpersonationEndpoint impersonation,
   io.tenantry.audit.Audit audit,
   io.tenantry.admin.TenantSearchEndpoints tenantSearch,
-  io.tenantry.queries.QueryEndpoint queries) {
+  io.tenantry.queries.QueryEndpoint queries,
+
+  // Operations: metrics (GET /metrics) and the busiest tenants' series
+  io.tenantry.metrics.Metrics metrics) {
 }

@@ -254,7 +254,11 @@ public final class TenantryServer {
         new io.tenantry.admin.TenantSearchEndpoints(new io.tenantry.tenant.TenantSearch(pool), registry),
         new io.tenantry.queries.QueryEndpoint(registry, new io.tenantry.tenant.TenantSearch(pool), tenantStore,
           new TenantTree(pool, config.tenancyMaxDepth()), tenantDb, config.queries().concurrency(),
-          config.queries().tenantTimeoutMs()));
+          config.queries().tenantTimeoutMs()),
+
+        // Operations: metrics
+        io.tenantry.metrics.Metrics.start(vertx, node.metrics(), config.metrics(), pool, tenantPools,
+          rateLimiting.result(), registry, node.membership()));
       })
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> platform.audit().start())
@@ -370,6 +374,7 @@ public final class TenantryServer {
         return Future.succeededFuture();
       })
       .eventually(() -> bounded(dedicated.closeAll(), "closing the database-tier pools"))
+      .eventually(() -> bounded(platform.metrics().stop(), "stopping the metrics"))
       .eventually(() -> bounded(pool.close(), "closing the platform pool"))
       .eventually(passwords::close)
       .eventually(() -> {
