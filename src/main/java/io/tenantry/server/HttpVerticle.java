@@ -60,7 +60,9 @@ public final class HttpVerticle extends VerticleBase {
     builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) platform.audit().hooks()::observe);
     // Operations: trusted scrapers of /metrics (scrape token, allowed address) pass before the gate; every
     // request's tenant counts towards the busiest tenants' series
+    // and every log line of a request carries its id, tenant and user (io.tenantry.logging)
     builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) ctx -> {
+      io.tenantry.logging.RequestLogContext.remember(ctx);
       platform.metrics().countTenant(ctx);
       platform.metrics().endpoint().trusted(ctx);
     });
