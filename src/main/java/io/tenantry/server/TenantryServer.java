@@ -118,6 +118,11 @@ public final class TenantryServer {
     return rateLimiting;
   }
 
+  /** The node's metrics (tests recompute the top tenants at once). */
+  public io.tenantry.metrics.Metrics metrics() {
+    return platform.metrics();
+  }
+
   /** A standalone server on {@code vertx}. */
   public static Future<TenantryServer> start(Vertx vertx, Config config) {
     return start(Node.standalone(vertx), config);

@@ -58,7 +58,8 @@ public final class TestEnv {
    * prepared statements (1.21+ does), so the statement cache is off: the pg client then uses unnamed statements.
    */
   public static java.util.Map<String, String> throughPgBouncer() {
-    return java.util.Map.of("db.port", Integer.toString(pgBouncerPort()), "db.statement-cache-size", "0");
+    return java.util.Map.of("db.port", Integer.toString(pgBouncerPort()), "db.statement-cache-size", "0",
+      "db.connect-timeout-ms", "30000"); // a new connection costs PgBouncer a role lookup (auth_query) first
   }
 
   /** A JDBC connection to {@code database} as {@code user} (trust authentication). */
