@@ -1,6 +1,7 @@
 package io.tenantry.cluster;
 
 import io.tenantry.config.ClusterSettings;
+import io.tenantry.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -13,19 +14,28 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 public final class Node {
   private final Vertx vertx;
   private final Membership membership;
+  private final NodeMetrics metrics;
 
-  private Node(Vertx vertx, Membership membership) {
+  private Node(Vertx vertx, Membership membership, NodeMetrics metrics) {
     this.vertx = vertx;
     this.membership = membership;
+    this.metrics = metrics;
   }
 
-  /** A clustered node when cluster.enabled, else a standalone one. */
+  /** A clustered node when cluster.enabled, else a standalone one; either measured into its own registry. */
   public static Future<Node> start(ClusterSettings cluster) {
-    return cluster.enabled() ? clustered(cluster) : Future.succeededFuture(standalone(Vertx.vertx()));
+    return cluster.enabled() ? clustered(cluster) : Future.succeededFuture(standalone());
   }
 
+  /** A standalone node on a Vert.x of its own, measured (HTTP, pools, JVM) into its registry. */
+  public static Node standalone() {
+    NodeMetrics metrics = NodeMetrics.create();
+    return new Node(metrics.standaloneVertx(), new StandaloneMembership(), metrics);
+  }
+
+  /** A standalone node on someone else's Vert.x: only the platform's own meters (Vert.x was built without). */
   public static Node standalone(Vertx vertx) {
-    return new Node(vertx, new StandaloneMembership());
+    return new Node(vertx, new StandaloneMembership(), NodeMetrics.detached());
   }
 
   /** Joins (or forms) the cluster; completes once this node is a member and its event bus is up. */
@@ -34,12 +44,17 @@ public final class Node {
     VertxOptions options = new VertxOptions();
     // Other nodes reach this one's event bus at the address it announces to Hazelcast, never a guessed interface.
     options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort());
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
-      .map(vertx -> new Node(vertx, HazelcastMembership.of(manager)));
+    NodeMetrics metrics = NodeMetrics.create();
+    return metrics.vertx(options).withClusterManager(manager).buildClustered()
+      .map(vertx -> new Node(vertx, HazelcastMembership.of(manager), metrics));
   }
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  public NodeMetrics metrics() {
+    return metrics;
   }
 
   public Membership membership() {

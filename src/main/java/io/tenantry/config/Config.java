@@ -69,7 +69,8 @@ public record Config(
   ServerBreakerSettings serverBreaker,
   StorageSettings storage,
   RecordQuerySettings recordQueries,
-  MeteringSettings metering) {
+  MeteringSettings metering,
+  MetricsSettings metrics) {
 
   /** The exports.* keys: tenant export bundles (docs/export-format.md). */
   public record ExportSettings(int ttlSeconds, int threads) {
@@ -87,6 +88,16 @@ public record Config(
   /** The metering.* and billing.* keys: usage counting and invoicing (docs/billing.md). */
   public record MeteringSettings(boolean enabled, int flushMs, int retentionDays, int finalizeCheckMs,
                                  String defaultCurrency) {
+  }
+
+
+  /**
+   * The metrics.* keys (docs/operations/metrics.md): who may read GET /metrics besides a super-admin — a scraper
+   * sending the scrape token as a bearer token, or any client from an allow-listed address — and how many tenants
+   * get series of their own.
+   */
+  public record MetricsSettings(String scrapeToken, java.util.Set<String> allowFrom, int topTenants,
+                                int topTenantsIntervalSeconds) {
   }
 
   /** The queries.* keys: cross-tenant record queries (docs/cross-tenant.md). */
@@ -237,7 +248,8 @@ public record Config(
         r.integer("records.count-exact-limit", 0, 10_000_000)),
       new MeteringSettings(r.bool("metering.enabled"), r.integer("metering.flush-ms", 50, 3_600_000),
         r.integer("metering.retention-days", 1, 36_500), r.integer("billing.finalize-check-ms", 1000, 86_400_000),
-        currency(r, "billing.default-currency")));
+        currency(r, "billing.default-currency")),
+      metrics(r));
   }
 
   /** The storage.* keys (docs/storage.md). */
@@ -293,6 +305,27 @@ public record Config(
       throw new ConfigException(key, "must be an ISO 4217 code of three capital letters, got '" + value + "'");
     }
     return value;
+
+  }
+
+  private static MetricsSettings metrics(Reader r) {
+    String token = r.optionalText("metrics.scrape-token");
+    if (!token.isEmpty() && token.length() < 24) {
+      throw new ConfigException("metrics.scrape-token", "must be empty (no scrape token) or at least 24 characters");
+    }
+    java.util.Set<String> allowed = new java.util.LinkedHashSet<>();
+    for (String address : r.optionalText("metrics.allow-from").split(",")) {
+      String a = address.trim();
+      if (a.isEmpty()) {
+        continue;
+      }
+      if (!a.matches("[0-9a-fA-F.:]+")) {
+        throw new ConfigException("metrics.allow-from", "must be comma-separated IP addresses, got '" + a + "'");
+      }
+      allowed.add(a);
+    }
+    return new MetricsSettings(token, java.util.Set.copyOf(allowed), r.integer("metrics.top-tenants", 0, 1000),
+      r.integer("metrics.top-tenants-interval-seconds", 1, 3600));
   }
 
   private static MailSettings mail(Reader r) {

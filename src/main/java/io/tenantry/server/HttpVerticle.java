@@ -58,6 +58,14 @@ public final class HttpVerticle extends VerticleBase {
   Router router() {
     RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
     builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) platform.audit().hooks()::observe);
+    // Operations: trusted scrapers of /metrics (scrape token, allowed address) pass before the gate; every
+    // request's tenant counts towards the busiest tenants' series
+    // and every log line of a request carries its id, tenant and user (io.tenantry.logging)
+    builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) ctx -> {
+      io.tenantry.logging.RequestLogContext.remember(ctx);
+      platform.metrics().countTenant(ctx);
+      platform.metrics().endpoint().trusted(ctx);
+    });
     platform.pipeline().install(vertx, builder);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
@@ -160,6 +168,10 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "exportTenantAudit", Access::adminScope, audit::export);
     on(builder, "verifyTenantAudit", Access::adminScope, audit::verify);
     on(builder, "listPlatformAudit", Access::superAdmin, audit::listPlatform);
+
+
+    // Operations: GET /metrics for a super-admin (trusted scrapers were served by the root handler above)
+    on(builder, "getMetrics", Access::superAdmin, platform.metrics().endpoint()::scrape);
 
     // Usage metering and billing (docs/billing.md)
     var usage = platform.metering().endpoints();

@@ -73,5 +73,7 @@ public record Platform(
   io.tenantry.records.indexes.IndexEndpoints recordIndexes,
   // Usage metering and billing (docs/billing.md)
   io.tenantry.metering.Metering metering,
-  io.tenantry.billing.Billing billing) {
+  io.tenantry.billing.Billing billing,
+  // Operations: metrics (GET /metrics) and the busiest tenants' series
+  io.tenantry.metrics.Metrics metrics) {
 }

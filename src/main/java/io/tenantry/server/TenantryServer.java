@@ -118,6 +118,11 @@ public final class TenantryServer {
     return rateLimiting;
   }
 
+  /** The node's metrics (tests recompute the top tenants at once). */
+  public io.tenantry.metrics.Metrics metrics() {
+    return platform.metrics();
+  }
+
   /** A standalone server on {@code vertx}. */
   public static Future<TenantryServer> start(Vertx vertx, Config config) {
     return start(Node.standalone(vertx), config);
@@ -278,7 +283,10 @@ public final class TenantryServer {
           config.recordQueries().maxRowsScanned(), config.recordQueries().countExactLimit())),
         io.tenantry.records.indexes.IndexEndpoints.create(vertx, config, pool, tenantStore),
         metering,
-        billing);
+        billing,
+        // Operations: metrics
+        io.tenantry.metrics.Metrics.start(vertx, node.metrics(), config.metrics(), pool, tenantPools,
+          rateLimiting.result(), registry, node.membership()));
       })
       .onSuccess(platform -> platform.storage().start())
       .onSuccess(platform -> platform.purge().start())
@@ -417,6 +425,7 @@ public final class TenantryServer {
         return Future.succeededFuture();
       })
       .eventually(() -> bounded(dedicated.closeAll(), "closing the database-tier pools"))
+      .eventually(() -> bounded(platform.metrics().stop(), "stopping the metrics"))
       .eventually(() -> bounded(pool.close(), "closing the platform pool"))
       .eventually(passwords::close)
       .eventually(() -> {

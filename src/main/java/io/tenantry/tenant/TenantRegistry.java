@@ -41,6 +41,9 @@ public final class TenantRegistry {
   /** Bumped by every eviction; a load that raced with one is not cached. */
   private final AtomicLong generation = new AtomicLong();
   private EventBus eventBus;
+  /** Lookups answered from memory, and those that went to the database (metrics). */
+  private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
 
   public TenantRegistry(TenantStore store, int ttlSeconds) {
     this(store::byId, store::bySlug, ttlSeconds, new UnknownTenants(UnknownTenants.DEFAULT_MAX, UnknownTenants.DEFAULT_TTL_MS));
@@ -124,6 +127,14 @@ public final class TenantRegistry {
     return byId.size();
   }
 
+  public long hits() {
+    return hits.sum();
+  }
+
+  public long misses() {
+    return misses.sum();
+  }
+
   private void evictSlug(String slug) {
     generation.incrementAndGet();
     bySlug.remove(slug);
@@ -147,6 +158,7 @@ public final class TenantRegistry {
     Entry entry = index.get(key);
     if (entry != null && entry.expiresAt() - now > 0 && !entry.tenant().failed()) {
       Future<Optional<Tenant>> hit = entry.tenant();
+      hits.increment();
       // A fresh completed future, not the loading one: that one belongs to the context of the request that loaded
       // it, and a listener added from another event loop would be dispatched to that loop.
       return hit.succeeded() ? Future.succeededFuture(hit.result()) : onCallersLoop(hit);
@@ -154,6 +166,7 @@ public final class TenantRegistry {
     if (unknown.contains(key, now)) {
       return UNKNOWN;
     }
+    misses.increment();
     long startGeneration = generation.get();
     Future<Optional<Tenant>> loading = load.apply(key);
     Entry fresh = new Entry(loading, now + ttlNanos);

@@ -45,12 +45,19 @@ class PooledConnectionAttacksTest {
     return "statement";
   }
 
+  /** Configuration besides this test's own: the PgBouncer variant points the server at PgBouncer. */
+  protected Map<String, String> connection() {
+    return Map.of();
+  }
+
   @BeforeAll
   void hundredTenantsOfMixedTiers() {
     // Platform pool 4, at most 2 requests per tenant on it, dedicated pools of 1 connection, room for 8 of them.
-    ts = TestServer.start(Map.of("db.pool-size", "4", "tenancy.max-concurrent-per-tenant", "2",
+    Map<String, String> config = new java.util.HashMap<>(connection());
+    config.putAll(Map.of("db.pool-size", "4", "tenancy.max-concurrent-per-tenant", "2",
       "tenancy.queue-timeout-ms", "10000", "tenancy.dedicated-pool-size", "1", "db.connection-budget", "12",
       "db.connect-timeout-ms", "10000", "db.tenant-context", tenantContext()));
+    ts = TestServer.start(config);
     String admin = ts.adminToken();
     List<String> tiers = new ArrayList<>();
     tiers.addAll(Collections.nCopies(SHARED, "shared"));

@@ -30,9 +30,16 @@ abstract class RecordsApiContract {
 
   abstract String isolation();
 
+  /** Configuration the server runs with besides the contract's own (the PgBouncer variants point it at PgBouncer). */
+  Map<String, String> connection() {
+    return Map.of();
+  }
+
   @BeforeAll
   void start() {
-    ts = TestServer.start(Map.of("http.body-limit", "4096"));
+    Map<String, String> config = new java.util.HashMap<>(connection());
+    config.put("http.body-limit", "4096");
+    ts = TestServer.start(config);
     String admin = ts.adminToken();
     HttpResponse<Buffer> created = ts.api.post("/admin/v1/tenants", admin,
       new JsonObject().put("slug", "records").put("name", "Records").put("isolation", isolation()));

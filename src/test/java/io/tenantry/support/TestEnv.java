@@ -7,18 +7,19 @@ import java.sql.Statement;
 
 /**
  * Where the test services are: the machine's PostgreSQL and Redis by default, overridable with
- * TENANTRY_TEST_PG_HOST / _PG_PORT / _PG_ADMIN_USER and TENANTRY_TEST_REDIS_URL.
+ * TENANTRY_TEST_PG_HOST / _PG_PORT / _PG_ADMIN_USER and TENANTRY_TEST_REDIS_URL; with none configured and no local
+ * services but a Docker engine, Testcontainers' (TENANTRY_TEST_SERVICES, see {@link TestServices}).
  */
 public final class TestEnv {
   private TestEnv() {
   }
 
   public static String pgHost() {
-    return env("TENANTRY_TEST_PG_HOST", "127.0.0.1");
+    return TestServices.get().pgHost();
   }
 
   public static int pgPort() {
-    return Integer.parseInt(env("TENANTRY_TEST_PG_PORT", "5432"));
+    return TestServices.get().pgPort();
   }
 
   public static String adminUser() {
@@ -30,7 +31,35 @@ public final class TestEnv {
   }
 
   public static String redisUrl() {
-    return env("TENANTRY_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+    return TestServices.get().redisUrl();
+  }
+
+  /**
+   * Where the tests' PgBouncer listens (transaction mode, in front of {@link #pgPort()}; .ci/pgbouncer.sh starts it):
+   * TENANTRY_TEST_PGBOUNCER_PORT, 6432 by default.
+   */
+  public static int pgBouncerPort() {
+    return Integer.parseInt(env("TENANTRY_TEST_PGBOUNCER_PORT", "6432"));
+  }
+
+  /** Whether that PgBouncer answers; the PgBouncer variants of the attack and records tests are skipped when not. */
+  public static boolean pgBouncerRunning() {
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pgHost() + ":" + pgBouncerPort()
+      + "/postgres?preferQueryMode=simple", adminUser(), "")) {
+      return c.isValid(5);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The server configuration that sends its runtime connections through PgBouncer (the database is still
+   * created and migrated directly, through db.admin-url). PgBouncer 1.18 (Debian bookworm) has no protocol-level
+   * prepared statements (1.21+ does), so the statement cache is off: the pg client then uses unnamed statements.
+   */
+  public static java.util.Map<String, String> throughPgBouncer() {
+    return java.util.Map.of("db.port", Integer.toString(pgBouncerPort()), "db.statement-cache-size", "0",
+      "db.connect-timeout-ms", "30000"); // a new connection costs PgBouncer a role lookup (auth_query) first
   }
 
   /** A JDBC connection to {@code database} as {@code user} (trust authentication). */

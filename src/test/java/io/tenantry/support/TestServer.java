@@ -31,6 +31,8 @@ public final class TestServer implements AutoCloseable {
 
   public final Config config;
   public final Vertx vertx;
+  /** This server's node: its Vert.x is measured into the node's registry, as a production node's is. */
+  private final io.tenantry.cluster.Node node;
   public final WebClient http;
   public final Api api;
   private final boolean ownsDatabase;
@@ -39,7 +41,8 @@ public final class TestServer implements AutoCloseable {
   private TestServer(Config config, boolean ownsDatabase) {
     this.config = config;
     this.ownsDatabase = ownsDatabase;
-    this.vertx = Vertx.vertx();
+    this.node = io.tenantry.cluster.Node.standalone();
+    this.vertx = node.vertx();
     this.http = WebClient.create(vertx,
       new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(config.httpPort()),
       new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
@@ -157,7 +160,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   private void boot() {
-    server = Await.result(TenantryServer.start(vertx, config), 120);
+    server = Await.result(TenantryServer.start(node, config), 120);
   }
 
   /** Stops the HTTP server and its pools but keeps the database, so a second start can be tested. */
