@@ -49,7 +49,7 @@ export async function render(main, {slug}) {
           return undefined;
         }
         try {
-          await call(`${base}/${enc(name.value.trim())}`, {method: 'PUT', body: parsed});
+          await call(`${base}/${enc(name.value.trim())}`, {method: 'PUT', body: {schema: parsed}});
         } catch (e) {
           fieldProblem(e.status === 400 && /collection/.test(e.detail) ? name : schema, e);
           return undefined;

@@ -112,6 +112,7 @@ class PortalBrowserTest {
     browser.script("const s = JSON.parse(sessionStorage.getItem('tenantry.portal.session'));"
       + "s.expiresAt = 0; sessionStorage.setItem('tenantry.portal.session', JSON.stringify(s));");
     browser.go("/admin/#/plans");
+    browser.driver.navigate().refresh(); // the session is read from sessionStorage when the page loads
     browser.waitForElementWithText("td", "default");
     assertThat((Long) browser.script("return JSON.parse(sessionStorage.getItem('tenantry.portal.session')).expiresAt"))
       .isGreaterThan(System.currentTimeMillis());
@@ -119,6 +120,7 @@ class PortalBrowserTest {
     browser.script("const s = JSON.parse(sessionStorage.getItem('tenantry.portal.session'));"
       + "s.expiresAt = 0; s.refreshToken = 'rt_spent'; sessionStorage.setItem('tenantry.portal.session', JSON.stringify(s));");
     browser.go("/admin/#/pools");
+    browser.driver.navigate().refresh();
     assertThat(browser.waitFor("form.signin .notice").getText()).contains("session has expired");
     List<String> errors = browser.consoleErrors();
     assertThat(errors).allSatisfy(e -> assertThat(e).containsAnyOf("status of 401", "status of 400"));
@@ -259,7 +261,7 @@ class PortalBrowserTest {
     assertThat(problem.getText()).contains("locale");
     assertThat(value.getAttribute("aria-invalid")).isEqualTo("true");
     browser.screenshot("09-problem-next-to-field");
-    onlyRefusedRequestsLogged(400);
+    onlyRefusedRequestsLogged(422);
     browser.waitFor("dialog[open]").sendKeys(Keys.ESCAPE);
   }
 
