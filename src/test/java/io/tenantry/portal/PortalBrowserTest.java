@@ -34,7 +34,8 @@ class PortalBrowserTest {
   @BeforeAll
   static void start() {
     Browser.missing().ifPresent(reason -> Assumptions.abort("browser tests skipped: " + reason));
-    ts = TestServer.start(Map.of("tenancy.default-isolation", "shared"));
+    // A browser and a server share the machine: give the pool time to connect when it is busy.
+    ts = TestServer.start(Map.of("tenancy.default-isolation", "shared", "db.connect-timeout-ms", "30000"));
     adminToken = ts.adminToken();
     browser = Browser.open(ts.config.httpPort());
   }

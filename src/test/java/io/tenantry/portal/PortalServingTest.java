@@ -16,7 +16,7 @@ class PortalServingTest {
 
   @BeforeAll
   static void start() {
-    ts = TestServer.start();
+    ts = TestServer.start(java.util.Map.of("db.connect-timeout-ms", "30000"));
   }
 
   @AfterAll
