@@ -9,6 +9,11 @@ import {followProvisioning} from './provisioning.js';
 const SLUG = /^[a-z0-9-]{3,63}$/;
 const UUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** A random key for the creation (getRandomValues works outside secure contexts too, unlike randomUUID). */
+function idempotencyKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
+}
+
 function slugFrom(name) {
   return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
 }
@@ -27,6 +32,7 @@ export async function render(main) {
   const template = select('template', [['', 'none'], ...templates.items.map(t => t.name)], '');
   const adminEmail = h('input', {type: 'email', name: 'admin_email'});
   let slugTouched = false;
+  let attempt = {body: null, key: null}; // a retry of the same request reuses its key: one tenant, not two
 
   const steps = [
     {title: 'Name', body: [field('Name', name), field('Slug', slug, '3 to 63 of a-z, 0-9 and -; used in URLs.'), slugState]},
@@ -117,10 +123,11 @@ export async function render(main) {
     if (plan.value) request.plan = plan.value;
     if (template.value) request.template = template.value;
     if (adminEmail.value.trim()) request.admin_email = adminEmail.value.trim();
+    if (JSON.stringify(request) !== attempt.body) attempt = {body: JSON.stringify(request), key: idempotencyKey()};
     next.disabled = true;
     try {
       const created = await call('/admin/v1/tenants', {method: 'POST', body: request,
-        headers: {Prefer: 'respond-async', 'Idempotency-Key': crypto.randomUUID()}});
+        headers: {Prefer: 'respond-async', 'Idempotency-Key': attempt.key}});
       form.hidden = true;
       announce(`Tenant ${created.slug} created; provisioning`);
       await followProvisioning(progress, created.slug);
