@@ -38,6 +38,8 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     platform.pool().claim(); // this loop's requests use connections of this loop only
     Router router = router();
+    // Admin portal: its static files are served by a router of its own in front of the API's (docs/portal.md).
+    var handler = io.tenantry.portal.Portal.inFrontOf(vertx, router);
     StalledConnections stalled = new StalledConnections();
     stalled.start(vertx, platform.config().headerTimeoutMs());
     server = vertx.createHttpServer(new HttpServerOptions()
@@ -46,7 +48,7 @@ public final class HttpVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setIdleTimeout(120))
       .connectionHandler(stalled::opened)
-      .requestHandler(stalled.watching(router));
+      .requestHandler(stalled.watching(handler));
     return server.listen();
   }
 
