@@ -67,6 +67,18 @@ public final class PlatformMeters {
       "Database-tier pools opened since start");
     counter(registry, "tenantry.pool.dedicated.rejected", pools, "dedicated_pools", "rejected",
       "Database-tier requests refused because the connection budget was spent");
+    for (CircuitBreakerState state : java.util.List.of(CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN)) {
+      Gauge.builder("tenantry.pool.server.breakers", pools, p -> serversIn(p, state))
+        .tags(Tags.of("state", state.name().toLowerCase(Locale.ROOT)))
+        .description("PostgreSQL servers of database-tier tenants whose circuit breaker is in this state (their "
+          + "tenants are answered 503 tenant-database-unavailable; GET /admin/v1/pools names them)")
+        .register(registry);
+    }
+  }
+
+  private static long serversIn(TenantPools pools, CircuitBreakerState state) {
+    return pools.stats().getJsonArray("server_breakers").stream()
+      .filter(b -> state.name().equals(((JsonObject) b).getString("state"))).count();
   }
 
   private static void gauge(MeterRegistry registry, String name, TenantPools pools, String group, String field,

@@ -55,6 +55,7 @@ class TenantServerDownTest {
       assertThat(Duration.between(start, Instant.now())).as("an open breaker answers at once").isLessThan(Duration.ofMillis(500));
       assertThat(assertProblem(fast, 503).getString("type")).endsWith("/tenant-database-unavailable");
       assertThat(fast.getHeader("Retry-After")).isEqualTo("2");
+      assertThat(brokenServers(ts, admin)).as("/metrics shows the server's breaker not closed").isEqualTo(1);
 
       HttpResponse<Buffer> other = ts.api.get(NOTES + "/" + localId, local);
       assertThat(other.statusCode()).isEqualTo(200);
@@ -69,6 +70,20 @@ class TenantServerDownTest {
         .isEqualTo("remote");
       assertThat(breaker(ts, admin, server).getString("state")).isEqualTo("CLOSED");
     }
+  }
+
+  /** Servers whose breaker is open or half-open, from the Prometheus scrape. */
+  private static int brokenServers(TestServer ts, String admin) {
+    HttpResponse<Buffer> scrape = ts.api.get("/metrics", admin);
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    java.util.regex.Matcher m = java.util.regex.Pattern
+      .compile("(?m)^tenantry_pool_server_breakers\\{state=\"(?:open|half_open)\"} ([0-9.]+)$")
+      .matcher(scrape.bodyAsString());
+    int sum = 0;
+    while (m.find()) {
+      sum += (int) Double.parseDouble(m.group(1));
+    }
+    return sum;
   }
 
   private static JsonObject breaker(TestServer ts, String admin, String server) {
