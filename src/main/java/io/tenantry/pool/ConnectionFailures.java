@@ -5,6 +5,8 @@ import io.vertx.sqlclient.ClosedConnectionException;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 
 /**
@@ -23,7 +25,7 @@ public final class ConnectionFailures {
   /** The server could not be reached, went away, or refused connections while starting or stopping. */
   public static boolean serverUnreachable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof IOException) {
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException || network(t)) {
         return true;
       }
       if (t instanceof PgException pg && pg.getSqlState() != null
@@ -43,11 +45,21 @@ public final class ConnectionFailures {
       if (t instanceof ConnectException || t instanceof PgException) {
         return false;
       }
-      if (t instanceof ClosedConnectionException || t instanceof IOException) {
+      if (t instanceof ClosedConnectionException || network(t)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * An I/O failure of the connection itself (reset, broken pipe, closed channel; Netty's native ones), not any
+   * IOException: Jackson's parse and encode errors and a full disk are IOExceptions too, and they say nothing about
+   * the database server.
+   */
+  private static boolean network(Throwable t) {
+    return t instanceof SocketException || t instanceof ClosedChannelException
+      || (t instanceof IOException && t.getClass().getName().startsWith("io.netty."));
   }
 
   /** Waiting for a pooled connection ran out (the pool's acquire timeout): busy or unreachable, either way retryable. */

@@ -47,4 +47,14 @@ class ConnectionFailuresTest {
     }
     assertThat(ConnectionFailures.serverUnreachable(new IllegalStateException("a bug"))).isFalse();
   }
+
+  @Test
+  void parseEncodeAndDiskErrorsAreNotTheServerGoingAway() {
+    var tooDeep = new com.fasterxml.jackson.core.exc.StreamConstraintsException("Document nesting depth (1001)");
+    assertThat(ConnectionFailures.serverUnreachable(new IllegalStateException("a stored record cannot be decoded", tooDeep)))
+      .isFalse();
+    assertThat(ConnectionFailures.serverUnreachable(new java.io.IOException("No space left on device"))).isFalse();
+    assertThat(ConnectionFailures.outcomeUnknown(new java.io.IOException("No space left on device"))).isFalse();
+    assertThat(ConnectionFailures.serverUnreachable(new java.nio.channels.ClosedChannelException())).isTrue();
+  }
 }

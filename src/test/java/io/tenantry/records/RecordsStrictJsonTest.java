@@ -85,7 +85,7 @@ class RecordsStrictJsonTest {
       assertProblem(sendRaw(HttpMethod.POST, NOTES, "application/json", Buffer.buffer(nested(depth)), token), 400);
     }
     HttpResponse<Buffer> list = ts.api.get(NOTES + "?limit=100", token);
-    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.statusCode()).as(list.bodyAsString()).isEqualTo(200);
     assertThat(list.bodyAsString()).contains(mine.getString("id"));
   }
 

@@ -82,11 +82,15 @@ class TenantIsolationTest {
   }
 
   @Test
-  void aCursorFromTenantAListsNothingOfTenantAForTenantB() {
+  void aCursorFromTenantAIsRefusedForTenantB() {
     HttpResponse<Buffer> firstPageA = ts.api.get(NOTES + "?limit=1", tokenA);
     String cursor = firstPageA.bodyAsJsonObject().getString("next_cursor");
     assertThat(cursor).isNotNull();
-    JsonArray itemsB = ts.api.get(NOTES + "?limit=500&cursor=" + cursor, tokenB).bodyAsJsonObject().getJsonArray("items");
+    HttpResponse<Buffer> refused = ts.api.get(NOTES + "?limit=500&cursor=" + cursor, tokenB);
+    assertThat(refused.statusCode()).as("a cursor is signed for its tenant").isEqualTo(400);
+    assertThat(refused.bodyAsString()).doesNotContain("\"owner\":\"a\"");
+    JsonArray itemsB = ts.api.get(NOTES + "?limit=500", tokenB).bodyAsJsonObject().getJsonArray("items");
+    assertThat(itemsB).isNotEmpty();
     itemsB.forEach(item -> assertThat(((JsonObject) item).getJsonObject("data").getString("owner")).isEqualTo("b"));
   }
 

@@ -48,7 +48,8 @@ public final class RecordQueries {
     int fetch = q.limit() + 1;
     QuerySql.Statement page = QuerySql.page(tenant, q, fetch);
     if (q.plain()) {
-      return db.autocommit(tenant, conn -> run(conn, page)).map(rows -> body(tenant, q, rows, null));
+      return db.autocommit(tenant, conn -> run(conn, page)).map(rows -> body(tenant, q, rows, null))
+        .recover(RecordQueries::storedValueProblem);
     }
     return db.withTenant(tenant, conn -> {
       conn.query(CUSTOM_PLANS).execute();
@@ -152,6 +153,10 @@ public final class RecordQueries {
       return Future.failedFuture(Problem.of(422, "unreadable-timestamp", "A stored value is not a valid timestamp",
         "a record's value at a filtered path looks like an RFC 3339 timestamp but is not a valid one; a time range "
           + "cannot compare it"));
+    }
+    if (failure instanceof io.vertx.core.json.DecodeException) {
+      // a stored document Jackson cannot read back is the server's failure, not the 400 of a malformed request body
+      return Future.failedFuture(new IllegalStateException("a stored record cannot be decoded", failure));
     }
     return Future.failedFuture(failure);
   }
