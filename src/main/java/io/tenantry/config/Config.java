@@ -65,7 +65,16 @@ public record Config(
   AuditSettings audit,
   boolean migrateOnStart,
   QuerySettings queries,
-  ExportSettings exports) {
+  ExportSettings exports,
+  RelocationSettings relocations) {
+
+  /**
+   * The relocations.* keys: online moves between tiers and servers (docs/operations/tenant-moves.md). Held writes
+   * go on after max-pause-ms whatever happens; a node's running writes get drain-ms to finish when the pause
+   * starts; the old copy is removed grace-seconds after the switch.
+   */
+  public record RelocationSettings(int maxPauseMs, int drainMs, int graceSeconds) {
+  }
 
   /** The exports.* keys: tenant export bundles (docs/export-format.md). */
   public record ExportSettings(int ttlSeconds, int threads) {
@@ -211,7 +220,9 @@ public record Config(
         r.integer("audit.prune-interval-seconds", 1, 604_800)),
       r.bool("migrate.on-start"),
       new QuerySettings(r.integer("queries.concurrency", 1, 256), r.integer("queries.tenant-timeout-ms", 10, 600_000)),
-      new ExportSettings(r.integer("exports.ttl-seconds", 60, 2_592_000), r.integer("exports.threads", 1, 16)));
+      new ExportSettings(r.integer("exports.ttl-seconds", 60, 2_592_000), r.integer("exports.threads", 1, 16)),
+      new RelocationSettings(r.integer("relocations.max-pause-ms", 100, 60_000),
+        r.integer("relocations.drain-ms", 10, 60_000), r.integer("relocations.grace-seconds", 0, 604_800)));
   }
 
   private static MailSettings mail(Reader r) {

@@ -45,11 +45,12 @@ public final class Pipeline {
 
   public static Pipeline create(Authenticator authenticator, TenantSources sources, TenantRegistry registry,
                                 RateLimiting rateLimiting, Draining draining, long bodyLimit, int jsonMaxDepth,
-                                boolean accessLog, int unknownTenantsPerMinute) {
+                                boolean accessLog, int unknownTenantsPerMinute,
+                                io.tenantry.relocation.WriteGates writeGates) {
     FailedResolutions failures = new FailedResolutions(unknownTenantsPerMinute, FailedResolutions.WINDOW_MS,
       System::currentTimeMillis);
     Gate gate = new Gate(authenticator, new TenantNaming(sources), new TenantAccess(registry, failures),
-      rateLimiting.limits(), rateLimiting.limiter());
+      rateLimiting.limits(), rateLimiting.limiter(), writeGates);
     return new Pipeline(gate, draining, bodyLimit, jsonMaxDepth, accessLog);
   }
 

@@ -62,5 +62,8 @@ public record Platform(
   io.tenantry.queries.QueryEndpoint queries,
 
   // Tenant export and import (docs/export-format.md)
-  io.tenantry.export.TenantTransfer transfer) {
+  io.tenantry.export.TenantTransfer transfer,
+
+  // Online moves between tiers and servers (docs/operations/tenant-moves.md)
+  io.tenantry.relocation.TenantRelocation relocation) {
 }

@@ -154,6 +154,8 @@ public final class TenantryServer {
       config.login().hashThreads(), config.login().hashQueue());
     TenantStore tenantStore = new TenantStore(pool);
     TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
+    // Online moves: this node's write gates, read by the data plane (one volatile read when no move is running)
+    io.tenantry.relocation.WriteGates writeGates = new io.tenantry.relocation.WriteGates(vertx);
     io.tenantry.idp.ExternalTokens externalTokens = new io.tenantry.idp.ExternalTokens(vertx, config.externalIssuers(), registry);
     Future<Void> externalKeys = externalTokens.start();
     Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience(), config.tokenTtlSeconds(), externalTokens);
@@ -221,7 +223,7 @@ public final class TenantryServer {
         draining,
         Pipeline.create(new Authenticator(tokens, apiKeys), new TenantSources(config.baseDomain(), customDomains.result().map()), registry,
           rateLimiting.result(), draining, config.bodyLimit(), config.jsonMaxDepth(), config.accessLog(),
-          config.unknownTenantsPerMinute()),
+          config.unknownTenantsPerMinute(), writeGates),
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens,
           config.login().refusalDelayMs(), settings.result().tokenTtl(), apiKeys, sessions.result().grants()),
@@ -257,7 +259,11 @@ public final class TenantryServer {
           config.queries().tenantTimeoutMs()),
 
         // Tenant export and import: blocking JDBC COPY and tar IO on a worker pool of their own
-        io.tenantry.export.TenantTransfer.create(vertx, config, pool, tenantStore, registry, provisioner));
+        io.tenantry.export.TenantTransfer.create(vertx, config, pool, tenantStore, registry, provisioner),
+
+        // Online moves between tiers and servers: jobs on a worker pool of their own, write gates on every node
+        io.tenantry.relocation.TenantRelocation.create(vertx, config, pool, tenantStore, registry, provisioner,
+          node.membership(), writeGates));
       })
       .onSuccess(platform -> platform.purge().start())
       .onSuccess(platform -> platform.audit().start())
@@ -265,6 +271,7 @@ public final class TenantryServer {
       .onSuccess(platform -> platform.provisioning().resumeUnfinished())
       .onSuccess(platform -> migrateTenantsInBackground(vertx, config))
       .onSuccess(platform -> platform.transfer().start()) // tenant export: orphaned jobs, expiry sweep (logs its failure)
+      .compose(platform -> platform.relocation().start().map(platform)) // online moves: gates listen, interrupted moves cleaned
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
@@ -358,6 +365,7 @@ public final class TenantryServer {
       .compose(v -> node.vertx().undeploy(deploymentId))
       .eventually(() -> bounded(platform.provisioning().close(), "closing the provisioning workers"))
       .eventually(() -> bounded(platform.transfer().stop(), "closing the export and import workers"))
+      .eventually(() -> bounded(platform.relocation().stop(), "closing the move workers"))
       .eventually(() -> {
         platform.purge().stop();
         mailRelay.stop();
