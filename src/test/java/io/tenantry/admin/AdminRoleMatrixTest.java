@@ -151,7 +151,12 @@ class AdminRoleMatrixTest {
     Map.entry("createTenantExport", rule(Rule.SUPER_ADMIN_ONLY)),
     Map.entry("getTenantExport", rule(Rule.SUPER_ADMIN_ONLY)),
     Map.entry("downloadTenantExport", rule(Rule.SUPER_ADMIN_ONLY)),
-    Map.entry("importTenant", rule(Rule.SUPER_ADMIN_ONLY)));
+    Map.entry("importTenant", rule(Rule.SUPER_ADMIN_ONLY)),
+    // online moves between tiers and servers: they hold the tenant's writes (docs/operations/tenant-moves.md)
+    Map.entry("createTenantRelocation", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("getTenantRelocation", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("cancelTenantRelocation", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("cancelTenantRelocationPost", rule(Rule.SUPER_ADMIN_ONLY)));
 
   /** Valid request bodies (an invalid one would be answered 400 before the caller's rights are looked at). */
   private JsonObject body(String operationId, String tenant) {
@@ -171,6 +176,8 @@ class AdminRoleMatrixTest {
       case "putTenantLimits" -> new JsonObject();
       case "putPlan" -> new JsonObject().put("rate", 1000).put("burst", 1000);
       case "putTenantConfig" -> new JsonObject().put("value", "Matrix");
+      // the tenant's own tier: answered 409 (already there) once the caller's rights passed, so nothing moves
+      case "createTenantRelocation" -> new JsonObject().put("isolation", "shared");
       case "runCrossTenantQuery" ->
         new JsonObject().put("collection", "notes").put("tenants", new JsonArray().add(tenant)).put("limit", 1);
       default -> null;
@@ -326,7 +333,7 @@ class AdminRoleMatrixTest {
         case "collection" -> "matrix";
         case "key" -> "branding.display_name";
         case "name" -> "matrix-plan";
-        case "exportId" -> UUID.randomUUID().toString();
+        case "exportId", "relocationId" -> UUID.randomUUID().toString();
         default -> throw new AssertionError("no value for the path parameter {" + m.group(1) + "} of " + route
           + ": add one in AdminRoleMatrixTest.fill");
       };

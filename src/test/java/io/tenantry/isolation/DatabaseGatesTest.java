@@ -53,7 +53,10 @@ class DatabaseGatesTest extends AttackSuite {
     // one counter of changes to any tenant's limits, read by every node's limits cache (docs/rate-limits.md)
     "platform.limits_version",
     // export jobs: super-admin control-plane data, written by the node that runs the export (docs/export-format.md)
-    "platform.export_jobs"
+    "platform.export_jobs",
+    // online move jobs: super-admin control-plane data, written by the node that runs the move
+    // (docs/operations/tenant-moves.md)
+    "platform.relocation_jobs"
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {
