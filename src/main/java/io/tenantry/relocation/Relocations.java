@@ -133,7 +133,7 @@ public final class Relocations {
 
   private void removeOldCopyLater(UUID jobId, UUID tenantId, Placement old) {
     vertx.setTimer(Math.max(1, settings.graceSeconds() * 1000L), t -> workers.executeBlocking(() -> {
-      relocator.removeCopy(tenantId, old);
+      relocator.retire(tenantId, old);
       return null;
     }, false).compose(v -> store.finished(jobId, "done", null, null))
       .onFailure(e -> LOG.warn("move {}: the old copy of tenant {} was not removed: {}", jobId, tenantId, e.getMessage())));

@@ -86,6 +86,7 @@ final class Relocator {
           long changed = 0;
           for (TenantTable table : TenantTable.ALL) {
             changed += copier.sync(source, target, table);
+            source.rollback(); // each table from a fresh snapshot
           }
           caughtUp += changed;
           checkCancel(job);
@@ -104,11 +105,24 @@ final class Relocator {
         try {
           // Held writes go on by themselves after max-pause-ms on every node: past the deadline, the switch is off.
           await(gates.close(id, settings.maxPauseMs(), settings.drainMs()), settings.drainMs() + 2000);
+          long closed = System.nanoTime();
           try (Connection fence = fence(from, id)) {
-            for (TenantTable table : TenantTable.ALL) {
-              caughtUp += copier.sync(source, target, table);
+            long fenced = System.nanoTime();
+            // One snapshot of the source for the last sync and the checksums: the copy equals the source as of it.
+            // (Best-effort audit entries may still reach the old copy after it; retire() carries them over.)
+            source.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+              for (TenantTable table : TenantTable.ALL) {
+                caughtUp += copier.sync(source, target, table);
+              }
+              long synced = System.nanoTime();
+              verify(copier, source, target);
+              LOG.info("move {}: pause steps (ms): gates closed {}, fence {}, last sync {}, verify {}", job.id(),
+                ms(closed - start), ms(fenced - closed), ms(synced - fenced), ms(System.nanoTime() - synced));
+            } finally {
+              source.rollback();
+              source.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
-            verify(copier, source, target);
             if (System.nanoTime() > deadline - TimeUnit.MILLISECONDS.toNanos(settings.maxPauseMs() / 4)) {
               throw new IllegalStateException("the final catch-up took longer than the write pause allows ("
                 + settings.maxPauseMs() + " ms); the tenant stays where it was");
@@ -168,6 +182,28 @@ final class Relocator {
       c.close();
       throw e;
     }
+  }
+
+  /**
+   * After the grace period: carries audit entries that reached the old copy after the switch's snapshot over to the
+   * tenant's home (append only: entries are immutable and keyed by id), then removes the old copy.
+   */
+  void retire(UUID id, Placement old) {
+    try {
+      Placement home = current(id);
+      if (home != null && !home.equals(old)) {
+        TableCopier copier = new TableCopier(id, old.schema(id), home.schema(id));
+        try (Connection source = old.connect(connections, id); Connection target = home.connect(connections, id)) {
+          long late = copier.append(source, target, TenantTable.ALL.get(1));
+          if (late > 0) {
+            LOG.info("carried {} late audit entries of tenant {} over from its old copy", late, id);
+          }
+        }
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("late audit entries of tenant {} not carried over from {}: {}", id, old.describe(), e.getMessage());
+    }
+    removeCopy(id, old);
   }
 
   /** Removes a tenant's data from a placement it no longer lives in (the old copy, or a failed move's target). */
@@ -243,6 +279,10 @@ final class Relocator {
     if (await(store.cancelRequested(job.id()), ANSWER_MS)) {
       throw new Cancelled();
     }
+  }
+
+  private static long ms(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
   /** Blocking wait on a worker thread for an event-loop future. */

@@ -11,7 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.tenantry.db.SqlIdentifiers.quoteIdent;
@@ -69,30 +71,48 @@ final class TableCopier {
     }
   }
 
-  /** Makes the target's rows equal the source's; returns how many rows it copied or deleted. One target transaction. */
+  /**
+   * Makes the target's rows equal the source's; returns how many rows it copied or deleted. One target transaction;
+   * the source's transaction is the caller's (a REPEATABLE READ one makes several tables' syncs and their checksums
+   * read one snapshot).
+   */
   long sync(Connection from, Connection to, TenantTable table) throws SQLException {
-    List<String> stale = new ArrayList<>();
+    return sync(from, to, table, false);
+  }
+
+  /**
+   * Copies the source's rows whose keys the target lacks, and nothing else: audit entries that reached the old copy
+   * late (best-effort entries queued before the switch) join the new home's log.
+   */
+  long append(Connection from, Connection to, TenantTable table) throws SQLException {
+    try {
+      return sync(from, to, table, true);
+    } finally {
+      from.rollback();
+    }
+  }
+
+  private long sync(Connection from, Connection to, TenantTable table, boolean appendOnly) throws SQLException {
     from.setAutoCommit(false);
     to.setAutoCommit(false);
-    try (KeyCursor source = new KeyCursor(from, fromSchema, table); KeyCursor target = new KeyCursor(to, toSchema, table)) {
-      boolean s = source.next();
-      boolean t = target.next();
-      while (s || t) {
-        int order = !s ? 1 : !t ? -1 : source.key.compareTo(target.key);
-        if (order == 0) {
-          if (!source.print.equals(target.print)) {
-            stale.add(source.key);
-          }
-          s = source.next();
-          t = target.next();
-        } else if (order < 0) {
+    // The target's keys in a map, the source's streamed past it: no sort on either server.
+    Map<String, String> target = new HashMap<>();
+    try (KeyCursor rows = new KeyCursor(to, toSchema, table)) {
+      while (rows.next()) {
+        target.put(rows.key, rows.print);
+      }
+    }
+    List<String> stale = new ArrayList<>();
+    try (KeyCursor source = new KeyCursor(from, fromSchema, table)) {
+      while (source.next()) {
+        String there = target.remove(source.key);
+        if (there == null || (!appendOnly && !there.equals(source.print))) {
           stale.add(source.key);
-          s = source.next();
-        } else {
-          stale.add(target.key);
-          t = target.next();
         }
       }
+    }
+    if (!appendOnly) {
+      stale.addAll(target.keySet()); // gone from the source: deleted
     }
     try {
       for (int i = 0; i < stale.size(); i += BATCH) {
@@ -103,8 +123,6 @@ final class TableCopier {
     } catch (SQLException | RuntimeException e) {
       to.rollback();
       throw e;
-    } finally {
-      from.rollback();
     }
   }
 
@@ -132,12 +150,15 @@ final class TableCopier {
     }
   }
 
-  /** The tenant's row count and an MD5 over its keys and row fingerprints in key order. */
+  /**
+   * The tenant's row count and a checksum over its keys and fingerprints: the sum of the first 60 bits of each
+   * row's MD5, which needs no order (no sort) and still differs when any row does.
+   */
   String checksum(Connection c, boolean source, TenantTable table) throws SQLException {
     String schema = source ? fromSchema : toSchema;
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) || '/' || md5(COALESCE("
-      + "string_agg(k || '=' || p, ',' ORDER BY k COLLATE \"C\"), '')) FROM (SELECT " + table.key() + " AS k, "
-      + table.fingerprint() + " AS p FROM " + qualified(schema, table) + " WHERE tenant_id = '" + tenantId + "') x")) {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) || '/' || COALESCE(sum(("
+      + "'x' || substr(md5(" + table.key() + " || '=' || " + table.fingerprint() + "), 1, 15))::bit(60)::bigint), 0) FROM "
+      + qualified(schema, table) + " WHERE tenant_id = '" + tenantId + "'")) {
       rs.next();
       return rs.getString(1);
     }
@@ -157,7 +178,7 @@ final class TableCopier {
     }
   }
 
-  /** Keys and fingerprints in key order, fetched in batches (a cursor: the heap holds one batch). */
+  /** Keys and fingerprints, fetched in batches (a cursor). */
   private final class KeyCursor implements AutoCloseable {
     private final Statement statement;
     private final ResultSet rows;
@@ -167,8 +188,8 @@ final class TableCopier {
     KeyCursor(Connection c, String schema, TenantTable table) throws SQLException {
       statement = c.createStatement();
       statement.setFetchSize(10_000);
-      rows = statement.executeQuery("SELECT " + table.key() + " AS k, " + table.fingerprint() + " FROM "
-        + qualified(schema, table) + " WHERE tenant_id = '" + tenantId + "' ORDER BY (" + table.key() + ") COLLATE \"C\"");
+      rows = statement.executeQuery("SELECT " + table.key() + ", " + table.fingerprint() + " FROM "
+        + qualified(schema, table) + " WHERE tenant_id = '" + tenantId + "'");
     }
 
     boolean next() throws SQLException {
