@@ -23,7 +23,7 @@ import static io.tenantry.db.SqlIdentifiers.quoteIdent;
  * connections (blocking: move workers only), each carrying the tenant's context (row-level security stays forced).
  * {@link #bulk} streams every row by COPY; {@link #sync} then makes the copy equal to the source by key: rows
  * missing or different are copied again, rows gone from the source are deleted (a record's delete leaves no row;
- * the key difference finds it). {@link #checksum} is the count and an MD5 over every key and row fingerprint.
+ * the key difference finds it). {@link #checksum} is the count and an order-free sum of every row's hash.
  */
 final class TableCopier {
   private static final int BATCH = 2000;
@@ -151,13 +151,14 @@ final class TableCopier {
   }
 
   /**
-   * The tenant's row count and a checksum over its keys and fingerprints: the sum of the first 60 bits of each
-   * row's MD5, which needs no order (no sort) and still differs when any row does.
+   * The tenant's row count and a checksum over its keys and fingerprints: the sum of each row's 64-bit
+   * {@code hashtextextended}, which needs no order (no sort) and is several times cheaper than an MD5 per row. The
+   * hash is PostgreSQL's own and stable within a major version: both servers of a move must run the same major.
    */
   String checksum(Connection c, boolean source, TenantTable table) throws SQLException {
     String schema = source ? fromSchema : toSchema;
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) || '/' || COALESCE(sum(("
-      + "'x' || substr(md5(" + table.key() + " || '=' || " + table.fingerprint() + "), 1, 15))::bit(60)::bigint), 0) FROM "
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) || '/' || COALESCE(sum("
+      + "hashtextextended(" + table.key() + " || '=' || " + table.fingerprint() + ", 0)), 0) FROM "
       + qualified(schema, table) + " WHERE tenant_id = '" + tenantId + "'")) {
       rs.next();
       return rs.getString(1);
