@@ -70,7 +70,16 @@ public record Config(
   StorageSettings storage,
   RecordQuerySettings recordQueries,
   MeteringSettings metering,
-  MetricsSettings metrics) {
+  MetricsSettings metrics,
+  RelocationSettings relocations) {
+
+  /**
+   * The relocations.* keys: online moves between tiers and servers (docs/operations/tenant-moves.md). Held writes
+   * go on after max-pause-ms whatever happens; a node's running writes get drain-ms to finish when the pause
+   * starts; the old copy is removed grace-seconds after the switch.
+   */
+  public record RelocationSettings(int maxPauseMs, int drainMs, int graceSeconds) {
+  }
 
   /** The exports.* keys: tenant export bundles (docs/export-format.md). */
   public record ExportSettings(int ttlSeconds, int threads) {
@@ -249,7 +258,9 @@ public record Config(
       new MeteringSettings(r.bool("metering.enabled"), r.integer("metering.flush-ms", 50, 3_600_000),
         r.integer("metering.retention-days", 1, 36_500), r.integer("billing.finalize-check-ms", 1000, 86_400_000),
         currency(r, "billing.default-currency")),
-      metrics(r));
+      metrics(r),
+      new RelocationSettings(r.integer("relocations.max-pause-ms", 100, 60_000),
+        r.integer("relocations.drain-ms", 10, 60_000), r.integer("relocations.grace-seconds", 0, 604_800)));
   }
 
   /** The storage.* keys (docs/storage.md). */

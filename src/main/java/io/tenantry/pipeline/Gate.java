@@ -8,6 +8,8 @@ import io.tenantry.ratelimit.Decision;
 import io.tenantry.ratelimit.LimitsCache;
 import io.tenantry.ratelimit.RateLimiter;
 import io.tenantry.ratelimit.TenantLimits;
+import io.tenantry.relocation.WriteGates;
+import io.vertx.core.Future;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantRef;
 import io.vertx.core.AsyncResult;
@@ -45,10 +47,12 @@ public final class Gate implements SecurityPolicyHandler {
   private final LimitsCache limits;
   private final RateLimiter limiter;
   private final Metering metering;
+  private final WriteGates writeGates;
 
   Gate(Authenticator authenticator, TenantNaming naming, TenantAccess access, LimitsCache limits, RateLimiter limiter,
-       Metering metering) {
+       Metering metering, WriteGates writeGates) {
     this.metering = metering;
+    this.writeGates = writeGates;
     this.authenticator = authenticator;
     this.naming = naming;
     this.access = access;
@@ -99,9 +103,30 @@ public final class Gate implements SecurityPolicyHandler {
         fail(ctx, resolved.cause());
         return;
       }
+      if (writeGates.watching() && isWrite(ctx.request()) && waitsForMove(ctx, caller, resolved.result())) {
+        return;
+      }
       resolved.result().attachTo(ctx);
       rateLimit(ctx, caller, resolved.result());
     });
+  }
+
+  /**
+   * A write to a tenant being moved (io.tenantry.relocation): counted while it runs, or, during the cut-over's
+   * write pause, held until the gate opens and then resolved afresh (the tenant may live elsewhere by then).
+   */
+  private boolean waitsForMove(RoutingContext ctx, Caller caller, Tenant tenant) {
+    WriteGates.TenantGate gate = writeGates.gate(tenant.id());
+    if (gate == null) {
+      return false;
+    }
+    Future<Void> wait = gate.enter();
+    if (wait == null) {
+      ctx.addEndHandler(ended -> gate.leave());
+      return false;
+    }
+    OnLoop.whenDone(wait, ctx, opened -> resolve(ctx, caller));
+    return true;
   }
 
   private void rateLimit(RoutingContext ctx, Caller caller, Tenant tenant) {

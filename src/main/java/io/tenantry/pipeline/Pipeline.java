@@ -46,11 +46,12 @@ public final class Pipeline {
 
   public static Pipeline create(Authenticator authenticator, TenantSources sources, TenantRegistry registry,
                                 RateLimiting rateLimiting, Draining draining, long bodyLimit, int jsonMaxDepth,
-                                boolean accessLog, int unknownTenantsPerMinute, io.tenantry.metering.Metering metering) {
+                                boolean accessLog, int unknownTenantsPerMinute, io.tenantry.metering.Metering metering,
+                                io.tenantry.relocation.WriteGates writeGates) {
     FailedResolutions failures = new FailedResolutions(unknownTenantsPerMinute, FailedResolutions.WINDOW_MS,
       System::currentTimeMillis);
     Gate gate = new Gate(authenticator, new TenantNaming(sources), new TenantAccess(registry, failures),
-      rateLimiting.limits(), rateLimiting.limiter(), metering);
+      rateLimiting.limits(), rateLimiting.limiter(), metering, writeGates);
     return new Pipeline(gate, draining, bodyLimit, jsonMaxDepth, accessLog);
   }
 

@@ -43,6 +43,8 @@ public final class DedicatedPools {
     final Pool pool;
     /** The tenant's statement timeout its connections were opened with. */
     final Integer statementTimeoutMs;
+    /** The database its connections go to: a tenant moved elsewhere (io.tenantry.relocation) gets a new pool. */
+    io.tenantry.tenant.DbTarget target;
     int inFlight;
     long lastUsed;
     /** Set once its tenant is deleted: completed when the pool is closed. */
@@ -75,6 +77,15 @@ public final class DedicatedPools {
         return Future.failedFuture(new TenantGone(tenant.id()));
       }
       entry = pools.get(tenant.id());
+      if (entry != null && !Objects.equals(entry.target, tenant.database())) {
+        // Moved to another database: its requests from before the move finish on the old pool, closed after them.
+        Entry old = pools.remove(tenant.id());
+        old.closing = Promise.promise();
+        if (old.inFlight == 0) {
+          closeNow(old);
+        }
+        entry = null;
+      }
       if (entry != null && entry.inFlight == 0 && !Objects.equals(entry.statementTimeoutMs, tenant.statementTimeoutMs())) {
         // The tenant's timeout changed: its connections carry the old one, so the pool is reopened once unused.
         pools.remove(tenant.id()).pool.close();
@@ -86,6 +97,7 @@ public final class DedicatedPools {
           return Future.failedFuture(new PoolBusy("the database connection budget is in use; retry shortly", 1));
         }
         entry = new Entry(factory.dedicated(tenant.database(), tenant.statementTimeoutMs()), tenant.statementTimeoutMs());
+        entry.target = tenant.database();
         pools.put(tenant.id(), entry);
         opened.incrementAndGet();
       }

@@ -221,6 +221,13 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "importTenant", Access::superAdmin, transfer.importEndpoint()::handle)
       .setDoValidation(false); // the body is a tar, which the contract validator cannot read
 
+    // Online moves between tiers and servers (docs/operations/tenant-moves.md): super-admins only
+    var relocations = platform.relocation().endpoints();
+    on(builder, "createTenantRelocation", Access::superAdmin, relocations::create);
+    on(builder, "getTenantRelocation", Access::superAdmin, relocations::get);
+    on(builder, "cancelTenantRelocation", Access::superAdmin, relocations::cancel);
+    on(builder, "cancelTenantRelocationPost", Access::superAdmin, relocations::cancel);
+
     OnLoopValidation.install(vertx, platform.contract(), builder, RequestExtractor.withBodyHandler());
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);

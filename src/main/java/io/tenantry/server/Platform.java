@@ -75,5 +75,8 @@ public record Platform(
   io.tenantry.metering.Metering metering,
   io.tenantry.billing.Billing billing,
   // Operations: metrics (GET /metrics) and the busiest tenants' series
-  io.tenantry.metrics.Metrics metrics) {
+  io.tenantry.metrics.Metrics metrics,
+
+  // Online moves between tiers and servers (docs/operations/tenant-moves.md)
+  io.tenantry.relocation.TenantRelocation relocation) {
 }

@@ -161,6 +161,8 @@ public final class TenantryServer {
       config.login().hashThreads(), config.login().hashQueue());
     TenantStore tenantStore = new TenantStore(pool);
     TenantRegistry registry = new TenantRegistry(tenantStore, config.tenantCacheTtlSeconds());
+    // Online moves: this node's write gates, read by the data plane (one volatile read when no move is running)
+    io.tenantry.relocation.WriteGates writeGates = new io.tenantry.relocation.WriteGates(vertx);
     io.tenantry.idp.ExternalTokens externalTokens = new io.tenantry.idp.ExternalTokens(vertx, config.externalIssuers(), registry);
     Future<Void> externalKeys = externalTokens.start();
     Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.jwtAudience(), config.tokenTtlSeconds(), externalTokens);
@@ -233,7 +235,7 @@ public final class TenantryServer {
         draining,
         Pipeline.create(new Authenticator(tokens, apiKeys), new TenantSources(config.baseDomain(), customDomains.result().map()), registry,
           rateLimiting.result(), draining, config.bodyLimit(), config.jsonMaxDepth(), config.accessLog(),
-          config.unknownTenantsPerMinute(), metering),
+          config.unknownTenantsPerMinute(), metering, writeGates),
         rateLimiting.result(),
         new TokenEndpoint(users, registry, passwords, new LoginThrottle(config.login()), tokens,
           config.login().refusalDelayMs(), settings.result().tokenTtl(), apiKeys, sessions.result().grants()),
@@ -286,7 +288,10 @@ public final class TenantryServer {
         billing,
         // Operations: metrics
         io.tenantry.metrics.Metrics.start(vertx, node.metrics(), config.metrics(), pool, tenantPools,
-          rateLimiting.result(), registry, node.membership()));
+          rateLimiting.result(), registry, node.membership()),
+        // Online moves between tiers and servers: jobs on a worker pool of their own, write gates on every node
+        io.tenantry.relocation.TenantRelocation.create(vertx, config, pool, tenantStore, registry, provisioner,
+          node.membership(), writeGates));
       })
       .onSuccess(platform -> platform.storage().start())
       .onSuccess(platform -> platform.purge().start())
@@ -298,6 +303,7 @@ public final class TenantryServer {
       .onSuccess(platform -> platform.recordIndexes().builder().resumeUnfinished())
       .onSuccess(platform -> platform.metering().start())
       .onSuccess(platform -> platform.billing().start())
+      .compose(platform -> platform.relocation().start().map(platform)) // online moves: gates listen, interrupted moves cleaned
       .compose(platform -> vertx.deployVerticle(() -> new HttpVerticle(platform),
           new DeploymentOptions().setInstances(instances(config)))
         .map(id -> new TenantryServer(node, pool, dedicated, redis, platform, id, passwords, apiKeys, mailRelay)))
@@ -403,6 +409,7 @@ public final class TenantryServer {
       .eventually(() -> bounded(platform.provisioning().close(), "closing the provisioning workers"))
       .eventually(() -> bounded(platform.transfer().stop(), "closing the export and import workers"))
       .eventually(() -> bounded(platform.recordIndexes().builder().close(), "closing the index builders"))
+      .eventually(() -> bounded(platform.relocation().stop(), "closing the move workers"))
       .eventually(() -> {
         platform.purge().stop();
         platform.storage().stop(); // file storage: sweeper and its worker executor

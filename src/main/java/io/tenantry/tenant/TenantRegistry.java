@@ -115,6 +115,12 @@ public final class TenantRegistry {
     }
   }
 
+  /** Forgets one tenant on this node only: the node-by-node switch of a move (io.tenantry.relocation). */
+  public void evictHere(UUID tenantId, String slug) {
+    evictSlug(slug);
+    evict(tenantId);
+  }
+
   /** Forgets every cached tenant: after cluster membership changed, notices may have been missed. */
   public void evictAll() {
     generation.incrementAndGet();

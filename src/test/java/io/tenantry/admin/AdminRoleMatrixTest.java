@@ -167,7 +167,12 @@ class AdminRoleMatrixTest {
     Map.entry("finalizeBillingPeriod", rule(Rule.SUPER_ADMIN_ONLY)),
     Map.entry("listTenantSubscriptions", rule(Rule.TENANT_ADMIN)),
     Map.entry("listTenantInvoices", rule(Rule.TENANT_ADMIN)),
-    Map.entry("getTenantInvoice", rule(Rule.TENANT_ADMIN)));
+    Map.entry("getTenantInvoice", rule(Rule.TENANT_ADMIN)),
+    // online moves between tiers and servers: they hold the tenant's writes (docs/operations/tenant-moves.md)
+    Map.entry("createTenantRelocation", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("getTenantRelocation", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("cancelTenantRelocation", rule(Rule.SUPER_ADMIN_ONLY)),
+    Map.entry("cancelTenantRelocationPost", rule(Rule.SUPER_ADMIN_ONLY)));
 
   /** Valid request bodies (an invalid one would be answered 400 before the caller's rights are looked at). */
   private JsonObject body(String operationId, String tenant) {
@@ -188,7 +193,9 @@ class AdminRoleMatrixTest {
       case "putTenantLimits" -> new JsonObject();
       case "putPlan" -> new JsonObject().put("rate", 1000).put("burst", 1000);
       case "putTenantConfig" -> new JsonObject().put("value", "Matrix");
-      case "putPlanPricing" -> new JsonObject().put("currency", "EUR").put("base_fee", 0);
+      case "putPlanPricing" -> new JsonObject().put("currency", "EUR").put("base_fee", 0,
+      // the tenant's own tier: answered 409 (already there) once the caller's rights passed, so nothing moves
+      case "createTenantRelocation" -> new JsonObject().put("isolation", "shared");
       case "createTenantSubscription" -> new JsonObject().put("plan", "default")
         .put("effective_from", java.time.Instant.parse("2030-01-01T00:00:00Z").plusSeconds(n).toString());
       case "putTenantBilling" -> new JsonObject().put("pays", "self");
@@ -348,7 +355,8 @@ class AdminRoleMatrixTest {
         case "collection" -> "matrix";
         case "key" -> "branding.display_name";
         case "name" -> "matrix-plan";
-        case "exportId" -> UUID.randomUUID().toString();
+        case "exportId" -> UUID.randomUUID().toString(,
+        case "exportId", "relocationId" -> UUID.randomUUID().toString();
         case "period" -> "2020-01";
         default -> throw new AssertionError("no value for the path parameter {" + m.group(1) + "} of " + route
           + ": add one in AdminRoleMatrixTest.fill");

@@ -63,7 +63,10 @@ class DatabaseGatesTest extends AttackSuite {
     "platform.subscriptions",
     "platform.billing_accounts",
     "platform.invoices",
-    "platform.invoice_lines"
+    "platform.invoice_lines",
+    // online move jobs: super-admin control-plane data, written by the node that runs the move
+    // (docs/operations/tenant-moves.md)
+    "platform.relocation_jobs"
   );
 
   private Connection asRuntimeRole(String database) throws SQLException {

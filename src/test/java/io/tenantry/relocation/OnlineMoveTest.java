@@ -1,0 +1,192 @@
+package io.tenantry.relocation;
+
+import io.tenantry.support.Eventually;
+import io.tenantry.support.SecondPostgres;
+import io.tenantry.support.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Online moves under a client writing as fast as it can: every acknowledged create is there exactly once after the
+ * move, every acknowledged delete stays deleted, no write is refused, the audit chain verifies on the new tier, and
+ * the old copy goes after the grace period. A move that cannot reach its target leaves the tenant serving where it was.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OnlineMoveTest {
+  private static final Map<String, String> SETTINGS = Map.of("relocations.grace-seconds", "1",
+    "relocations.drain-ms", "300", "audit.seal-interval-ms", "100", "db.connect-timeout-ms", "30000");
+  private TestServer server;
+  private String root;
+
+  @BeforeAll
+  void start() {
+    server = TestServer.start(SETTINGS);
+    root = server.adminToken();
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({"shared, schema", "schema, database", "database, shared"})
+  void aMoveUnderContinuousWritesLosesAndDoublesNothing(String from, String to) {
+    String slug = "mv-" + from + "-" + to;
+    String token = tenant(slug, from);
+    JsonObject job = moveUnderWrites(slug, token, new JsonObject().put("isolation", to));
+    assertThat(tenantRow(slug).getString("isolation")).isEqualTo(to);
+    assertThat(job.getLong("rows_copied")).isPositive();
+    oldCopyGoes(slug, job);
+  }
+
+  @Test
+  void aDatabaseTierTenantMovesToTheSecondServerUnderContinuousWrites() {
+    SecondPostgres.ensure();
+    String slug = "mv-second";
+    String token = tenant(slug, "database");
+    String database = "tenantry_mv_" + Long.toHexString(System.nanoTime());
+    try {
+      moveUnderWrites(slug, token, new JsonObject().put("isolation", "database").put("target", new JsonObject()
+        .put("host", SecondPostgres.HOST).put("port", SecondPostgres.PORT).put("name", database)));
+      JsonObject tenant = tenantRow(slug);
+      assertThat(tenant.getJsonObject("database").getInteger("port")).isEqualTo(SecondPostgres.PORT);
+      assertThat(tenant.getJsonObject("database").getString("name")).isEqualTo(database);
+    } finally {
+      server.api.delete("/admin/v1/tenants/" + slug, root, null); // closes its pool before the drop
+      SecondPostgres.drop(database, server.config.appRole(), server.config.ownerRole());
+    }
+  }
+
+  @Test
+  void aMoveToAnUnreachableServerFailsAndTheTenantKeepsServingWhereItWas() {
+    String slug = "mv-unreachable";
+    String token = tenant(slug, "schema");
+    ContinuousWriter writer = new ContinuousWriter(server.http, token).start(2);
+    HttpResponse<Buffer> started = server.api.post("/admin/v1/tenants/" + slug + "/relocations", root,
+      new JsonObject().put("isolation", "database").put("target", new JsonObject().put("host", "127.0.0.1").put("port", 1)));
+    assertThat(started.statusCode()).as(started.bodyAsString()).isEqualTo(202);
+    JsonObject job = finished(slug, started.bodyAsJsonObject().getString("id"));
+    writer.stop();
+    assertThat(job.getString("phase")).isEqualTo("failed");
+    assertThat(job.getString("error")).isNotBlank();
+    assertThat(tenantRow(slug).getString("isolation")).isEqualTo("schema");
+    assertThat(writer.errors).isEmpty();
+    checkEveryAcknowledgedWrite(token, writer);
+    HttpResponse<Buffer> after = server.api.post("/api/v1/collections/moving/records", token, new JsonObject().put("n", -1));
+    assertThat(after.statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void badRequestsAreRefusedWithWhatIsAllowed() {
+    String slug = "mv-bad";
+    tenant(slug, "shared");
+    HttpResponse<Buffer> same = server.api.post("/admin/v1/tenants/" + slug + "/relocations", root,
+      new JsonObject().put("isolation", "shared"));
+    assertThat(same.statusCode()).isEqualTo(409);
+    assertThat(same.getHeader("Content-Type")).startsWith("application/problem+json");
+    HttpResponse<Buffer> tier = server.api.post("/admin/v1/tenants/" + slug + "/relocations", root,
+      new JsonObject().put("isolation", "cloud"));
+    assertThat(tier.statusCode()).isEqualTo(400);
+    HttpResponse<Buffer> target = server.api.post("/admin/v1/tenants/" + slug + "/relocations", root,
+      new JsonObject().put("isolation", "schema").put("target", new JsonObject().put("host", "127.0.0.1")));
+    assertThat(target.statusCode()).isEqualTo(400);
+    assertThat(target.bodyAsJsonObject().getString("detail")).contains("isolation=database");
+    HttpResponse<Buffer> unknown = server.api.get("/admin/v1/tenants/" + slug + "/relocations/"
+      + java.util.UUID.randomUUID(), root);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+  }
+
+  private JsonObject moveUnderWrites(String slug, String token, JsonObject request) {
+    ContinuousWriter writer = new ContinuousWriter(server.http, token).start(4);
+    Eventually.within(Duration.ofSeconds(30), "the writer has written", () -> writer.created.size() > 50);
+    HttpResponse<Buffer> started = server.api.post("/admin/v1/tenants/" + slug + "/relocations", root, request);
+    assertThat(started.statusCode()).as(started.bodyAsString()).isEqualTo(202);
+    assertThat(started.getHeader("Location")).endsWith("/relocations/" + started.bodyAsJsonObject().getString("id"));
+    JsonObject job = finished(slug, started.bodyAsJsonObject().getString("id"));
+    int atSwitch = writer.created.size();
+    Eventually.within(Duration.ofSeconds(30), "writes after the switch", () -> writer.created.size() > atSwitch + 50);
+    writer.stop();
+    assertThat(job.getString("phase")).as(job.encode()).isIn("switched", "done");
+    assertThat(job.getInteger("write_pause_ms")).isNotNull().isLessThan(5000);
+    assertThat(writer.errors).as("refused or failed writes").isEmpty();
+    checkEveryAcknowledgedWrite(token, writer);
+    JsonObject verified = server.api.get("/admin/v1/tenants/" + slug + "/audit/verify", root).bodyAsJsonObject();
+    assertThat(verified.getBoolean("intact")).as(verified.encode()).isTrue();
+    return job;
+  }
+
+  /** Every acknowledged create is there once (its n once), every acknowledged delete is gone. */
+  private void checkEveryAcknowledgedWrite(String token, ContinuousWriter writer) {
+    Map<String, Integer> found = new HashMap<>();
+    Set<Integer> numbers = new HashSet<>();
+    String cursor = null;
+    do {
+      HttpResponse<Buffer> page = server.api.get("/api/v1/collections/moving/records?limit=500"
+        + (cursor == null ? "" : "&cursor=" + cursor), token);
+      assertThat(page.statusCode()).as(page.bodyAsString()).isEqualTo(200);
+      JsonObject body = page.bodyAsJsonObject();
+      for (Object o : body.getJsonArray("items")) {
+        JsonObject r = (JsonObject) o;
+        int n = r.getJsonObject("data").getInteger("n");
+        assertThat(found.put(r.getString("id"), n)).as("record listed twice").isNull();
+        assertThat(numbers.add(n)).as("write " + n + " applied twice").isTrue();
+      }
+      cursor = body.getString("next_cursor");
+    } while (cursor != null);
+    writer.created.forEach((id, n) -> {
+      if (writer.deleted.containsKey(id)) {
+        assertThat(found).as("deleted record " + id).doesNotContainKey(id);
+      } else {
+        assertThat(found.get(id)).as("acknowledged record " + id).isEqualTo(n);
+      }
+    });
+  }
+
+  private JsonObject finished(String slug, String id) {
+    JsonObject[] last = new JsonObject[1];
+    Eventually.within(Duration.ofSeconds(120), "the move ends or switches", () -> {
+      last[0] = server.api.get("/admin/v1/tenants/" + slug + "/relocations/" + id, root).bodyAsJsonObject();
+      return Set.of("switched", "done", "failed", "cancelled").contains(last[0].getString("phase"));
+    });
+    return last[0];
+  }
+
+  private void oldCopyGoes(String slug, JsonObject job) {
+    Eventually.within(Duration.ofSeconds(60), "the old copy is removed after the grace period", () ->
+      "done".equals(server.api.get("/admin/v1/tenants/" + slug + "/relocations/" + job.getString("id"), root)
+        .bodyAsJsonObject().getString("phase")));
+  }
+
+  private JsonObject tenantRow(String slug) {
+    return server.api.get("/admin/v1/tenants/" + slug, root).bodyAsJsonObject();
+  }
+
+  private String tenant(String slug, String tier) {
+    HttpResponse<Buffer> created = server.api.post("/admin/v1/tenants", root,
+      new JsonObject().put("slug", slug).put("name", "Tenant " + slug).put("isolation", tier));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    server.addUser(root, slug, "admin@" + slug + ".test", "tenant_admin");
+    String token = server.api.token("admin@" + slug + ".test", "password-of-admin@" + slug + ".test", slug);
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<Buffer> r = server.api.post("/api/v1/collections/moving/records", token, new JsonObject().put("n", -1000 - i));
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    }
+    return token;
+  }
+}
