@@ -31,7 +31,7 @@ export function chart({title, unit, labels, series, id, type = 'line', labelHead
     type,
     data: {labels, datasets: series.map((s, i) => ({label: s.label, data: s.data,
       borderColor: SERIES[i % SERIES.length].color, backgroundColor: SERIES[i % SERIES.length].color,
-      borderDash: SERIES[i % SERIES.length].dash, pointRadius: labels.length > 60 ? 0 : 3, tension: 0}))},
+      borderDash: SERIES[i % SERIES.length].dash, maxBarThickness: 36, pointRadius: labels.length > 60 ? 0 : 3, tension: 0}))},
     options: {
       animation: false,
       responsive: true,
