@@ -71,7 +71,7 @@ final class AccountLoader {
       if (tenant.id().equals(payer) && !windows.isEmpty()) {
         currency = priced(prices, windows.get(0).plan()).currency();
       }
-      accounts.add(account(tenant, windows, prices, hourly));
+      accounts.add(account(tenant, windows, prices, hourly, period));
     }
     String payerCurrency = currency;
     return Future.all(accounts).map(done -> new InvoiceInput(payer, period, payerCurrency, done.<InvoiceCalculator.Account>list()));
@@ -107,7 +107,7 @@ final class AccountLoader {
   }
 
   private Future<InvoiceCalculator.Account> account(Paid tenant, List<Window> windows, Map<String, PlanPricing> prices,
-                                                   List<UsageQuery.Usage> hourly) {
+                                                   List<UsageQuery.Usage> hourly, BillingPeriod period) {
     List<Map<Meter, Long>> used = new ArrayList<>();
     windows.forEach(w -> used.add(new EnumMap<>(Meter.class)));
     for (UsageQuery.Usage u : hourly) {
@@ -120,8 +120,10 @@ final class AccountLoader {
           at = i;
         }
       }
-      used.get(at).merge(u.meter(), u.quantity(), u.meter().kind == Meter.Kind.GAUGE ? Math::max : Long::sum);
+      used.get(at).merge(u.meter(), u.quantity(), Long::sum); // gauges too: their hourly samples, averaged below
     }
+    long periodHours = java.time.Duration.between(period.start(), period.end()).toHours();
+    used.forEach(segment -> segment.replaceAll((meter, sum) -> GaugeAverage.of(meter, sum, periodHours)));
     List<Future<Long>> users = new ArrayList<>();
     for (Window w : windows) {
       users.add(pool.preparedQuery(BillingSql.ACTIVE_USERS).execute(Tuple.of(tenant.id(),

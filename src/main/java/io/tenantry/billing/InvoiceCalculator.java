@@ -21,7 +21,10 @@ public final class InvoiceCalculator {
   private InvoiceCalculator() {
   }
 
-  /** A stretch of the period on one plan, with the tenant's usage in it (counters summed, gauges at their highest). */
+  /**
+   * A stretch of the period on one plan, with the tenant's usage in it: counters summed, gauges averaged over the
+   * period ({@link GaugeAverage}).
+   */
   public record Segment(PlanPricing pricing, Instant from, Instant to, Map<Meter, Long> usage) {
   }
 

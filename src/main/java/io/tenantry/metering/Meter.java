@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What is metered per tenant. Counters are summed over nodes and hours; gauges are sampled (the latest sample of an
- * hour is that hour's value, the highest hour is a period's value); {@link #ACTIVE_USERS} counts distinct users.
- * The storage meters are accepted by pricing and the usage API now and filled by the storage feature's sampler.
+ * What is metered per tenant. Counters are summed over nodes and hours; gauges are sampled hourly by
+ * {@link GaugeSampler} (the latest sample of an hour is that hour's value; invoices price a gauge on its average over
+ * the period, io.tenantry.billing.GaugeAverage); {@link #ACTIVE_USERS} counts distinct users.
  */
 public enum Meter {
   REQUESTS_READ(Kind.COUNTER),

@@ -22,6 +22,12 @@ final class UsageSql {
     INSERT INTO platform.usage_hourly (tenant_id, meter, hour, quantity) VALUES ($1, $2, $3, $4)
     ON CONFLICT (tenant_id, hour, meter) DO UPDATE SET quantity = EXCLUDED.quantity""";
 
+  /** A tenant's gauge samples of one hour ($1 tenant, $2 hour, $3 meters, $4 values): the latest sample wins. */
+  static final String UPSERT_GAUGES = """
+    INSERT INTO platform.usage_hourly (tenant_id, meter, hour, quantity)
+    SELECT $1, g.meter, $2, g.quantity FROM unnest($3::text[], $4::bigint[]) AS g(meter, quantity)
+    ON CONFLICT (tenant_id, hour, meter) DO UPDATE SET quantity = EXCLUDED.quantity""";
+
   /**
    * Flushes older than the retry horizon summed into hourly rows, in one statement: a node retries a flush for
    * minutes at most, far inside the horizon, so a compacted flush is never written again.

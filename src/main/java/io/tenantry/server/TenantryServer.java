@@ -123,6 +123,11 @@ public final class TenantryServer {
     return platform.metrics();
   }
 
+  // Usage metering: the gauge sampler, run by tests at once rather than on its hourly check
+  public io.tenantry.metering.Metering metering() {
+    return platform.metering();
+  }
+
   /** A standalone server on {@code vertx}. */
   public static Future<TenantryServer> start(Vertx vertx, Config config) {
     return start(Node.standalone(vertx), config);
@@ -203,7 +208,8 @@ public final class TenantryServer {
     Future<IdempotentCreation> idempotentCreation = Idempotency.start(pool, config.idempotencyTtlSeconds());
 
     // Usage metering (docs/billing.md): counted by the gate, flushed by this node, stored at stop.
-    io.tenantry.metering.Metering metering = io.tenantry.metering.Metering.create(vertx, config, pool, registry);
+    io.tenantry.metering.Metering metering = io.tenantry.metering.Metering.create(vertx, config, pool, registry,
+      tenantStore, tenantDb);
     io.tenantry.billing.Billing billing = io.tenantry.billing.Billing.create(vertx, config, pool, registry,
       metering.meter().node());
 
@@ -268,7 +274,7 @@ public final class TenantryServer {
         new io.tenantry.admin.TenantSearchEndpoints(new io.tenantry.tenant.TenantSearch(pool), registry),
         new io.tenantry.queries.QueryEndpoint(registry, new io.tenantry.tenant.TenantSearch(pool), tenantStore,
           new TenantTree(pool, config.tenancyMaxDepth()), tenantDb, config.queries().concurrency(),
-          config.queries().tenantTimeoutMs()),
+          config.queries().tenantTimeoutMs(), metering.meter()),
 
         // Tenant export and import: blocking JDBC COPY and tar IO on a worker pool of their own
         io.tenantry.export.TenantTransfer.create(vertx, config, pool, tenantStore, registry, provisioner),
