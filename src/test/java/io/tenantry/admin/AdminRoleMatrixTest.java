@@ -193,7 +193,7 @@ class AdminRoleMatrixTest {
       case "putTenantLimits" -> new JsonObject();
       case "putPlan" -> new JsonObject().put("rate", 1000).put("burst", 1000);
       case "putTenantConfig" -> new JsonObject().put("value", "Matrix");
-      case "putPlanPricing" -> new JsonObject().put("currency", "EUR").put("base_fee", 0,
+      case "putPlanPricing" -> new JsonObject().put("currency", "EUR").put("base_fee", 0);
       // the tenant's own tier: answered 409 (already there) once the caller's rights passed, so nothing moves
       case "createTenantRelocation" -> new JsonObject().put("isolation", "shared");
       case "createTenantSubscription" -> new JsonObject().put("plan", "default")
@@ -355,7 +355,6 @@ class AdminRoleMatrixTest {
         case "collection" -> "matrix";
         case "key" -> "branding.display_name";
         case "name" -> "matrix-plan";
-        case "exportId" -> UUID.randomUUID().toString(,
         case "exportId", "relocationId" -> UUID.randomUUID().toString();
         case "period" -> "2020-01";
         default -> throw new AssertionError("no value for the path parameter {" + m.group(1) + "} of " + route

@@ -86,10 +86,13 @@ class RequestLogsTest {
     assertThat(created.statusCode()).isEqualTo(201);
     String requestId = created.getHeader("X-Request-Id");
 
-    // the encoder writes the MDC under "mdc"; read as written, whatever its JSON shape
-    List<String> ofRequest = lines().stream().map(l -> String.valueOf(l.getValue("mdc")))
-      .filter(mdc -> mdc.contains(requestId)).toList();
-    assertThat(ofRequest).isNotEmpty();
+    // the encoder writes the MDC under "mdc"; read as written, whatever its JSON shape. The access line is written
+    // when the response has ended on the server, which may be just after the client has read it.
+    java.util.function.Supplier<List<String>> ofRequestNow = () -> lines().stream()
+      .map(l -> String.valueOf(l.getValue("mdc"))).filter(mdc -> mdc.contains(requestId)).toList();
+    io.tenantry.support.Eventually.within(java.time.Duration.ofSeconds(5), "the request's log lines",
+      () -> !ofRequestNow.get().isEmpty());
+    List<String> ofRequest = ofRequestNow.get();
     for (String mdc : ofRequest) {
       assertThat(mdc).contains("tenantId").contains(tenant.getString("id")).contains("userId");
     }

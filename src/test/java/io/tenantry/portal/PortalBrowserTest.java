@@ -359,6 +359,8 @@ class PortalBrowserTest {
     createTenant("audited", "Audited");
     ts.api.post("/admin/v1/tenants/audited/suspend", adminToken, null);
     ts.api.post("/admin/v1/tenants/audited/resume", adminToken, null);
+    // admin actions are recorded after their response: the page shows what is stored when it loads
+    Eventually(() -> ts.api.get("/admin/v1/tenants/audited/audit", adminToken).bodyAsString().contains("admin.resumeTenant"));
     browser.go("/admin/#/t/audited/audit");
     browser.waitForElementWithText("#audit-list td", "admin.suspendTenant");
     browser.screenshot("16-audit-log");

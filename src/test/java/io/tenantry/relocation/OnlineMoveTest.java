@@ -182,6 +182,10 @@ class OnlineMoveTest {
       new JsonObject().put("slug", slug).put("name", "Tenant " + slug).put("isolation", tier));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     server.addUser(root, slug, "admin@" + slug + ".test", "tenant_admin");
+    // writers as fast as they can: the tenant's limits must not refuse them (a 429 is not what is under test)
+    HttpResponse<Buffer> limits = server.api.put("/admin/v1/tenants/" + slug + "/limits", root,
+      new JsonObject().put("rate", 100_000).put("burst", 200_000), null);
+    assertThat(limits.statusCode()).as(limits.bodyAsString()).isEqualTo(200);
     String token = server.api.token("admin@" + slug + ".test", "password-of-admin@" + slug + ".test", slug);
     for (int i = 0; i < 20; i++) {
       HttpResponse<Buffer> r = server.api.post("/api/v1/collections/moving/records", token, new JsonObject().put("n", -1000 - i));
