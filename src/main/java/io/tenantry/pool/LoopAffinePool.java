@@ -27,7 +27,8 @@ import java.util.function.IntFunction;
  * caller on that loop uses it; its connections were all opened from that loop (Vert.x opens a connection on the
  * loop of the caller that needed it), so a statement and its answer never leave the request's thread. Callers on
  * any other thread (start-up, timers, workers, loops without an HTTP verticle) share one more pool of a single
- * connection, so their connections never land in a request loop's pool. The pools split {@code db.pool-size}
+ * connection, so their connections never land in a request loop's pool — also with a single HTTP loop (a server
+ * confined to one core), where the background work runs on the other event loops of the same Vert.x. The pools split {@code db.pool-size}
  * between them (the background pool takes one connection when there are more connections than loops); each is at
  * least one connection.
  */
@@ -39,7 +40,7 @@ public final class LoopAffinePool implements Pool {
 
   /** Pools made by {@code build(size)}: one per loop and one for background work, {@code totalSize} connections in all. */
   public LoopAffinePool(int loops, int totalSize, IntFunction<Pool> build) {
-    boolean separateBackground = loops > 1 && totalSize > loops;
+    boolean separateBackground = totalSize > loops;
     int forLoops = separateBackground ? totalSize - 1 : totalSize;
     int n = Math.max(1, Math.min(loops, forLoops));
     List<Pool> made = new ArrayList<>(n);
@@ -72,8 +73,8 @@ public final class LoopAffinePool implements Pool {
 
   /** The pool of the caller's event loop, or the background pool. */
   Pool current() {
-    if (pools.size() == 1) {
-      return pools.get(0);
+    if (pools.size() == 1 && background == pools.get(0)) {
+      return background;
     }
     EventLoop loop = callersLoop();
     Pool pool = loop == null ? null : byLoop.get(loop);

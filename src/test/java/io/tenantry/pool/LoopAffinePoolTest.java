@@ -45,15 +45,16 @@ class LoopAffinePoolTest {
     pool(2, 16); // 8 + 7 for the loops, 1 for background work
     pool(2, 5);
     pool(4, 2); // fewer connections than loops: no background pool of its own
-    pool(1, 4);
-    assertThat(sizes).containsExactly(8, 7, 1, 2, 2, 1, 1, 1, 4);
+    pool(1, 4); // one HTTP loop (a server confined to one core): the other loops' background work stays off it
+    assertThat(sizes).containsExactly(8, 7, 1, 2, 2, 1, 1, 1, 3, 1);
   }
 
   @Test
   void theSmallestShareBoundsThePerTenantCap() {
     assertThat(pool(2, 16).smallestShare()).isEqualTo(7);
     assertThat(pool(2, 6).smallestShare()).isEqualTo(2);
-    assertThat(pool(1, 4).smallestShare()).isEqualTo(4);
+    assertThat(pool(1, 4).smallestShare()).isEqualTo(3);
+    assertThat(pool(1, 1).smallestShare()).as("a single connection is shared").isEqualTo(1);
     assertThat(ConcurrencyCaps.leavesRoomOnEveryLoop(6, 7)).as("the defaults: cap 6, 16 connections over 2 loops").isTrue();
     assertThat(ConcurrencyCaps.leavesRoomOnEveryLoop(8, 7)).as("the cap before 2026-11-27").isFalse();
     assertThat(ConcurrencyCaps.leavesRoomOnEveryLoop(1, 1)).isFalse();
@@ -110,5 +111,22 @@ class LoopAffinePoolTest {
     assertThat(pool.claim()).isFalse();
     assertThat(pool.current()).isSameAs(built.get(2));
     assertThat(pool.pools()).isEqualTo(2);
+  }
+
+  @Test
+  void withOneHttpLoopTheOtherLoopsUseTheBackgroundPool() {
+    LoopAffinePool pool = pool(1, 16); // 15 for the HTTP loop, 1 for everything else
+    Map<String, Pool> seen = new ConcurrentHashMap<>();
+    Await.result(vertx.deployVerticle(() -> new Claimer(pool, seen), new DeploymentOptions().setInstances(1)), 10);
+    assertThat(seen.values()).containsExactly(built.get(0));
+    Map<String, Pool> others = new ConcurrentHashMap<>();
+    Await.result(vertx.deployVerticle(() -> new AbstractVerticle() {
+      @Override
+      public void start() {
+        others.put(Thread.currentThread().getName(), pool.current());
+      }
+    }, new DeploymentOptions().setInstances(3)).mapEmpty(), 10);
+    others.forEach((thread, p) -> assertThat(p).as(thread).isSameAs(seen.getOrDefault(thread, built.get(1))));
+    assertThat(others.values()).as("a loop other than the HTTP one").contains(built.get(1));
   }
 }

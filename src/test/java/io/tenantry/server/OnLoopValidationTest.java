@@ -1,0 +1,66 @@
+package io.tenantry.server;
+
+import io.vertx.core.Vertx;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** String parameters are validated as their own text, with the contract's schemas, and give the library's errors. */
+class OnLoopValidationTest {
+  private static Vertx vertx;
+  private static OpenAPIContract contract;
+  private static OnLoopValidation.Validator validator;
+
+  @BeforeAll
+  static void load() throws Exception {
+    vertx = Vertx.vertx();
+    contract = ApiContract.load(vertx).await(30, TimeUnit.SECONDS).contract();
+    validator = new OnLoopValidation.Validator(vertx, contract);
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close();
+  }
+
+  private static Parameter parameter(String operationId, String name) {
+    return contract.operation(operationId).getParameters().stream()
+      .filter(p -> p.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static Object validated(String operationId, String name, Object raw) {
+    return validator.validateParameter(parameter(operationId, name), new RequestParameterImpl(raw)).get();
+  }
+
+  @Test
+  void aStringParameterIsItsOwnText() {
+    String id = UUID.randomUUID().toString();
+    assertThat(validated("getRecord", "id", id)).isEqualTo(id);
+    assertThat(validated("getRecord", "collection", "notes")).isEqualTo("notes");
+  }
+
+  @Test
+  void theSchemaStillRefusesWhatTheContractRefuses() {
+    assertThatThrownBy(() -> validated("getRecord", "collection", "Not A Collection!"))
+      .isInstanceOf(ValidatorException.class).hasMessageContaining("collection");
+    assertThatThrownBy(() -> validated("getRecord", "collection", "x".repeat(500)))
+      .isInstanceOf(ValidatorException.class);
+  }
+
+  @Test
+  void textWithQuotesOrBackslashesAndOtherTypesTakeTheLibrarysWay() {
+    assertThatThrownBy(() -> validated("getRecord", "collection", "a\"b")).isInstanceOf(ValidatorException.class);
+    assertThatThrownBy(() -> validated("getRecord", "collection", "a\\b")).isInstanceOf(ValidatorException.class);
+    assertThat(validated("listRecords", "limit", "5")).isEqualTo(5);
+  }
+}
