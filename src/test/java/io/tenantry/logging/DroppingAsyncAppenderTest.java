@@ -8,6 +8,7 @@ import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.AppenderBase;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,6 +81,36 @@ class DroppingAsyncAppenderTest {
 
     assertThat(DroppingAsyncAppender.dropped() - before).isZero();
     assertThat(sink.written.get()).isEqualTo(200);
+  }
+
+  @Test
+  void theShippedConfigurationWritesWholeJsonLinesToStdoutInOrder() throws Exception {
+    for (String configuration : new String[] {"/logback.xml", "/logback-dev.xml"}) {
+      LoggerContext context = context();
+      ch.qos.logback.classic.joran.JoranConfigurator joran = new ch.qos.logback.classic.joran.JoranConfigurator();
+      joran.setContext(context);
+      joran.doConfigure(DroppingAsyncAppenderTest.class.getResource(configuration));
+      java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream stdout = System.out;
+      System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+      try {
+        org.slf4j.Logger access = context.getLogger("io.tenantry.access");
+        for (int i = 0; i < 500; i++) {
+          access.atInfo().addKeyValue("requestId", "r-" + i).addKeyValue("status", 200).log("request");
+        }
+        context.stop(); // the shutdown hook's stop: everything queued is written
+      } finally {
+        System.setOut(stdout);
+      }
+      List<String> lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+      assertThat(lines).as(configuration).hasSize(500);
+      for (int i = 0; i < 500; i++) {
+        assertThat(lines.get(i)).as(configuration).contains("r-" + i + (configuration.equals("/logback.xml") ? "\"" : " "));
+      }
+      if (configuration.equals("/logback.xml")) {
+        assertThat(new io.vertx.core.json.JsonObject(lines.get(0)).getString("loggerName")).isEqualTo("io.tenantry.access");
+      }
+    }
   }
 
   private static LoggerContext context() {
