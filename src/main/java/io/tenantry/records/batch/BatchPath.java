@@ -3,8 +3,6 @@ package io.tenantry.records.batch;
 import io.tenantry.http.Problem;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.regex.Pattern;
-
 /**
  * Keeps {@code records:batch} the only path of its shape. vertx-openapi turns the contract's
  * {@code /collections/{collection}/records:batch} into the vertx-web path {@code /collections/:collection/records:batch},
@@ -12,17 +10,26 @@ import java.util.regex.Pattern;
  * {@code recordsX}. This root handler answers those with 404, as the contract says.
  */
 public final class BatchPath {
-  private static final Pattern SHAPE = Pattern.compile(".*/collections/[^/]+/records[^/]+");
-
   private BatchPath() {
   }
 
   public static void guard(RoutingContext ctx) {
     String path = ctx.normalizedPath();
-    if (!path.endsWith("/records:batch") && SHAPE.matcher(path).matches()) {
+    if (!path.endsWith("/records:batch") && recordsLike(path)) {
       ctx.fail(Problem.notFound("no such route: the records routes are .../records, .../records/{id} and .../records:batch"));
       return;
     }
     ctx.next();
+  }
+
+  /** {@code .../collections/{collection}/records<more>}: a last segment that starts with, but is not, {@code records}. */
+  static boolean recordsLike(String path) {
+    int last = path.lastIndexOf('/');
+    if (!path.startsWith("records", last + 1) || path.length() - last - 1 <= "records".length()) {
+      return false;
+    }
+    int collection = path.lastIndexOf('/', last - 1);
+    return collection >= "/collections".length() && last - collection > 1
+      && path.startsWith("/collections", collection - "/collections".length());
   }
 }
