@@ -199,30 +199,9 @@ public final class TenantAdminEndpoints {
    */
   Future<Tenant> administered(RoutingContext ctx, boolean write) {
     Caller caller = Caller.of(ctx);
-    if (caller == null) {
-      return Future.failedFuture(Problem.unauthorized("authentication is required"));
-    }
-    String slug = ctx.pathParam("slug");
-    Future<Optional<Tenant>> found = Tenant.SLUG.matcher(slug).matches()
-      ? registry.bySlug(slug) : Future.succeededFuture(Optional.empty());
-    return found.compose(tenant -> {
-      if (tenant.isEmpty()) {
-        return Future.failedFuture(caller.superAdmin() ? Problem.notFound("unknown tenant")
-          : Problem.forbidden("you cannot administer this tenant"));
-      }
-      if (!Access.canAdminister(caller, tenant.get())) {
-        return Future.failedFuture(Problem.forbidden("you cannot administer this tenant"));
-      }
-      if (write && io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant.get()) != null) {
-        return Future.failedFuture(io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant.get()));
-      }
-      if (write && !caller.superAdmin() && !tenant.get().active()) {
-        return Future.failedFuture(Problem.forbidden("the tenant is " + tenant.get().status().sql()
-          + "; only a super-admin can change it until it is active again"));
-      }
-      // an ancestor's admin acts below its own tenant only while that tenant is active
-      return write && tenant.get().below(caller.tenantId())
-        ? delegation.ownTenantActive(caller).map(tenant.get()) : Future.succeededFuture(tenant.get());
+    return delegation.reached(caller, ctx.pathParam("slug")).compose(tenant -> {
+      Problem archived = write ? io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant) : null;
+      return archived != null ? Future.failedFuture(archived) : delegation.mayChange(caller, tenant, write ? "it" : null);
     });
   }
 

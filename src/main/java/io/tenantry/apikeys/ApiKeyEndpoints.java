@@ -1,12 +1,12 @@
 package io.tenantry.apikeys;
 
-import io.tenantry.auth.Access;
 import io.tenantry.auth.Caller;
 import io.tenantry.auth.Scopes;
 import io.tenantry.http.Paging;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
 import io.tenantry.tenant.Tenant;
+import io.tenantry.admin.Delegation;
 import io.tenantry.tenant.TenantStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -15,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -26,14 +25,13 @@ import java.util.UUID;
  */
 public final class ApiKeyEndpoints {
   private static final String CURSOR_SCOPE = "api-keys";
-  private static final Problem CANNOT = Problem.forbidden("you cannot administer this tenant");
 
   private final ApiKeys keys;
-  private final TenantStore tenants;
+  private final Delegation delegation;
 
   public ApiKeyEndpoints(ApiKeys keys, TenantStore tenants) {
     this.keys = keys;
-    this.tenants = tenants;
+    this.delegation = new Delegation(tenants);
   }
 
   public void create(RoutingContext ctx) {
@@ -101,22 +99,6 @@ public final class ApiKeyEndpoints {
    * super-admin changes a suspended tenant).
    */
   private Future<Tenant> administered(RoutingContext ctx, boolean write) {
-    Caller caller = Caller.of(ctx);
-    String slug = ctx.pathParam("slug");
-    Future<Optional<Tenant>> found = Tenant.SLUG.matcher(slug).matches()
-      ? tenants.bySlug(slug) : Future.succeededFuture(Optional.empty());
-    return found.compose(tenant -> {
-      if (tenant.isEmpty()) {
-        return Future.failedFuture(caller.superAdmin() ? Problem.notFound("unknown tenant") : CANNOT);
-      }
-      if (!Access.canAdminister(caller, tenant.get())) {
-        return Future.failedFuture(CANNOT);
-      }
-      if (write && !caller.superAdmin() && !tenant.get().active()) {
-        return Future.failedFuture(Problem.forbidden("the tenant is " + tenant.get().status().sql()
-          + "; only a super-admin can change it until it is active again"));
-      }
-      return Future.succeededFuture(tenant.get());
-    });
+    return delegation.administered(Caller.of(ctx), ctx.pathParam("slug"), write ? "its API keys" : null);
   }
 }

@@ -1,6 +1,5 @@
 package io.tenantry.colschema;
 
-import io.tenantry.auth.Access;
 import io.tenantry.auth.Caller;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
@@ -13,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Optional;
 
 /**
  * /admin/v1/tenants/{slug}/collections[/{collection}]: a tenant's JSON Schema per records collection. For its
@@ -23,16 +21,16 @@ import java.util.Optional;
 public final class CollectionSchemaEndpoints {
   static final int MAX_LISTED = 1_000;
 
-  private final TenantStore tenants;
   private final TenantRegistry registry;
+  private final io.tenantry.admin.Delegation delegation;
   private final CollectionSchemaStore store;
   private final CompiledSchemas compiled;
   private final ExistingRecords existing;
 
   CollectionSchemaEndpoints(TenantStore tenants, TenantRegistry registry, CollectionSchemaStore store,
                             CompiledSchemas compiled, ExistingRecords existing) {
-    this.tenants = tenants;
     this.registry = registry;
+    this.delegation = new io.tenantry.admin.Delegation(tenants);
     this.store = store;
     this.compiled = compiled;
     this.existing = existing;
@@ -97,28 +95,10 @@ public final class CollectionSchemaEndpoints {
    */
   private Future<Tenant> administered(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
-    if (caller == null) {
-      return Future.failedFuture(Problem.unauthorized("authentication is required"));
-    }
-    String slug = ctx.pathParam("slug");
-    Future<Optional<Tenant>> found = slug != null && Tenant.SLUG.matcher(slug).matches()
-      ? tenants.bySlug(slug) : Future.succeededFuture(Optional.empty());
-    return found.compose(tenant -> {
-      if (tenant.isEmpty()) {
-        return Future.failedFuture(caller.superAdmin() ? Problem.notFound("unknown tenant")
-          : Problem.forbidden("you cannot administer this tenant"));
-      }
-      if (!Access.canAdminister(caller, tenant.get())) {
-        return Future.failedFuture(Problem.forbidden("you cannot administer this tenant"));
-      }
-      if (io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant.get()) != null) {
-        return Future.failedFuture(io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant.get()));
-      }
-      if (!caller.superAdmin() && !tenant.get().active()) {
-        return Future.failedFuture(Problem.forbidden("the tenant is " + tenant.get().status().sql()
-          + "; only a super-admin can change its collection schemas until it is active again"));
-      }
-      return Future.succeededFuture(tenant.get());
+    return delegation.reached(caller, ctx.pathParam("slug")).compose(tenant -> {
+      Problem archived = io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant);
+      return archived != null ? Future.failedFuture(archived)
+        : delegation.mayChange(caller, tenant, "its collection schemas");
     });
   }
 }

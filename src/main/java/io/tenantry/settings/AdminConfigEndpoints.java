@@ -1,6 +1,5 @@
 package io.tenantry.settings;
 
-import io.tenantry.auth.Access;
 import io.tenantry.auth.Caller;
 import io.tenantry.http.Problem;
 import io.tenantry.http.Responses;
@@ -19,12 +18,12 @@ import java.util.Optional;
  * tenant_admin; anybody else gets the same 403 whether or not the tenant exists.
  */
 public final class AdminConfigEndpoints {
-  private static final Problem CANNOT = Problem.forbidden("you cannot administer this tenant's configuration");
 
   private final SettingsCatalog catalog;
   private final SettingsStore store;
   private final EffectiveConfigCache cache;
   private final TenantRegistry registry;
+  private final io.tenantry.admin.Delegation delegation;
 
   public AdminConfigEndpoints(SettingsCatalog catalog, SettingsStore store, EffectiveConfigCache cache,
                               TenantRegistry registry) {
@@ -32,6 +31,7 @@ public final class AdminConfigEndpoints {
     this.store = store;
     this.cache = cache;
     this.registry = registry;
+    this.delegation = new io.tenantry.admin.Delegation(registry);
   }
 
   /** Route guard of GET /admin/v1/settings: a super-admin, or a tenant_admin of any tenant. */
@@ -105,25 +105,9 @@ public final class AdminConfigEndpoints {
 
   private Future<Tenant> administered(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
-    if (caller == null) {
-      return Future.failedFuture(Problem.unauthorized("authentication is required"));
-    }
-    String slug = ctx.pathParam("slug");
-    if (!Tenant.SLUG.matcher(slug).matches()) {
-      return Future.failedFuture(caller.superAdmin() ? Problem.notFound("unknown tenant") : CANNOT);
-    }
-    return registry.bySlug(slug).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.failedFuture(caller.superAdmin() ? Problem.notFound("unknown tenant") : CANNOT);
-      }
-      Tenant tenant = found.get();
-      if (!Access.canAdminister(caller, tenant) || (!caller.superAdmin() && !tenant.active())) {
-        return Future.failedFuture(CANNOT);
-      }
-      if (io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant) != null) {
-        return Future.failedFuture(io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant));
-      }
-      return Future.succeededFuture(tenant);
+    return delegation.reached(caller, ctx.pathParam("slug")).compose(tenant -> {
+      Problem archived = io.tenantry.tenant.ArchivedTenants.refusal(ctx, tenant);
+      return archived != null ? Future.failedFuture(archived) : delegation.mayChange(caller, tenant, "its configuration");
     });
   }
 }

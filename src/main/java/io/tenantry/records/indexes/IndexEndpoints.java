@@ -1,6 +1,5 @@
 package io.tenantry.records.indexes;
 
-import io.tenantry.auth.Access;
 import io.tenantry.auth.Caller;
 import io.tenantry.config.Config;
 import io.tenantry.http.Problem;
@@ -8,6 +7,7 @@ import io.tenantry.http.Responses;
 import io.tenantry.records.RecordEndpoints;
 import io.tenantry.records.query.FieldRef;
 import io.tenantry.tenant.Tenant;
+import io.tenantry.admin.Delegation;
 import io.tenantry.tenant.TenantStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,12 +29,12 @@ public final class IndexEndpoints {
   public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
   static final int MAX_PER_COLLECTION = 10;
 
-  private final TenantStore tenants;
+  private final Delegation delegation;
   private final IndexStore store;
   private final IndexBuilder builder;
 
   private IndexEndpoints(TenantStore tenants, IndexStore store, IndexBuilder builder) {
-    this.tenants = tenants;
+    this.delegation = new Delegation(tenants);
     this.store = store;
     this.builder = builder;
   }
@@ -106,26 +106,6 @@ public final class IndexEndpoints {
 
   /** The tenant in the path, if the caller administers it (as collection schemas are administered). */
   private Future<Tenant> administered(RoutingContext ctx) {
-    Caller caller = Caller.of(ctx);
-    if (caller == null) {
-      return Future.failedFuture(Problem.unauthorized("authentication is required"));
-    }
-    String slug = ctx.pathParam("slug");
-    Future<Optional<Tenant>> found = slug != null && Tenant.SLUG.matcher(slug).matches()
-      ? tenants.bySlug(slug) : Future.succeededFuture(Optional.empty());
-    return found.compose(tenant -> {
-      if (tenant.isEmpty()) {
-        return Future.failedFuture(caller.superAdmin() ? Problem.notFound("unknown tenant")
-          : Problem.forbidden("you cannot administer this tenant"));
-      }
-      if (!Access.canAdminister(caller, tenant.get())) {
-        return Future.failedFuture(Problem.forbidden("you cannot administer this tenant"));
-      }
-      if (!caller.superAdmin() && !tenant.get().active()) {
-        return Future.failedFuture(Problem.forbidden("the tenant is " + tenant.get().status().sql()
-          + "; only a super-admin can change its indexes until it is active again"));
-      }
-      return Future.succeededFuture(tenant.get());
-    });
+    return delegation.administered(Caller.of(ctx), ctx.pathParam("slug"), "its indexes");
   }
 }
