@@ -86,10 +86,20 @@ final class MultipartWriter implements WriteStream<Buffer> {
 
   @Override
   public Future<Void> end() {
-    return inFlight.transform(ar -> failure != null ? Future.failedFuture(failure) : Future.<Void>succeededFuture())
+    return settled()
       .compose(v -> gathering.length() > 0 || etags.isEmpty() ? uploadPart(gathering) : Future.<Void>succeededFuture())
       .compose(v -> s3.call(HttpMethod.POST, key, Map.of("uploadId", uploadId), Map.of(), Buffer.buffer(completion())))
       .mapEmpty();
+  }
+
+  /** Once no part is in flight (the one in flight may start the next: it is waited for too). */
+  private Future<Void> settled() {
+    return inFlight.transform(ar -> {
+      if (failure != null) {
+        return Future.<Void>failedFuture(failure);
+      }
+      return uploading ? settled() : Future.<Void>succeededFuture();
+    });
   }
 
   private String completion() {

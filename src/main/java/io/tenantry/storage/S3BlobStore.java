@@ -107,7 +107,8 @@ final class S3BlobStore implements BlobStore {
         if (resp.statusCode() != 200 && resp.statusCode() != 206) {
           return S3Client.failed(HttpMethod.GET, resp);
         }
-        return resp.pipeTo(to);
+        // a client gone mid-download leaves the store's answer unread: its connection is dropped, not pooled
+        return resp.pipeTo(to).onFailure(e -> resp.request().reset());
       });
   }
 

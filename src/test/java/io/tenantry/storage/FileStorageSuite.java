@@ -308,7 +308,7 @@ abstract class FileStorageSuite {
   void anUploadOfUnknownLengthStreamsAndRoundTrips() throws Exception {
     String tier = "database";
     String a = tokens.get(tier)[0];
-    byte[] bytes = new byte[3_000_000];
+    byte[] bytes = new byte[18_000_000]; // on S3: a multipart upload of three parts (8 MiB, 8 MiB, the rest)
     new java.util.Random(11).nextBytes(bytes);
     Path file = Files.createTempFile("tenantry-chunked-", ".bin");
     Files.write(file, bytes);
