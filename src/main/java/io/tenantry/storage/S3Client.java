@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 final class S3Client {
   private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
   private static final long IDLE_TIMEOUT_MS = 60_000;
+  static final int SIGNED_BODY_MAX = 64 * 1024;
 
   private final HttpClientAgent http;
   private final SigV4 signer;
@@ -92,11 +93,18 @@ final class S3Client {
     return http.request(options);
   }
 
-  /** A request with a small body (or none) whose answer is read whole; any status but 2xx fails ({@link S3Failure}). */
+  /**
+   * A request with a body in memory (or none) whose answer is read whole; any status but 2xx fails ({@link S3Failure}).
+   * A body above {@link #SIGNED_BODY_MAX} (a multipart upload's part) goes UNSIGNED-PAYLOAD, as a streamed PUT does:
+   * hashing megabytes a second time would hold the event loop.
+   */
   Future<Answer> call(HttpMethod method, String key, Map<String, String> query, Map<String, String> amzHeaders, Buffer body) {
-    String hash = body == null || body.length() == 0 ? SigV4.EMPTY_SHA256 : SigV4.sha256Hex(body.getBytes());
+    String hash = body == null || body.length() == 0 ? SigV4.EMPTY_SHA256
+      : body.length() > SIGNED_BODY_MAX ? SigV4.UNSIGNED_PAYLOAD : SigV4.sha256Hex(body.getBytes());
     return request(method, key, query, amzHeaders, Map.of(), hash)
-      .compose(req -> body == null ? req.send() : req.send(body))
+      // PUT and POST carry Content-Length even when empty (S3 asks for it)
+      .compose(req -> body == null && method != HttpMethod.PUT && method != HttpMethod.POST ? req.send()
+        : req.send(body == null ? Buffer.buffer() : body))
       .compose(resp -> resp.body().map(bytes -> new Answer(resp.statusCode(), resp.headers(), bytes)))
       .map(answer -> {
         if (answer.status() / 100 != 2 || answer.body().toString().contains("<Error>")) {
