@@ -95,8 +95,8 @@ class S3FileStorageTest extends FileStorageSuite {
   void keysAreTheTenantsIdAndTheServersBlobNameNeverTheUsersPath() {
     String tier = "schema";
     String a = tokens.get(tier)[0];
-    assertThat(put("dir/..%2Fuser-chosen name.txt", a, Buffer.buffer("x"), Map.of()).statusCode()).isIn(400, 404);
-    assertThat(put("dir/user-chosen name.txt", a, Buffer.buffer("x"), Map.of()).statusCode()).isEqualTo(201);
+    assertThat(put("dir/..%2Fuser-chosen%20name.txt", a, Buffer.buffer("x"), Map.of()).statusCode()).isIn(400, 404);
+    assertThat(put("dir/user-chosen%20name.txt", a, Buffer.buffer("x"), Map.of()).statusCode()).isEqualTo(201);
     List<String> keys = keys(bucket(), ids.get(tier)[0]);
     assertThat(keys).isNotEmpty().allSatisfy(key -> assertThat(key).matches("t/" + ids.get(tier)[0] + "/[0-9a-f]{32}"));
   }
