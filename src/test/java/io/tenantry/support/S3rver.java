@@ -58,6 +58,7 @@ public final class S3rver implements AutoCloseable {
     }
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
       .redirectOutput(dir.resolveSibling(dir.getFileName() + ".log").toFile()).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy)); // a test JVM that dies leaves no s3rver
     S3rver s3 = new S3rver(dir, process, port);
     Eventually.within(Duration.ofSeconds(30), "s3rver to listen on " + port, () -> {
       if (!process.isAlive()) {
