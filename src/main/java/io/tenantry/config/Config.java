@@ -265,7 +265,7 @@ public record Config(
 
   /** The storage.* keys (docs/storage.md). */
   public record StorageSettings(String backend, int workerThreads, long chunkedReservationBytes, int pendingTtlSeconds,
-                                int sweepIntervalMs, S3Settings s3) {
+                                int sweepIntervalMs, S3Settings s3, List<NamedStore> stores) {
   }
 
   /** The storage.s3.* keys: an S3-compatible store; an empty endpoint means none is configured. */
@@ -276,25 +276,24 @@ public record Config(
     }
   }
 
+  /**
+   * An entry of storage.stores: another S3-compatible store a tenant may be placed on with its storage.store
+   * setting; {@code tenants} (slugs), when not empty, are the only tenants that may write to it.
+   */
+  public record NamedStore(String name, S3Settings s3, List<String> tenants) {
+  }
+
   private static StorageSettings storage(Reader r) {
     String backend = r.text("storage.backend");
     if (!backend.equals("local") && !backend.equals("s3")) {
-      throw new ConfigException("storage.backend", "must be local (or s3, once available)");
+      throw new ConfigException("storage.backend", "must be local or s3");
     }
     S3Settings s3 = new S3Settings(r.optionalText("storage.s3.endpoint"), r.text("storage.s3.region"),
       r.optionalText("storage.s3.bucket"), r.optionalText("storage.s3.access-key"), r.optionalText("storage.s3.secret-key"),
       r.bool("storage.s3.path-style"), r.optionalText("storage.s3.prefix"));
-    if (s3.configured() && !s3.endpoint().matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?/?")) {
-      throw new ConfigException("storage.s3.endpoint", "must be http(s)://host[:port]");
-    }
-    if (s3.configured() && !s3.bucket().matches("[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]")) {
-      throw new ConfigException("storage.s3.bucket", "must be an S3 bucket name (3-63 of a-z 0-9 . -)");
-    }
-    if (!s3.prefix().matches("[A-Za-z0-9._\\-]{0,100}")) {
-      throw new ConfigException("storage.s3.prefix", "must be at most 100 of A-Z a-z 0-9 . _ -");
-    }
-    if (backend.equals("s3")) {
-      throw new ConfigException("storage.backend", "s3 is not available in this version (docs/storage.md); use local");
+    StorageStores.check(s3, "storage.s3");
+    if (backend.equals("s3") && !s3.configured()) {
+      throw new ConfigException("storage.backend", "is s3 but storage.s3.endpoint is empty");
     }
     long chunked;
     try {
@@ -306,8 +305,8 @@ public record Config(
       throw new ConfigException("storage.chunked-reservation-bytes", "must be at least 1");
     }
     return new StorageSettings(backend, r.integer("storage.worker-threads", 1, 256), chunked,
-      r.integer("storage.pending-ttl-seconds", 1, 31_536_000), r.integer("storage.sweep-interval-ms", 50, 86_400_000), s3);
-
+      r.integer("storage.pending-ttl-seconds", 1, 31_536_000), r.integer("storage.sweep-interval-ms", 50, 86_400_000), s3,
+      StorageStores.parse(r.node(StorageStores.KEY)));
   }
 
   private static String currency(Reader r, String key) {

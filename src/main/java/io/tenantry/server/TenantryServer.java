@@ -279,7 +279,7 @@ public final class TenantryServer {
         // Tenant export and import: blocking JDBC COPY and tar IO on a worker pool of their own
         io.tenantry.export.TenantTransfer.create(vertx, config, pool, tenantStore, registry, provisioner),
         // File storage: its endpoints, sweeper, and the purge of a deleted tenant's files
-        storage(vertx, config, pools, tenantDb, tenantStore, audit, lifecycle),
+        storage(vertx, config, pools, tenantDb, tenantStore, audit, lifecycle, settings.result().cache()),
         // records bulk writes and change feed
         new io.tenantry.records.batch.BatchEndpoint(
           new io.tenantry.records.batch.BatchWriter(tenantDb, collectionSchemas.result().check()),
@@ -339,10 +339,11 @@ public final class TenantryServer {
   /** File storage; a purged tenant's files go with it. */
   private static io.tenantry.storage.Storage storage(Vertx vertx, Config config, PoolFactory pools, TenantDb tenantDb,
                                                      TenantStore tenantStore, io.tenantry.audit.Audit audit,
-                                                     TenantLifecycle lifecycle) {
+                                                     TenantLifecycle lifecycle,
+                                                     io.tenantry.settings.EffectiveConfigCache tenantSettings) {
     io.tenantry.storage.Storage storage = io.tenantry.storage.Storage.create(vertx, config,
       pools.platformSide("tenantry-storage", io.tenantry.storage.Storage.POOL_SIZE), tenantDb, tenantStore,
-      audit.sealer());
+      audit.sealer(), tenantSettings);
     lifecycle.removeFilesWith(storage::removeTenant);
     return storage;
   }

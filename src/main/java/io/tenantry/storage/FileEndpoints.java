@@ -38,10 +38,10 @@ public final class FileEndpoints {
   private final TenantDb db;
   private final FileStore files;
   private final Quotas quotas;
-  private final BlobStore blobs;
+  private final TenantStores blobs;
   private final AuditSealer sealer;
 
-  FileEndpoints(TenantDb db, FileStore files, Quotas quotas, BlobStore blobs, AuditSealer sealer) {
+  FileEndpoints(TenantDb db, FileStore files, Quotas quotas, TenantStores blobs, AuditSealer sealer) {
     this.db = db;
     this.files = files;
     this.quotas = quotas;
@@ -58,16 +58,19 @@ public final class FileEndpoints {
     long length;
     String contentType;
     String expectedSha;
+    String expectedMd5;
     try {
       path = FilePath.parse(ctx.pathParam("path"));
       preconditions = Preconditions.of(request.getHeader(HttpHeaders.IF_MATCH), request.getHeader(HttpHeaders.IF_NONE_MATCH));
       length = contentLength(request);
       contentType = contentType(request);
       expectedSha = expectedSha256(request);
+      expectedMd5 = Md5Checked.expected(request.getHeader("Content-MD5"));
     } catch (Problem p) {
       refuseUnread(ctx, p);
       return;
     }
+    Md5Checked md5 = expectedMd5 == null ? null : new Md5Checked(request);
     String blob = Blobs.newName();
     AuditActor actor = AuditActor.of(ctx);
     db.autocommit(tenant, conn -> files.get(conn, tenant, path.value()))
@@ -78,10 +81,13 @@ public final class FileEndpoints {
       .compose(current -> quotas.reserve(tenant, blob, length, current.isPresent() ? 0 : 1))
       .onFailure(e -> refuseUnread(ctx, e))
       .onSuccess(reservation -> continued(ctx))
-      .onSuccess(reservation -> blobs.write(tenant.id(), blob, request, length, reservation.maxBytes())
+      .onSuccess(reservation -> blobs.write(tenant, blob, md5 == null ? (io.vertx.core.streams.ReadStream<io.vertx.core.buffer.Buffer>) request : md5, length, reservation.maxBytes())
         .compose(written -> {
           if (expectedSha != null && !expectedSha.equals(written.sha256())) {
             throw Problem.badRequest("the body's SHA-256 is not the one given in x-checksum-sha256");
+          }
+          if (md5 != null && !expectedMd5.equals(md5.base64())) {
+            throw Problem.badRequest("the body's MD5 is not the one given in Content-MD5");
           }
           FileMeta file = new FileMeta(path.value(), blob, written.size(), contentType, written.sha256(), actor.user(), null, null);
           return commit(tenant, file, preconditions, actor);
@@ -150,7 +156,7 @@ public final class FileEndpoints {
       response.end();
       return;
     }
-    blobs.readInto(tenant.id(), file.blob(), start, length, response).onFailure(e -> {
+    blobs.readInto(tenant, file.blob(), start, length, response).onFailure(e -> {
       if (!response.headWritten()) {
         response.headers().remove(HttpHeaders.CONTENT_LENGTH);
         ctx.fail(e);
@@ -212,7 +218,7 @@ public final class FileEndpoints {
       preconditions.check(target.result());
       FileMeta src = source.result();
       return quotas.reserve(tenant, blob, src.size(), target.result().isPresent() ? 0 : 1)
-        .compose(reservation -> blobs.copy(tenant.id(), src.blob(), blob)
+        .compose(reservation -> blobs.copy(tenant, src.blob(), blob)
           .compose(v -> commit(tenant, new FileMeta(to.value(), blob, src.size(), src.contentType(), src.sha256(),
             actor.user(), null, null), preconditions, actor))
           .compose(stored -> quotas.release(reservation.id()).map(stored))

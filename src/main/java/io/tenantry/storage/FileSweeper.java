@@ -30,13 +30,13 @@ public final class FileSweeper {
   private final TenantStore tenants;
   private final TenantDb db;
   private final FileStore files;
-  private final BlobStore blobs;
+  private final TenantStores blobs;
   private final LocalBlobStore local;
   private final long pendingTtlMs;
   private long timer = -1;
   private boolean running;
 
-  FileSweeper(Vertx vertx, Pool platform, TenantStore tenants, TenantDb db, FileStore files, BlobStore blobs,
+  FileSweeper(Vertx vertx, Pool platform, TenantStore tenants, TenantDb db, FileStore files, TenantStores blobs,
               LocalBlobStore local, long pendingTtlMs) {
     this.vertx = vertx;
     this.platform = platform;

@@ -1,182 +1,55 @@
 package io.tenantry.storage;
 
-import io.tenantry.support.Await;
-import io.tenantry.support.Eventually;
-import io.tenantry.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * The file API end to end on the local backend, in every isolation tier: streamed upload and download, ranges,
- * conditional requests, listing, copy, delete, quotas by reservation, interrupted uploads and the sweeper, and the
- * attacks of issue 16 (paths that try to escape, a tenant reaching another's files, links planted in the data dir).
- */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FileStorageTest {
-  private static final List<String> TIERS = List.of("shared", "schema", "database");
-  private TestServer ts;
-  private String root;
-  private final Map<String, String[]> tokens = new java.util.HashMap<>(); // tier -> {A member, B member}
-  private final Map<String, String[]> ids = new java.util.HashMap<>();
+/** {@link FileStorageSuite} on the local backend, and the attack only a filesystem has: links planted in the data dir. */
+class FileStorageTest extends FileStorageSuite {
 
-  @BeforeAll
-  void start() {
-    ts = TestServer.start(Map.of("storage.sweep-interval-ms", "200", "storage.pending-ttl-seconds", "2", "db.connect-timeout-ms", "30000",
-      "tenancy.delete-grace-seconds", "1"));
-    root = ts.adminToken();
-    for (String tier : TIERS) {
-      String a = "fa-" + tier;
-      String b = "fb-" + tier;
-      tokens.put(tier, new String[] {tenant(a, tier), tenant(b, tier)});
-      ids.put(tier, new String[] {id(a), id(b)});
+  @Override
+  Map<String, String> backend() {
+    return Map.of("storage.backend", "local");
+  }
+
+  private Path tenantDir(String tenantId) {
+    return ts.config.dataDir().resolve("tenants").resolve(tenantId);
+  }
+
+  @Override
+  long blobCount(String tenantId) {
+    return count(tenantDir(tenantId).resolve("blobs"));
+  }
+
+  @Override
+  void plantBlob(String tenantId, String blob, String content) {
+    try {
+      Path blobs = tenantDir(tenantId).resolve("blobs");
+      Files.createDirectories(blobs);
+      Files.writeString(blobs.resolve(blob), content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  @AfterAll
-  void stop() {
-    ts.close();
+  @Override
+  boolean blobExists(String tenantId, String blob) {
+    return Files.exists(tenantDir(tenantId).resolve("blobs").resolve(blob));
   }
 
-  private String tenant(String slug, String tier) {
-    HttpResponse<Buffer> r = ts.api.post("/admin/v1/tenants", root, new JsonObject().put("slug", slug).put("name", slug).put("isolation", tier));
-    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
-    ts.addUser(root, slug, "m@" + slug + ".test", "member");
-    return ts.api.token("m@" + slug + ".test", "password-of-m@" + slug + ".test", slug);
-  }
-
-  private String id(String slug) {
-    return ts.api.get("/admin/v1/tenants/" + slug, root).bodyAsJsonObject().getString("id");
-  }
-
-  private HttpResponse<Buffer> put(String path, String token, Buffer body, Map<String, String> headers) {
-    HttpRequest<Buffer> req = ts.api.request(HttpMethod.PUT, "/api/v1/files/" + path, token);
-    headers.forEach(req::putHeader);
-    return Await.result(req.sendBuffer(body), 30);
-  }
-
-  private HttpResponse<Buffer> send(HttpMethod method, String path, String token) {
-    return ts.api.send(ts.api.request(method, path, token));
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
-  @Test
-  void aFileRoundTripsInEveryTier() throws Exception {
-    for (String tier : TIERS) {
-      String a = tokens.get(tier)[0];
-      JsonObject before = send(HttpMethod.GET, "/api/v1/files:usage", a).bodyAsJsonObject();
-      long blobsBefore = blobCount(ids.get(tier)[0]);
-      byte[] bytes = new byte[300_000];
-      new java.util.Random(7).nextBytes(bytes);
-      HttpResponse<Buffer> created = put("docs/report%20" + tier + ".bin", a, Buffer.buffer(bytes),
-        Map.of("Content-Type", "application/pdf", "x-checksum-sha256", sha256(bytes)));
-      assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
-      assertThat(created.bodyAsJsonObject().getLong("size")).isEqualTo(bytes.length);
-      assertThat(created.getHeader("ETag")).isEqualTo("\"" + sha256(bytes) + "\"");
-
-      HttpResponse<Buffer> got = send(HttpMethod.GET, "/api/v1/files/docs/report%20" + tier + ".bin", a);
-      assertThat(got.statusCode()).isEqualTo(200);
-      assertThat(got.body().getBytes()).isEqualTo(bytes);
-      assertThat(got.getHeader("Content-Type")).isEqualTo("application/pdf");
-
-      HttpResponse<Buffer> range = ts.api.send(ts.api.request(HttpMethod.GET, "/api/v1/files/docs%2Freport%20" + tier + ".bin", a)
-        .putHeader("Range", "bytes=10-19"));
-      assertThat(range.statusCode()).isEqualTo(206);
-      assertThat(range.body().getBytes()).isEqualTo(java.util.Arrays.copyOfRange(bytes, 10, 20));
-
-      HttpResponse<Buffer> notModified = ts.api.send(ts.api.request(HttpMethod.GET, "/api/v1/files/docs/report%20" + tier + ".bin", a)
-        .putHeader("If-None-Match", created.getHeader("ETag")));
-      assertThat(notModified.statusCode()).isEqualTo(304);
-
-      assertThat(put("docs/report%20" + tier + ".bin", a, Buffer.buffer("x"), Map.of("If-None-Match", "*")).statusCode())
-        .isEqualTo(412);
-      assertThat(put("docs/report%20" + tier + ".bin", a, Buffer.buffer("x"), Map.of("If-Match", "\"nope\"")).statusCode())
-        .isEqualTo(412);
-      assertThat(put("docs/bad", a, Buffer.buffer("x"), Map.of("x-checksum-sha256", sha256(bytes))).statusCode()).isEqualTo(400);
-      assertThat(send(HttpMethod.GET, "/api/v1/files/docs/bad", a).statusCode()).isEqualTo(404);
-
-      HttpResponse<Buffer> copy = ts.api.send(ts.api.request(HttpMethod.POST, "/api/v1/files/docs/report%20" + tier + ".bin:copy", a),
-        new JsonObject().put("to", "copies/one.bin"));
-      assertThat(copy.statusCode()).as(copy.bodyAsString()).isEqualTo(201);
-      assertThat(send(HttpMethod.GET, "/api/v1/files/copies/one.bin", a).body().getBytes()).isEqualTo(bytes);
-
-      HttpResponse<Buffer> list = send(HttpMethod.GET, "/api/v1/files?prefix=docs/&limit=1", a);
-      assertThat(list.statusCode()).as(list.bodyAsString()).isEqualTo(200);
-      assertThat(list.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("path")).isEqualTo("docs/report " + tier + ".bin");
-
-      HttpResponse<Buffer> usage = send(HttpMethod.GET, "/api/v1/files:usage", a);
-      assertThat(usage.statusCode()).as(usage.bodyAsString()).isEqualTo(200);
-      assertThat(usage.bodyAsJsonObject().getLong("bytes")).isEqualTo(before.getLong("bytes") + 2L * bytes.length);
-      assertThat(usage.bodyAsJsonObject().getLong("files")).isEqualTo(before.getLong("files") + 2L);
-
-      assertThat(send(HttpMethod.DELETE, "/api/v1/files/copies/one.bin", a).statusCode()).isEqualTo(204);
-      assertThat(send(HttpMethod.GET, "/api/v1/files/copies/one.bin", a).statusCode()).isEqualTo(404);
-      // the copy's blob is gone; the original's remains (a rejected upload left none)
-      eventually(() -> blobCount(ids.get(tier)[0]) == blobsBefore + 1);
-    }
-  }
-
-  @Test
-  void pathsThatTryToEscapeAreRefusedOrStayInside() {
-    for (String tier : TIERS) {
-      String a = tokens.get(tier)[0];
-      for (String path : List.of("..%2F..%2Fetc%2Fpasswd", "%2e%2e%2fsecret", "a%252e%252e%252fb", "%C0%AE%C0%AE%2Fx",
-        "a%5Cb", "%2Fabsolute", "a%00b", "a%01b", "e%CC%81", "a%2F%2Fb", "a%2F.%2Fb")) {
-        HttpResponse<Buffer> r = put(path, a, Buffer.buffer("evil"), Map.of());
-        assertThat(r.statusCode()).as(tier + " " + path + ": " + r.bodyAsString()).isIn(400, 404);
-      }
-      String longPath = "a".repeat(1025);
-      assertThat(put(longPath, a, Buffer.buffer("x"), Map.of()).statusCode()).isIn(400, 414);
-      HttpResponse<Buffer> list = send(HttpMethod.GET, "/api/v1/files?prefix=a", a);
-      assertThat(list.bodyAsJsonObject().getJsonArray("items")).isEmpty();
-    }
-  }
-
-  @Test
-  void tenantACannotReachTenantBsFiles() {
-    for (String tier : TIERS) {
-      String a = tokens.get(tier)[0];
-      String b = tokens.get(tier)[1];
-      assertThat(put("secret/b.txt", b, Buffer.buffer("B's secret"), Map.of()).statusCode()).isEqualTo(201);
-      assertThat(send(HttpMethod.GET, "/api/v1/files/secret/b.txt", a).statusCode()).isEqualTo(404);
-      assertThat(send(HttpMethod.HEAD, "/api/v1/files/secret/b.txt", a).statusCode()).isEqualTo(404);
-      assertThat(send(HttpMethod.DELETE, "/api/v1/files/secret/b.txt", a).statusCode()).isEqualTo(404);
-      HttpResponse<Buffer> copy = ts.api.send(ts.api.request(HttpMethod.POST, "/api/v1/files/secret/b.txt:copy", a),
-        new JsonObject().put("to", "stolen.txt"));
-      assertThat(copy.statusCode()).isEqualTo(404);
-      HttpResponse<Buffer> listed = send(HttpMethod.GET, "/api/v1/files?prefix=secret", a);
-      assertThat(listed.bodyAsString()).doesNotContain("b.txt");
-      // naming B while holding A's token is refused at the gate
-      HttpResponse<Buffer> named = ts.api.send(ts.api.request(HttpMethod.GET, "/api/v1/files/secret/b.txt", a)
-        .putHeader("X-Tenant-ID", "fb-" + tier));
-      assertThat(named.statusCode()).isEqualTo(403);
-      // A's own file of the same path is A's, and B's is untouched
-      assertThat(put("secret/b.txt", a, Buffer.buffer("A's own"), Map.of()).statusCode()).isEqualTo(201);
-      assertThat(send(HttpMethod.GET, "/api/v1/files/secret/b.txt", a).bodyAsString()).isEqualTo("A's own");
-      assertThat(send(HttpMethod.GET, "/api/v1/files/secret/b.txt", b).bodyAsString()).isEqualTo("B's secret");
-    }
+  @Override
+  long temporaries(String tenantId) {
+    return count(tenantDir(tenantId).resolve("tmp"));
   }
 
   @Test
@@ -186,16 +59,10 @@ class FileStorageTest {
     String b = tokens.get(tier)[1];
     assertThat(put("planted.txt", b, Buffer.buffer("B's bytes"), Map.of()).statusCode()).isEqualTo(201);
     assertThat(put("mine.txt", a, Buffer.buffer("A's bytes"), Map.of()).statusCode()).isEqualTo(201);
-    Path blobsA = ts.config.dataDir().resolve("tenants").resolve(ids.get(tier)[0]).resolve("blobs");
-    Path blobsB = ts.config.dataDir().resolve("tenants").resolve(ids.get(tier)[1]).resolve("blobs");
-    Path mine;
-    try (Stream<Path> s = Files.list(blobsA)) {
-      mine = s.findFirst().orElseThrow();
-    }
-    Path theirs;
-    try (Stream<Path> s = Files.list(blobsB)) {
-      theirs = s.findFirst().orElseThrow();
-    }
+    Path blobsA = tenantDir(ids.get(tier)[0]).resolve("blobs");
+    Path blobsB = tenantDir(ids.get(tier)[1]).resolve("blobs");
+    Path mine = newest(blobsA);
+    Path theirs = newest(blobsB);
     Files.delete(mine);
     Files.createSymbolicLink(mine, theirs);
     HttpResponse<Buffer> r = send(HttpMethod.GET, "/api/v1/files/mine.txt", a);
@@ -204,100 +71,16 @@ class FileStorageTest {
     Files.delete(mine);
   }
 
-  @Test
-  void quotasRefuseWhatDoesNotFitAndConcurrentUploadsCannotOvershoot() {
-    String slug = "fq-quota";
-    String t = tenant(slug, "shared");
-    HttpResponse<Buffer> limits = ts.api.put("/admin/v1/tenants/" + slug + "/limits", root,
-      new JsonObject().put("storage_bytes", 1000).put("storage_files", 5), null);
-    assertThat(limits.statusCode()).as(limits.bodyAsString()).isEqualTo(200);
-    assertThat(limits.bodyAsJsonObject().getJsonObject("storage").getLong("storage_bytes")).isEqualTo(1000L);
-
-    HttpResponse<Buffer> tooBig = put("big.bin", t, Buffer.buffer(new byte[1001]), Map.of());
-    assertThat(tooBig.statusCode()).isEqualTo(413);
-    assertThat(tooBig.getHeader("Content-Type")).startsWith("application/problem+json");
-
-    // ten concurrent 300-byte uploads: at most three fit
-    List<io.vertx.core.Future<HttpResponse<Buffer>>> all = new java.util.ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      all.add(ts.api.request(HttpMethod.PUT, "/api/v1/files/c" + i, t).sendBuffer(Buffer.buffer(new byte[300])));
-    }
-    Await.result(io.vertx.core.Future.join(all), 30);
-    long ok = all.stream().filter(f -> f.result().statusCode() == 201).count();
-    assertThat(ok).isEqualTo(3);
-    all.stream().filter(f -> f.result().statusCode() != 201).forEach(f -> assertThat(f.result().statusCode()).isEqualTo(413));
-    JsonObject usage = send(HttpMethod.GET, "/api/v1/files:usage", t).bodyAsJsonObject();
-    assertThat(usage.getLong("bytes")).isEqualTo(900L);
-    assertThat(usage.getLong("reserved_bytes")).isEqualTo(0L);
-  }
-
-  @Test
-  void anInterruptedUploadLeavesNoFileAndNoOrphan() throws Exception {
-    String tier = "schema";
-    String a = tokens.get(tier)[0];
-    long before = blobCount(ids.get(tier)[0]);
-    try (Socket socket = new Socket("127.0.0.1", ts.config.httpPort())) {
-      OutputStream out = socket.getOutputStream();
-      out.write(("PUT /api/v1/files/cut.bin HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + a
-        + "\r\nContent-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(new byte[200_000]);
-      out.flush();
-      Thread.sleep(200); // the bytes must reach the server before the connection drops (what is tested)
-    }
-    eventually(() -> send(HttpMethod.GET, "/api/v1/files:usage", a).bodyAsJsonObject().getLong("reserved_bytes") == 0);
-    assertThat(send(HttpMethod.GET, "/api/v1/files/cut.bin", a).statusCode()).isEqualTo(404);
-    assertThat(blobCount(ids.get(tier)[0])).isEqualTo(before);
-    Path tmp = ts.config.dataDir().resolve("tenants").resolve(ids.get(tier)[0]).resolve("tmp");
-    eventually(() -> count(tmp) == 0);
-  }
-
-  @Test
-  void theSweeperRemovesABlobLeftByAnUploadThatNeverFinished() throws Exception {
-    String tier = "shared";
-    String tenantId = ids.get(tier)[0];
-    Path blobs = ts.config.dataDir().resolve("tenants").resolve(tenantId).resolve("blobs");
-    Files.createDirectories(blobs);
-    String orphan = "0123456789abcdef0123456789abcdef";
-    Files.writeString(blobs.resolve(orphan), "left behind");
-    try (var c = io.tenantry.support.TestEnv.connect(ts.config.dbName(), "postgres");
-         var st = c.prepareStatement("INSERT INTO platform.storage_reservations (id, tenant_id, blob, bytes, files, expires_at)"
-           + " VALUES (gen_random_uuid(), ?::uuid, ?, 11, 1, now())")) {
-      st.setString(1, tenantId);
-      st.setString(2, orphan);
-      st.executeUpdate();
-    }
-    eventually(() -> !Files.exists(blobs.resolve(orphan)));
-  }
-
-  @Test
-  void purgingATenantRemovesItsFiles() {
-    String slug = "fp-purge";
-    String t = tenant(slug, "shared");
-    String id = id(slug);
-    assertThat(put("x.txt", t, Buffer.buffer("bye"), Map.of()).statusCode()).isEqualTo(201);
-    Path dir = ts.config.dataDir().resolve("tenants").resolve(id);
-    assertThat(Files.exists(dir)).isTrue();
-    HttpResponse<Buffer> deleted = send(HttpMethod.DELETE, "/admin/v1/tenants/" + slug, root);
-    assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isIn(200, 202, 204);
-    eventually(() -> !Files.exists(dir));
-  }
-
-  private static void eventually(java.util.function.Supplier<Boolean> condition) {
-    Eventually.within(java.time.Duration.ofSeconds(20), "the condition", condition);
-  }
-
-  private long blobCount(String tenantId) {
-    return count(ts.config.dataDir().resolve("tenants").resolve(tenantId).resolve("blobs"));
-  }
-
-  private static long count(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
+  /** The blob written last (the file just uploaded). */
+  private static Path newest(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.count();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return s.max(java.util.Comparator.comparing(p -> {
+        try {
+          return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      })).orElseThrow();
     }
   }
 }

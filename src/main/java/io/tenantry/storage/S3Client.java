@@ -1,0 +1,146 @@
+package io.tenantry.storage;
+
+import io.tenantry.config.Config;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One bucket of an S3-compatible store, reached with SigV4-signed requests over Vert.x's core HTTP client (so a body
+ * streams with back-pressure and nothing blocks). Path-style ({@code http://host/bucket/key}) or virtual-hosted
+ * ({@code http://bucket.host/key}) addressing. Every key it is given was made by {@link S3BlobStore}.
+ */
+final class S3Client {
+  private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
+  private static final long IDLE_TIMEOUT_MS = 60_000;
+  static final int SIGNED_BODY_MAX = 64 * 1024;
+
+  private final HttpClientAgent http;
+  private final SigV4 signer;
+  private final String bucket;
+  private final boolean pathStyle;
+  private final String host;
+  private final int port;
+  private final boolean ssl;
+  private final String hostHeaderSuffix;
+
+  S3Client(Vertx vertx, Config.S3Settings settings) {
+    URI endpoint = URI.create(settings.endpoint());
+    this.ssl = "https".equals(endpoint.getScheme());
+    this.port = endpoint.getPort() > 0 ? endpoint.getPort() : ssl ? 443 : 80;
+    this.pathStyle = settings.pathStyle();
+    this.bucket = settings.bucket();
+    this.host = pathStyle ? endpoint.getHost() : settings.bucket() + "." + endpoint.getHost();
+    // what the client sends as Host: the port only when it is not the scheme's default
+    this.hostHeaderSuffix = endpoint.getPort() > 0 && endpoint.getPort() != (ssl ? 443 : 80) ? ":" + port : "";
+    this.signer = new SigV4(settings.accessKey(), settings.secretKey(), settings.region(), "s3");
+    this.http = vertx.createHttpClient(new HttpClientOptions().setSsl(ssl).setKeepAlive(true).setConnectTimeout(10_000),
+      new PoolOptions().setHttp1MaxSize(32));
+  }
+
+  String bucket() {
+    return bucket;
+  }
+
+  /**
+   * A signed request for {@code key} (null: the bucket itself), not yet sent.
+   *
+   * @param query       query parameters (unencoded)
+   * @param amzHeaders  x-amz-* headers, signed
+   * @param headers     other headers, not signed (Range, Content-Length, Content-MD5)
+   * @param payloadHash the body's SHA-256 in hex, or {@link SigV4#UNSIGNED_PAYLOAD}
+   */
+  Future<HttpClientRequest> request(HttpMethod method, String key, Map<String, String> query, Map<String, String> amzHeaders,
+                                    Map<String, String> headers, String payloadHash) {
+    String path = (pathStyle ? "/" + bucket : "") + "/" + (key == null ? "" : SigV4.uriEncode(key, true));
+    TreeMap<String, String> sorted = new TreeMap<>();
+    query.forEach((name, value) -> sorted.put(SigV4.uriEncode(name, false), SigV4.uriEncode(value, false)));
+    StringBuilder canonicalQuery = new StringBuilder();
+    sorted.forEach((name, value) -> canonicalQuery.append(canonicalQuery.length() == 0 ? "" : "&").append(name).append('=').append(value));
+    String amzDate = SigV4.amzDate(Instant.now());
+    Map<String, String> signed = new LinkedHashMap<>(amzHeaders);
+    signed.put("host", host + hostHeaderSuffix);
+    signed.put("x-amz-date", amzDate);
+    signed.put("x-amz-content-sha256", payloadHash);
+    String authorization = signer.authorization(method.name(), path, canonicalQuery.toString(), signed, payloadHash, amzDate);
+    RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setSsl(ssl)
+      .setURI(path + (canonicalQuery.length() == 0 ? "" : "?" + canonicalQuery)).setIdleTimeout(IDLE_TIMEOUT_MS);
+    MultiMap out = MultiMap.caseInsensitiveMultiMap();
+    signed.forEach((name, value) -> {
+      if (!name.equals("host")) {
+        out.set(name, value);
+      }
+    });
+    headers.forEach(out::set);
+    out.set("Authorization", authorization);
+    options.setHeaders(out);
+    return http.request(options);
+  }
+
+  /**
+   * A request with a body in memory (or none) whose answer is read whole; any status but 2xx fails ({@link S3Failure}).
+   * A body above {@link #SIGNED_BODY_MAX} (a multipart upload's part) goes UNSIGNED-PAYLOAD, as a streamed PUT does:
+   * hashing megabytes a second time would hold the event loop.
+   */
+  Future<Answer> call(HttpMethod method, String key, Map<String, String> query, Map<String, String> amzHeaders, Buffer body) {
+    String hash = body == null || body.length() == 0 ? SigV4.EMPTY_SHA256
+      : body.length() > SIGNED_BODY_MAX ? SigV4.UNSIGNED_PAYLOAD : SigV4.sha256Hex(body.getBytes());
+    return request(method, key, query, amzHeaders, Map.of(), hash)
+      // PUT and POST carry Content-Length even when empty (S3 asks for it)
+      .compose(req -> body == null && method != HttpMethod.PUT && method != HttpMethod.POST ? req.send()
+        : req.send(body == null ? Buffer.buffer() : body))
+      .compose(resp -> resp.body().map(bytes -> new Answer(resp.statusCode(), resp.headers(), bytes)))
+      .map(answer -> {
+        if (answer.status() / 100 != 2 || answer.body().toString().contains("<Error>")) {
+          throw failure(method, answer.status(), answer.body());
+        }
+        return answer;
+      });
+  }
+
+  static S3Failure failure(HttpMethod method, int status, Buffer body) {
+    Matcher m = CODE.matcher(body == null ? "" : body.toString());
+    return new S3Failure(status, m.find() ? m.group(1) : "", "the S3 store answered " + method + " with " + status
+      + (m.find(0) ? " " + m.group(1) : ""));
+  }
+
+  /** Reads a response whose status was not the one wanted into its failure. */
+  static Future<Void> failed(HttpMethod method, HttpClientResponse resp) {
+    return resp.body().otherwise(Buffer.buffer()).compose(body -> Future.failedFuture(failure(method, resp.statusCode(), body)));
+  }
+
+  Future<Void> close() {
+    return http.close();
+  }
+
+  record Answer(int status, MultiMap headers, Buffer body) {
+  }
+
+  /** A refusal or error of the store, with its status and S3 error code. */
+  static final class S3Failure extends RuntimeException {
+    final int status;
+    final String code;
+
+    S3Failure(int status, String code, String message) {
+      super(message, null, false, false);
+      this.status = status;
+      this.code = code;
+    }
+  }
+}
