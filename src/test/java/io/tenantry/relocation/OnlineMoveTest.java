@@ -49,10 +49,29 @@ class OnlineMoveTest {
   void aMoveUnderContinuousWritesLosesAndDoublesNothing(String from, String to) {
     String slug = "mv-" + from + "-" + to;
     String token = tenant(slug, from);
+    byte[] file = new byte[50_000];
+    new java.util.Random(slug.hashCode()).nextBytes(file);
+    assertThat(putFile(token, "kept/before.bin", file).statusCode()).isEqualTo(201);
     JsonObject job = moveUnderWrites(slug, token, new JsonObject().put("isolation", to));
     assertThat(tenantRow(slug).getString("isolation")).isEqualTo(to);
     assertThat(job.getLong("rows_copied")).isPositive();
+    // the file's metadata moved with the tenant; its bytes stayed where they were (keyed by tenant id, not tier)
+    assertThat(fileBytes(token, "kept/before.bin")).isEqualTo(file);
+    assertThat(putFile(token, "kept/after.bin", new byte[] {1, 2, 3}).statusCode()).isEqualTo(201);
+    assertThat(fileBytes(token, "kept/after.bin")).isEqualTo(new byte[] {1, 2, 3});
     oldCopyGoes(slug, job);
+    assertThat(fileBytes(token, "kept/before.bin")).as("after the old copy is removed").isEqualTo(file);
+  }
+
+  private HttpResponse<Buffer> putFile(String token, String path, byte[] bytes) {
+    return io.tenantry.support.Await.result(server.api.request(io.vertx.core.http.HttpMethod.PUT, "/api/v1/files/" + path,
+      token).putHeader("Content-Type", "application/octet-stream").sendBuffer(Buffer.buffer(bytes)), 30);
+  }
+
+  private byte[] fileBytes(String token, String path) {
+    HttpResponse<Buffer> got = server.api.get("/api/v1/files/" + path, token);
+    assertThat(got.statusCode()).as(path + ": " + got.bodyAsString()).isEqualTo(200);
+    return got.body().getBytes();
   }
 
   @Test
