@@ -153,6 +153,7 @@ class OnlineMoveTest {
   /** Every acknowledged create is there once (its n once), every acknowledged delete is gone. */
   private void checkEveryAcknowledgedWrite(String token, ContinuousWriter writer) {
     Map<String, Integer> found = new HashMap<>();
+    Set<String> updated = new HashSet<>();
     Set<Integer> numbers = new HashSet<>();
     String cursor = null;
     do {
@@ -165,6 +166,9 @@ class OnlineMoveTest {
         int n = r.getJsonObject("data").getInteger("n");
         assertThat(found.put(r.getString("id"), n)).as("record listed twice").isNull();
         assertThat(numbers.add(n)).as("write " + n + " applied twice").isTrue();
+        if (r.getJsonObject("data").getBoolean("updated", false)) {
+          updated.add(r.getString("id"));
+        }
       }
       cursor = body.getString("next_cursor");
     } while (cursor != null);
@@ -173,6 +177,8 @@ class OnlineMoveTest {
         assertThat(found).as("deleted record " + id).doesNotContainKey(id);
       } else {
         assertThat(found.get(id)).as("acknowledged record " + id).isEqualTo(n);
+        assertThat(updated.contains(id)).as("record " + id + " updated (acknowledged)")
+          .isEqualTo(writer.updated.containsKey(id));
       }
     });
   }
