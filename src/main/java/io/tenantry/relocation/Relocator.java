@@ -87,7 +87,7 @@ final class Relocator {
         }
         checkCancel(job);
         await(store.phase(job.id(), "catching_up", copied, 0), ANSWER_MS);
-        RelocationFaults.enter("catching_up");
+        RelocationFaults.enter("catching_up", id);
         // A write that entered just before its node armed the gate is not counted: it has had drain-ms to finish
         // before the pause starts (waited here, before the passes, so that what it wrote is in them, not in the pause).
         long settle = armedAt + TimeUnit.MILLISECONDS.toNanos(settings.drainMs()) - System.nanoTime();

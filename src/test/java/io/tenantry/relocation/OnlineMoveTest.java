@@ -111,6 +111,48 @@ class OnlineMoveTest {
     assertThat(after.statusCode()).isEqualTo(201);
   }
 
+  /**
+   * The catch-up copies what the audit log names; a write that left no entry (SQL run by hand during the move) is
+   * found by the whole-copy check before the pause and copied then: the new home has it.
+   */
+  @Test
+  void aWriteThatLeftNoAuditEntryIsFoundBeforeThePauseAndCopied() {
+    String slug = "mv-unaudited";
+    String token = tenant(slug, "shared");
+    String tenantId = tenantRow(slug).getString("id");
+    JsonObject record = server.api.get("/api/v1/collections/moving/records?limit=1", token).bodyAsJsonObject()
+      .getJsonArray("items").getJsonObject(0);
+    String recordId = record.getString("id");
+    RelocationFaults.atCatchingUp = tenant -> {
+      if (tenant.toString().equals(tenantId)) {
+        execute("UPDATE shared.records SET data = '{\"n\": 1, \"by_hand\": true}', version = version + 1 "
+          + "WHERE tenant_id = '" + tenantId + "' AND id = '" + recordId + "'");
+      }
+    };
+    try {
+      HttpResponse<Buffer> started = server.api.post("/admin/v1/tenants/" + slug + "/relocations", root,
+        new JsonObject().put("isolation", "schema"));
+      assertThat(started.statusCode()).as(started.bodyAsString()).isEqualTo(202);
+      JsonObject job = finished(slug, started.bodyAsJsonObject().getString("id"));
+      assertThat(job.getString("phase")).as(job.encode()).isIn("switched", "done");
+    } finally {
+      RelocationFaults.atCatchingUp = null;
+    }
+    assertThat(tenantRow(slug).getString("isolation")).isEqualTo("schema");
+    JsonObject moved = server.api.get("/api/v1/collections/moving/records/" + recordId, token).bodyAsJsonObject();
+    assertThat(moved.getJsonObject("data").getBoolean("by_hand")).as(moved.encode()).isTrue();
+    assertThat(moved.getLong("version")).isEqualTo(record.getLong("version") + 1);
+  }
+
+  private void execute(String sql) {
+    try (java.sql.Connection c = io.tenantry.support.TestEnv.connect(server.config.dbName(),
+      io.tenantry.support.TestEnv.adminUser()); java.sql.Statement st = c.createStatement()) {
+      st.execute(sql);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void badRequestsAreRefusedWithWhatIsAllowed() {
     String slug = "mv-bad";
