@@ -76,11 +76,15 @@ final class Help {
 
   static final String IMPORT = """
     usage: java -jar tenantry.jar tenants import FILE [--as SLUG] [--isolation shared|schema|database]
+                                                      [--replace-archived]
     Creates a tenant from a bundle made by tenants export, on this or another installation. The server checks the
     whole bundle first (manifest, format version, every part's SHA-256) and writes all of it or nothing. The tenant
-    keeps its id; a tenant with that id or slug must not exist here. A super-admin's command.
+    keeps its id; a tenant with that id or slug must not exist here, unless it is archived and --replace-archived
+    is given. A super-admin's command.
       --as SLUG                 the tenant's slug here (default: the bundle's)
       --isolation TIER          its isolation tier here (default: the bundle's)
+      --replace-archived        an archived tenant holding the bundle's id or the slug is removed (data, files) once
+                                the bundle is verified, then the bundle is imported in its place
     """ + CONNECTION;
 
   static final Map<String, String> LIFECYCLE = Map.of(

@@ -89,7 +89,8 @@ public final class TenantsCli {
       case "export" -> new TransferCommands(client(args), out).export(slug(args), output(args),
         args.flags().contains("with-password-hashes"));
       case "import" -> new TransferCommands(client(args), out).importBundle(Path.of(args.positional().get(0)),
-        args.option("as") == null ? null : slugOption(args.option("as")), args.option("isolation"));
+        args.option("as") == null ? null : slugOption(args.option("as")), args.option("isolation"),
+        args.flags().contains("replace-archived"));
       default -> new TenantCommands(client(args), out).lifecycle(args.command(), slug(args));
     };
   }
@@ -120,7 +121,7 @@ public final class TenantsCli {
       }
       switch (arg) {
         case "--help", "-h" -> flags.add("help");
-        case "--dry-run", "--json", "--with-password-hashes" -> flags.add(arg.substring(2));
+        case "--dry-run", "--json", "--with-password-hashes", "--replace-archived" -> flags.add(arg.substring(2));
         case "--server", "--token", "--email", "--tenant", "--file", "-f", "--parallel", "--output", "-o", "--as",
           "--isolation" -> {
           String name = arg.equals("-f") ? "file" : arg.equals("-o") ? "output" : arg.substring(2);
@@ -161,8 +162,9 @@ public final class TenantsCli {
       || args.flags().contains("with-password-hashes"))) {
       throw CliException.usage("-o and --with-password-hashes are options of tenants export only");
     }
-    if (!args.command().equals("import") && (args.options().containsKey("as") || args.options().containsKey("isolation"))) {
-      throw CliException.usage("--as and --isolation are options of tenants import only");
+    if (!args.command().equals("import") && (args.options().containsKey("as") || args.options().containsKey("isolation")
+      || args.flags().contains("replace-archived"))) {
+      throw CliException.usage("--as, --isolation and --replace-archived are options of tenants import only");
     }
     if (args.flags().contains("json") && !Set.of("list", "show").contains(args.command())) {
       throw CliException.usage("--json is an option of tenants list and show only");

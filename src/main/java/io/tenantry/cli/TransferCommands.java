@@ -53,7 +53,7 @@ final class TransferCommands {
     return ExitCodes.OK;
   }
 
-  int importBundle(Path file, String slug, String isolation) {
+  int importBundle(Path file, String slug, String isolation, boolean replaceArchived) {
     if (!Files.isReadable(file)) {
       throw CliException.usage("cannot read " + file);
     }
@@ -63,6 +63,9 @@ final class TransferCommands {
     }
     if (isolation != null) {
       query.append(query.isEmpty() ? "" : "&").append("isolation=").append(AdminClient.encode(isolation));
+    }
+    if (replaceArchived) {
+      query.append(query.isEmpty() ? "" : "&").append("replace_archived=true");
     }
     JsonObject tenant = client.upload("/admin/v1/imports" + (query.isEmpty() ? "" : "?" + query), file,
       "application/x-tar").body();

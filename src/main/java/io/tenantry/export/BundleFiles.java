@@ -2,19 +2,19 @@ package io.tenantry.export;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * The extension point for a tenant's stored files (being built separately): given the tenant, it spools its
- * parts under {@link BundleFormat#FILES_DIR} (metadata NDJSON, blobs) and, on import, writes them back. Until
- * storage plugs in, {@link #NONE} exports nothing and the manifest says so ({@code files.included: false}).
+ * A tenant's stored files in a bundle: the metadata is spooled from the tier's snapshot as
+ * {@link BundleFormat#FILES_INDEX}; this spools the bytes each line names as {@link BundleFormat#FILE_BLOBS} parts
+ * ({@link StoredFiles}, from the server's blob store). {@link #NONE} (no storage) exports no files part at all and
+ * the manifest says so ({@code files.included: false}).
  */
 public interface BundleFiles {
   BundleFiles NONE = new BundleFiles() {
     @Override
-    public List<Manifest.Part> export(UUID tenantId, Path spoolDir, PartSink sink) {
-      return List.of();
+    public long export(UUID tenantId, Path index, Path spoolDir, PartSink sink) {
+      return 0;
     }
 
     @Override
@@ -28,8 +28,11 @@ public interface BundleFiles {
     void add(String name, Path file, Manifest.Part described) throws IOException;
   }
 
-  /** Spools the tenant's files as bundle parts named under files/. Blocking; runs on the export workers. */
-  List<Manifest.Part> export(UUID tenantId, Path spoolDir, PartSink sink) throws IOException;
+  /**
+   * Spools the blob of every file the spooled index lists, in its order, as one part each. Blocking; runs on the
+   * export workers. Returns the bytes spooled.
+   */
+  long export(UUID tenantId, Path index, Path spoolDir, PartSink sink) throws IOException;
 
   boolean included();
 }

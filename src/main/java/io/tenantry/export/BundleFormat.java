@@ -7,8 +7,12 @@ import java.util.regex.Pattern;
  * {@link #MANIFEST}; every other entry is a part the manifest lists with its SHA-256, size and item count.
  */
 public final class BundleFormat {
-  /** Bumped on any change a reader of the previous version could misread. */
-  public static final int VERSION = 1;
+  /**
+   * Bumped on any change a reader of the previous version could misread. 2 added the files parts; a version 1
+   * bundle (no files) reads the same under version 2's rules, so this server reads both.
+   */
+  public static final int VERSION = 2;
+  public static final int OLDEST_READ = 1;
   public static final String FORMAT = "tenantry-tenant-bundle";
 
   public static final String MANIFEST = "manifest.json";
@@ -24,6 +28,11 @@ public final class BundleFormat {
   public static final String AUDIT_ANCHORS = "audit/anchors.ndjson";
   public static final String RECORDS_DIR = "records/";
   public static final String FILES_DIR = "files/";
+  /** The tenant's file metadata, one file a line; its blobs follow as {@link #FILE_BLOBS}{@code <blob>} parts. */
+  public static final String FILES_INDEX = "files/index.ndjson";
+  public static final String FILE_BLOBS = "files/blobs/";
+  /** A blob's name (storage's own form: 32 hex digits), never a user's path. */
+  public static final Pattern BLOB = Pattern.compile("[0-9a-f]{32}");
 
   /** The parts every bundle has, in this order, first after the manifest; records, audit and files parts follow. */
   public static final java.util.List<String> PLATFORM_PARTS =
@@ -39,6 +48,22 @@ public final class BundleFormat {
 
   public static String records(String collection) {
     return RECORDS_DIR + collection + ".ndjson";
+  }
+
+  public static String blob(String name) {
+    if (!BLOB.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a blob name: " + name);
+    }
+    return FILE_BLOBS + name;
+  }
+
+  /** The blob a blob part holds, or null when {@code part} is no blob part. */
+  public static String blobOf(String part) {
+    if (!part.startsWith(FILE_BLOBS)) {
+      return null;
+    }
+    String name = part.substring(FILE_BLOBS.length());
+    return BLOB.matcher(name).matches() ? name : null;
   }
 
   /** The collection a records part holds, or null when {@code part} is no records part. */

@@ -94,4 +94,11 @@ final class ExportQueries {
     return "SELECT json_build_object('position', position, 'hash', encode(hash, 'hex'), 'pruned_at', pruned_at)::text "
       + "FROM " + quoteIdent(schema) + ".audit_anchor WHERE tenant_id = '" + id + "' ORDER BY position";
   }
+
+  /** The tenant's file metadata (never the blob store's location: only the blob's name, made by the server). */
+  static String files(String schema, UUID id) {
+    return "SELECT json_build_object('path', path, 'blob', blob, 'size', size, 'content_type', content_type, "
+      + "'sha256', sha256, 'uploader', uploader, 'created_at', created_at, 'updated_at', updated_at)::text FROM "
+      + quoteIdent(schema) + ".files WHERE tenant_id = '" + id + "' ORDER BY path";
+  }
 }

@@ -55,9 +55,10 @@ public record Manifest(int formatVersion, UUID sourceInstallation, String create
       throw new IllegalArgumentException("not a Tenantry tenant bundle (manifest format is not '" + BundleFormat.FORMAT + "')");
     }
     Object version = json.getValue("format_version");
-    if (!(version instanceof Number n) || n.intValue() != BundleFormat.VERSION) {
-      throw new IllegalArgumentException("bundle format version " + version + " is not supported; this server reads version "
-        + BundleFormat.VERSION);
+    if (!(version instanceof Number n) || n.doubleValue() != n.intValue() || n.intValue() < BundleFormat.OLDEST_READ
+      || n.intValue() > BundleFormat.VERSION) {
+      throw new IllegalArgumentException("bundle format version " + version + " is not supported; this server reads versions "
+        + BundleFormat.OLDEST_READ + " to " + BundleFormat.VERSION);
     }
     JsonObject tenant = json.getJsonObject("tenant");
     if (tenant == null || tenant.getString("id") == null || tenant.getString("slug") == null) {

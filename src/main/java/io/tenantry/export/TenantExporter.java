@@ -64,22 +64,27 @@ public final class TenantExporter {
         spooler.copy(platform, BundleFormat.USER_SETTINGS, ExportQueries.userSettings(id));
         spooler.copy(platform, BundleFormat.SCHEMAS, ExportQueries.schemas(id));
         if (tenant.isolation() != Isolation.DATABASE) {
-          tierParts(spooler, platform, tenant);
+          tierParts(spooler, platform, tenant, files.included());
         }
         platform.commit();
       }
       if (tenant.isolation() == Isolation.DATABASE) {
         try (Connection own = connections.tenantDatabase(tenant.database(), id)) {
           TierConnections.snapshot(own);
-          tierParts(spooler, own, tenant);
+          tierParts(spooler, own, tenant, files.included());
           own.commit();
         }
       }
-      files.export(id, spool, (name, file, part) -> spooler.adopt(name, file, part));
+      JsonObject filesSummary = new JsonObject().put("included", files.included()).put("count", 0L).put("bytes", 0L);
+      Manifest.Part index = spooler.parts.isEmpty() ? null : spooler.parts.get(spooler.parts.size() - 1);
+      if (index != null && index.name().equals(BundleFormat.FILES_INDEX)) {
+        long bytes = files.export(id, spooler.files.get(spooler.files.size() - 1), spool, spooler::adopt);
+        filesSummary.put("count", index.count()).put("bytes", bytes);
+      }
       JsonObject described = new JsonObject().put("id", id.toString()).put("slug", tenant.slug())
         .put("name", tenant.name()).put("isolation", tenant.isolation().sql());
       Manifest manifest = new Manifest(BundleFormat.VERSION, installation, Instant.now().toString(), described,
-        passwordHashes, List.copyOf(spooler.parts), new JsonObject().put("included", files.included()));
+        passwordHashes, List.copyOf(spooler.parts), filesSummary);
       writeTar(manifest, spooler.files, bundle);
       return manifest;
     } finally {
@@ -87,7 +92,9 @@ public final class TenantExporter {
     }
   }
 
-  private static void tierParts(Spooler spooler, Connection c, Tenant tenant) throws SQLException, IOException {
+  /** Records, audit and (when files are included and the tenant has any) the file index, from one snapshot. */
+  private static void tierParts(Spooler spooler, Connection c, Tenant tenant, boolean withFiles)
+    throws SQLException, IOException {
     String schema = tenant.schema();
     UUID id = tenant.id();
     for (String collection : collections(c, schema, id)) {
@@ -96,6 +103,10 @@ public final class TenantExporter {
     spooler.copy(c, BundleFormat.AUDIT_LOG, ExportQueries.auditLog(schema, id));
     spooler.copy(c, BundleFormat.AUDIT_SEALS, ExportQueries.auditSeals(schema, id));
     spooler.copy(c, BundleFormat.AUDIT_ANCHORS, ExportQueries.auditAnchors(schema, id));
+    if (withFiles) {
+      spooler.copy(c, BundleFormat.FILES_INDEX, ExportQueries.files(schema, id));
+      spooler.dropIfEmpty(BundleFormat.FILES_INDEX); // a tenant without files: no files parts (as in version 1)
+    }
   }
 
   private static List<String> collections(Connection c, String schema, UUID id) throws SQLException {
@@ -177,6 +188,14 @@ public final class TenantExporter {
         records += rows;
       }
       adopt(name, part.file, part.describe(rows));
+    }
+
+    void dropIfEmpty(String name) throws IOException {
+      int last = parts.size() - 1;
+      if (last >= 0 && parts.get(last).name().equals(name) && parts.get(last).count() == 0) {
+        parts.remove(last);
+        Files.deleteIfExists(files.remove(last));
+      }
     }
 
     void adopt(String name, Path file, Manifest.Part part) {

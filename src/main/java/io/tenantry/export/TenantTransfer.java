@@ -18,15 +18,24 @@ import io.vertx.sqlclient.Pool;
 public record TenantTransfer(Exports exports, ExportEndpoints exportEndpoints, ImportEndpoint importEndpoint,
                              WorkerExecutor workers) {
 
+  /**
+   * @param blobs the file storage's blob store: files go into bundles and come back from them (null: bundles carry no
+   *              files and a bundle with files is refused)
+   * @param lifecycle removes an archived tenant an import replaces
+   */
   public static TenantTransfer create(Vertx vertx, Config config, Pool pool, TenantStore tenants,
-                                      TenantRegistry registry, TenantProvisioner provisioner) {
+                                      TenantRegistry registry, TenantProvisioner provisioner,
+                                      io.tenantry.storage.BlobStore blobs,
+                                      io.tenantry.provisioning.TenantLifecycle lifecycle) {
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("tenantry-transfer", config.exports().threads(),
       6, java.util.concurrent.TimeUnit.HOURS);
     TierConnections connections = new TierConnections(config);
-    Exports exports = new Exports(vertx, pool, new TenantExporter(connections, BundleFiles.NONE), workers,
+    BundleFiles files = blobs == null ? BundleFiles.NONE : new StoredFiles(vertx, blobs);
+    Exports exports = new Exports(vertx, pool, new TenantExporter(connections, files), workers,
       config.dataDir(), node(config), config.exports().ttlSeconds());
-    Imports imports = new Imports(tenants, registry, provisioner, Imports.importer(connections, provisioner), workers,
-      vertx.fileSystem(), config.dataDir());
+    Imports imports = new Imports(tenants, registry, provisioner,
+      Imports.importer(connections, provisioner, vertx, blobs, config.dataDir()), workers, vertx.fileSystem(),
+      config.dataDir(), lifecycle);
     return new TenantTransfer(exports, new ExportEndpoints(tenants, exports), new ImportEndpoint(imports), workers);
   }
 

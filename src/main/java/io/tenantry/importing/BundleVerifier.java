@@ -37,6 +37,7 @@ final class BundleVerifier {
       Manifest manifest = manifest(tar);
       checkOrder(manifest);
       Set<String> seen = new HashSet<>();
+      FileParts files = new FileParts();
       for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
         Manifest.Part part = manifest.part(entry.getName());
         if (part == null || !entry.isFile()) {
@@ -46,7 +47,7 @@ final class BundleVerifier {
           throw BundleRefused.because("part " + part.name() + " appears twice");
         }
         Counting in = new Counting(tar);
-        String sha = Sha256.of(in);
+        String sha = part.name().equals(BundleFormat.FILES_INDEX) ? files.index(in) : Sha256.of(in);
         if (in.bytes != part.bytes() || entry.getSize() != part.bytes()) {
           throw BundleRefused.because("part " + part.name() + " has " + in.bytes + " bytes, the manifest says " + part.bytes()
             + " (truncated or altered)");
@@ -57,7 +58,12 @@ final class BundleVerifier {
         if (part.name().endsWith(".ndjson") && in.newlines != part.count()) {
           throw BundleRefused.because("part " + part.name() + " has " + in.newlines + " lines, the manifest says " + part.count());
         }
+        String blob = BundleFormat.blobOf(part.name());
+        if (blob != null) {
+          files.blob(blob, sha, in.bytes);
+        }
       }
+      files.check();
       if (seen.size() != manifest.parts().size()) {
         List<String> missing = new ArrayList<>();
         manifest.parts().forEach(p -> {
@@ -113,13 +119,77 @@ final class BundleVerifier {
       }
       i++;
     }
-    for (; i < parts.size(); i++) {
-      if (!parts.get(i).name().startsWith(BundleFormat.FILES_DIR)) {
-        throw BundleRefused.because("unexpected part " + parts.get(i).name());
+    if (i < parts.size() && !parts.get(i).name().equals(BundleFormat.FILES_INDEX)) {
+      throw BundleRefused.because("unexpected part " + parts.get(i).name() + " (after the audit parts: "
+        + BundleFormat.FILES_INDEX + ", then the files' blobs)");
+    }
+    for (i++; i < parts.size(); i++) {
+      if (BundleFormat.blobOf(parts.get(i).name()) == null) {
+        throw BundleRefused.because("unexpected part " + parts.get(i).name() + " (a file's blob is "
+          + BundleFormat.FILE_BLOBS + "<32 hex digits>)");
       }
     }
     if (parts.get(0).count() != 1) {
       throw BundleRefused.because(BundleFormat.TENANT + " must hold one tenant");
+    }
+  }
+
+  /**
+   * The files parts agree with each other: every file the index lists has its blob part, of the size and SHA-256 the
+   * index says, and every blob part belongs to a file. Holds one small entry per file.
+   */
+  private static final class FileParts {
+    private final java.util.Map<String, String> expected = new java.util.HashMap<>();
+    private final java.util.Map<String, String> found = new java.util.HashMap<>();
+
+    /** Reads the index part to its end; returns its SHA-256. */
+    String index(InputStream in) throws IOException {
+      java.security.MessageDigest sha = Sha256.digest();
+      try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+        new java.security.DigestInputStream(in, sha), java.nio.charset.StandardCharsets.UTF_8))) {
+        int n = 0;
+        for (String line; (line = lines.readLine()) != null; ) {
+          n++;
+          JsonObject file;
+          try {
+            file = new JsonObject(line);
+          } catch (DecodeException e) {
+            throw BundleRefused.because(BundleFormat.FILES_INDEX + " line " + n + " is not a JSON object");
+          }
+          String blob = file.getString("blob");
+          Object size = file.getValue("size");
+          String digest = file.getString("sha256");
+          if (file.getString("path") == null || blob == null || !BundleFormat.BLOB.matcher(blob).matches()
+            || !(size instanceof Number) || digest == null || !digest.matches("[0-9a-f]{64}")) {
+            throw BundleRefused.because(BundleFormat.FILES_INDEX + " line " + n + " needs path, blob (32 hex digits), "
+              + "size and sha256 (64 hex digits)");
+          }
+          if (expected.put(blob, digest + "/" + ((Number) size).longValue()) != null) {
+            throw BundleRefused.because(BundleFormat.FILES_INDEX + " names blob " + blob + " twice");
+          }
+        }
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    void blob(String name, String sha, long bytes) {
+      found.put(name, sha + "/" + bytes);
+    }
+
+    void check() {
+      for (var e : expected.entrySet()) {
+        String there = found.get(e.getKey());
+        if (!e.getValue().equals(there)) {
+          throw BundleRefused.because(there == null ? "the bytes of blob " + e.getKey() + " (named by "
+            + BundleFormat.FILES_INDEX + ") are missing" : "blob " + e.getKey() + " differs from its size or SHA-256 in "
+            + BundleFormat.FILES_INDEX);
+        }
+      }
+      for (String name : found.keySet()) {
+        if (!expected.containsKey(name)) {
+          throw BundleRefused.because("blob " + name + " belongs to no file of " + BundleFormat.FILES_INDEX);
+        }
+      }
     }
   }
 

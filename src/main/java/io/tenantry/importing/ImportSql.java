@@ -107,4 +107,16 @@ final class ImportSql {
     return "INSERT INTO " + quoteIdent(schema) + ".audit_anchor (tenant_id, position, hash, pruned_at) SELECT '" + id
       + "', (line->>'position')::bigint, decode(line->>'hash', 'hex'), (line->>'pruned_at')::timestamptz FROM " + LINES;
   }
+
+  /**
+   * File metadata; its blobs are written to the blob store under the same names. The uploader is the matched user
+   * ({@link #USER_MAP}, which the importer also fills on a database tier's connection), or none.
+   */
+  static String files(String schema, UUID id) {
+    return "INSERT INTO " + quoteIdent(schema) + ".files (tenant_id, path, blob, size, content_type, sha256, uploader, "
+      + "created_at, updated_at) SELECT '" + id + "', line->>'path', line->>'blob', (line->>'size')::bigint, "
+      + "line->>'content_type', line->>'sha256', m.user_id, (line->>'created_at')::timestamptz, "
+      + "(line->>'updated_at')::timestamptz FROM " + LINES + " LEFT JOIN " + USER_MAP
+      + " m ON m.bundle_id = (line->>'uploader')::uuid";
+  }
 }

@@ -2,6 +2,7 @@ package io.tenantry.importing;
 
 import io.tenantry.export.Manifest;
 import io.tenantry.http.Problem;
+import io.tenantry.provisioning.TenantLifecycle;
 import io.tenantry.provisioning.TenantProvisioner;
 import io.tenantry.tenant.DbTarget;
 import io.tenantry.tenant.Isolation;
@@ -29,9 +30,10 @@ public final class Imports {
   private final WorkerExecutor workers;
   private final FileSystem fs;
   private final Path dir;
+  private final TenantLifecycle lifecycle;
 
   public Imports(TenantStore tenants, TenantRegistry registry, TenantProvisioner provisioner, TenantImporter importer,
-                 WorkerExecutor workers, FileSystem fs, Path dataDir) {
+                 WorkerExecutor workers, FileSystem fs, Path dataDir, TenantLifecycle lifecycle) {
     this.tenants = tenants;
     this.registry = registry;
     this.provisioner = provisioner;
@@ -39,10 +41,13 @@ public final class Imports {
     this.workers = workers;
     this.fs = fs;
     this.dir = dataDir.resolve("imports");
+    this.lifecycle = lifecycle;
   }
 
-  public static TenantImporter importer(io.tenantry.export.TierConnections connections, TenantProvisioner provisioner) {
-    return new TenantImporter(connections, provisioner);
+  /** @param blobs the server's blob store (a bundle's files go there); null: bundles with files are refused */
+  public static TenantImporter importer(io.tenantry.export.TierConnections connections, TenantProvisioner provisioner,
+                                        io.vertx.core.Vertx vertx, io.tenantry.storage.BlobStore blobs, Path dataDir) {
+    return new TenantImporter(connections, provisioner, new BundleBlobs(vertx, blobs, dataDir.resolve("imports")));
   }
 
   /**
@@ -50,21 +55,23 @@ public final class Imports {
    * @param isolation its tier here; null keeps the bundle's
    * @param server the database tier's server and database (any part null: the platform's server, the default name)
    */
-  public Future<Tenant> importBundle(Buffer upload, String slug, Isolation isolation, DbTarget server) {
+  public Future<Tenant> importBundle(Buffer upload, String slug, Isolation isolation, DbTarget server,
+                                     boolean replaceArchived) {
     return workers.executeBlocking(() -> {
       Files.createDirectories(dir);
       Path file = Files.createTempFile(dir, "import-", ".tar");
       return file;
     }, false).compose(file -> fs.writeFile(file.toString(), upload)
-      .compose(v -> importFile(file, slug, isolation, server))
+      .compose(v -> importFile(file, slug, isolation, server, replaceArchived))
       .eventually(() -> workers.executeBlocking(() -> Files.deleteIfExists(file), false)));
   }
 
-  private Future<Tenant> importFile(Path file, String slug, Isolation isolation, DbTarget server) {
+  private Future<Tenant> importFile(Path file, String slug, Isolation isolation, DbTarget server, boolean replace) {
     return workers.executeBlocking(() -> BundleVerifier.verify(file), false)
       .compose(manifest -> {
         ImportTarget target = target(manifest, slug, isolation, server);
-        return free(manifest, target)
+        return free(manifest, target, replace)
+          .compose(archived -> archived == null ? Future.<Void>succeededFuture() : replaced(archived))
           .compose(v -> workers.executeBlocking(() -> {
             importer.write(file, manifest, target);
             return manifest;
@@ -92,16 +99,43 @@ public final class Imports {
     return new ImportTarget(finalSlug, tier, database);
   }
 
-  /** Refuses a bundle whose tenant id or the slug it would take already exists here (409). */
-  private Future<Void> free(Manifest manifest, ImportTarget target) {
-    return tenants.byId(manifest.tenantId()).compose(byId -> {
-      if (byId.isPresent()) {
-        return Future.failedFuture(Problem.conflict("tenant " + manifest.tenantId() + " (slug '" + byId.get().slug()
-          + "') already exists here; delete and purge it first (ids are kept on import: its audit chain hashes them)"));
+  /**
+   * Refuses a bundle whose tenant id or the slug it would take already exists here (409), unless {@code replace} and
+   * both name one archived tenant: that tenant is returned, to be removed before the import (null: nothing to remove).
+   */
+  private Future<Tenant> free(Manifest manifest, ImportTarget target, boolean replace) {
+    return tenants.byId(manifest.tenantId()).compose(byId -> tenants.bySlug(target.slug()).compose(bySlug -> {
+      if (byId.isEmpty() && bySlug.isEmpty()) {
+        return Future.succeededFuture();
       }
-      return tenants.bySlug(target.slug());
-    }).compose(bySlug -> bySlug.isPresent()
-      ? Future.failedFuture(Problem.conflict("slug '" + target.slug() + "' is taken here; import with another slug (as)"))
-      : Future.succeededFuture());
+      if (!replace) {
+        return Future.failedFuture(byId.isPresent()
+          ? Problem.conflict("tenant " + manifest.tenantId() + " (slug '" + byId.get().slug() + "') already exists here; "
+            + "archive it and import with replace_archived=true, or delete and purge it first (ids are kept on import: "
+            + "its audit chain hashes them)")
+          : Problem.conflict("slug '" + target.slug() + "' is taken here; import with another slug (as), or archive that "
+            + "tenant and import with replace_archived=true"));
+      }
+      if (byId.isPresent() && bySlug.isPresent() && !byId.get().id().equals(bySlug.get().id())) {
+        return Future.failedFuture(Problem.conflict("the bundle's tenant id belongs to tenant '" + byId.get().slug()
+          + "' and slug '" + target.slug() + "' to another tenant; replace_archived replaces one tenant only"));
+      }
+      Tenant existing = byId.orElseGet(bySlug::get);
+      if (existing.status() != Tenant.Status.ARCHIVED) {
+        return Future.failedFuture(Problem.conflict("tenant '" + existing.slug() + "' is "
+          + existing.status().name().toLowerCase(java.util.Locale.ROOT) + "; replace_archived replaces an archived "
+          + "tenant only (archive it first)"));
+      }
+      return Future.succeededFuture(existing);
+    }));
+  }
+
+  /**
+   * Removes the archived tenant as a purge does (its row, data, home, Redis keys and files) — after the bundle has
+   * been verified whole, before it is written: the tenant's id may be the bundle's, and its schema's name with it.
+   */
+  private Future<Void> replaced(Tenant archived) {
+    return lifecycle.delete(archived).recover(e -> Future.failedFuture(Problem.conflict("archived tenant '"
+      + archived.slug() + "' could not be removed (" + e.getMessage() + "); nothing was imported")));
   }
 }

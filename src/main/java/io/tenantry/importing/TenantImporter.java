@@ -37,15 +37,18 @@ final class TenantImporter {
 
   private final TierConnections connections;
   private final TenantProvisioner provisioner;
+  private final BundleBlobs blobs;
 
-  TenantImporter(TierConnections connections, TenantProvisioner provisioner) {
+  TenantImporter(TierConnections connections, TenantProvisioner provisioner, BundleBlobs blobs) {
     this.connections = connections;
     this.provisioner = provisioner;
+    this.blobs = blobs;
   }
 
   void write(Path bundle, Manifest manifest, ImportTarget target) {
     UUID id = manifest.tenantId();
     boolean homeMade = false;
+    java.util.List<String> written = new java.util.ArrayList<>();
     try {
       int schemaVersion = provisioner.provision(id, target.isolation(), target.database());
       homeMade = true;
@@ -58,8 +61,9 @@ final class TenantImporter {
         if (own != null) {
           own.setAutoCommit(false);
           execute(own, ImportSql.CREATE_LINES);
+          execute(own, ImportSql.CREATE_USER_MAP);
         }
-        load(bundle, id, target, schemaVersion, platform, tier);
+        load(bundle, id, target, schemaVersion, platform, tier, written);
         execute(platform, ImportSql.schemasCounter(id));
         if (own != null) {
           own.commit();
@@ -67,6 +71,7 @@ final class TenantImporter {
         platform.commit();
       }
     } catch (SQLException | IOException | RuntimeException e) {
+      blobs.remove(id, written);
       if (homeMade && target.isolation() != Isolation.SHARED) {
         remove(id, target);
       }
@@ -78,8 +83,8 @@ final class TenantImporter {
   }
 
   /** Every part in bundle order (checked by the verifier: the tenant and its users come before what names them). */
-  private static void load(Path bundle, UUID id, ImportTarget target, int schemaVersion, Connection platform,
-                           Connection tier) throws IOException, SQLException {
+  private void load(Path bundle, UUID id, ImportTarget target, int schemaVersion, Connection platform,
+                    Connection tier, java.util.List<String> written) throws IOException, SQLException {
     String schema = switch (target.isolation()) {
       case SHARED -> "shared";
       case SCHEMA -> TenantNames.schema(id);
@@ -96,14 +101,25 @@ final class TenantImporter {
           tenantRow(platform, id, target, schemaVersion);
           continue;
         }
+        String blob = BundleFormat.blobOf(name);
+        if (blob != null) { // verified against the index and its checksum already
+          blobs.write(id, blob, tar, entry.getSize());
+          written.add(blob);
+          continue;
+        }
         String collection = BundleFormat.collectionOf(name);
-        Connection on = collection != null || BundleFormat.AUDIT_PARTS.contains(name) ? tier : platform;
+        Connection on = collection != null || BundleFormat.AUDIT_PARTS.contains(name)
+          || name.equals(BundleFormat.FILES_INDEX) ? tier : platform;
         stage(on, tar);
         switch (name) {
           case BundleFormat.USERS -> {
             execute(platform, ImportSql.USERS);
             execute(platform, ImportSql.MAP_USERS);
+            if (tier != platform) {
+              copyUserMap(platform, tier);
+            }
           }
+          case BundleFormat.FILES_INDEX -> execute(tier, ImportSql.files(schema, id));
           case BundleFormat.MEMBERSHIPS -> execute(platform, ImportSql.memberships(id));
           case BundleFormat.API_KEYS -> execute(platform, ImportSql.apiKeys(id));
           case BundleFormat.TENANT_SETTINGS -> execute(platform, ImportSql.tenantSettings(id));
@@ -114,12 +130,27 @@ final class TenantImporter {
           case BundleFormat.AUDIT_ANCHORS -> execute(tier, ImportSql.auditAnchors(schema, id));
           default -> {
             if (collection == null) {
-              throw new IllegalStateException("no importer for part " + name + " (file storage parts need storage)");
+              throw new IllegalStateException("no importer for part " + name);
             }
             execute(tier, ImportSql.records(schema, id, collection));
           }
         }
       }
+    }
+  }
+
+  /** The matched users, also on a database tier's connection (file metadata names its uploader by them). */
+  private static void copyUserMap(Connection platform, Connection tier) throws SQLException {
+    try (Statement st = platform.createStatement();
+         java.sql.ResultSet rs = st.executeQuery("SELECT bundle_id, user_id FROM " + ImportSql.USER_MAP);
+         PreparedStatement insert = tier.prepareStatement("INSERT INTO " + ImportSql.USER_MAP + " (bundle_id, user_id) "
+           + "VALUES (?, ?)")) {
+      while (rs.next()) {
+        insert.setObject(1, rs.getObject(1));
+        insert.setObject(2, rs.getObject(2));
+        insert.addBatch();
+      }
+      insert.executeBatch();
     }
   }
 

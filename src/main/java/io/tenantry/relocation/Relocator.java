@@ -23,12 +23,15 @@ import java.util.concurrent.TimeoutException;
  * <ol>
  *   <li>copying — the target home is made (TenantProvisioner, as an import makes it), every node arms the tenant's
  *       write gate (its writes are counted), and every table is streamed by COPY from one snapshot;</li>
- *   <li>catching_up — the copy is made equal to the source by key ({@link TableCopier#sync}) while the tenant keeps
- *       serving, until a round finds few changes;</li>
- *   <li>paused — every node holds the tenant's new writes and waits for its running ones; a last sync; counts and
- *       checksums compared table by table; the tenant row's placement changed in one UPDATE; every node forgets the
- *       tenant and lets the held writes go on, to the new home. The pause is measured from the first close to the
- *       last open.</li>
+ *   <li>catching_up — while the tenant keeps serving, each pass copies again only what was written since the
+ *       previous one ({@link ChangeDelta}: the audit log's transaction ids name every record and file written, the
+ *       seals and anchors are appended by position), until a pass finds few changes; then the whole copy's counts and
+ *       checksums are compared with the source as of that pass's snapshot (outside the pause);</li>
+ *   <li>paused — every node holds the tenant's new writes and waits for its running ones; the last delta (what was
+ *       written since the verified pass) is copied and its rows' checksums compared; the tenant row's placement
+ *       changed in one UPDATE; every node forgets the tenant and lets the held writes go on, to the new home. The
+ *       pause costs what was written during the last pass, not what the tenant holds. It is measured from the first
+ *       close to the last open.</li>
  * </ol>
  * Anything failing (or a cancel) before the UPDATE leaves the tenant where it was: the gates open, the target copy is
  * removed. After it, the old copy is removed by {@link Relocations} once the grace period has passed.
@@ -67,6 +70,7 @@ final class Relocator {
   int move(RelocationJob job, Tenant tenant, Placement from, Placement to) throws Exception {
     UUID id = tenant.id();
     TableCopier copier = new TableCopier(id, from.schema(id), to.schema(id));
+    ChangeDelta changes = new ChangeDelta(id, from.schema(id), to.schema(id));
     boolean homeMade = false;
     boolean switched = false;
     try {
@@ -75,31 +79,43 @@ final class Relocator {
       await(gates.arm(id, ANSWER_MS), ANSWER_MS + 1000);
       long armedAt = System.nanoTime();
       try (Connection source = from.connect(connections, id); Connection target = to.connect(connections, id)) {
+        // Taken before the bulk copy's snapshots: whatever they miss was written by a transaction at or above it.
+        String horizon = ChangeDelta.horizon(source);
         long copied = 0;
         for (TenantTable table : TenantTable.ALL) {
           copied += copier.bulk(source, target, table);
         }
         checkCancel(job);
         await(store.phase(job.id(), "catching_up", copied, 0), ANSWER_MS);
-        long caughtUp = 0;
-        for (int round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
-          long changed = 0;
-          for (TenantTable table : TenantTable.ALL) {
-            changed += copier.sync(source, target, table);
-            source.rollback(); // each table from a fresh snapshot
-          }
-          caughtUp += changed;
-          checkCancel(job);
-          if (changed < SMALL_DELTA) {
-            break;
-          }
-        }
-        await(store.phase(job.id(), "paused", copied, caughtUp), ANSWER_MS);
-        // A write that entered just before its node armed the gate is not counted: it has had drain-ms to finish.
+        RelocationFaults.enter("catching_up", id);
+        // A write that entered just before its node armed the gate is not counted: it has had drain-ms to finish
+        // before the pause starts (waited here, before the passes, so that what it wrote is in them, not in the pause).
         long settle = armedAt + TimeUnit.MILLISECONDS.toNanos(settings.drainMs()) - System.nanoTime();
         if (settle > 0) {
           Thread.sleep(TimeUnit.NANOSECONDS.toMillis(settle) + 1);
         }
+        long caughtUp = 0;
+        for (int round = 0; ; round++) {
+          source.setAutoCommit(false);
+          source.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+          try {
+            String next = ChangeDelta.horizon(source);
+            long changed = copier.apply(source, target, changes.since(source, target, horizon));
+            horizon = next;
+            caughtUp += changed;
+            if (changed < SMALL_DELTA || round == MAX_CATCH_UP_ROUNDS - 1) {
+              // The copy, whole, against the source as of this pass's snapshot (before the pause, not in it).
+              caughtUp += verifyWhole(copier, source, target, job);
+              break;
+            }
+          } finally {
+            source.rollback();
+            source.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+          }
+          checkCancel(job);
+        }
+        checkCancel(job);
+        await(store.phase(job.id(), "paused", copied, caughtUp), ANSWER_MS);
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(settings.maxPauseMs());
         try {
@@ -108,17 +124,19 @@ final class Relocator {
           long closed = System.nanoTime();
           try (Connection fence = fence(from, id)) {
             long fenced = System.nanoTime();
-            // One snapshot of the source for the last sync and the checksums: the copy equals the source as of it.
+            // One snapshot of the source for the last delta and its checksums: the copy, verified whole as of the
+            // last pass, equals the source as of this snapshot once the rows written since then are equal.
             // (Best-effort audit entries may still reach the old copy after it; retire() carries them over.)
+            source.setAutoCommit(false);
             source.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-              for (TenantTable table : TenantTable.ALL) {
-                caughtUp += copier.sync(source, target, table);
-              }
+              ChangeDelta.Keys last = changes.since(source, target, horizon);
+              caughtUp += copier.apply(source, target, last);
               long synced = System.nanoTime();
-              verify(copier, source, target);
-              LOG.info("move {}: pause steps (ms): gates closed {}, fence {}, last sync {}, verify {}", job.id(),
-                ms(closed - start), ms(fenced - closed), ms(synced - fenced), ms(System.nanoTime() - synced));
+              verifyDelta(copier, source, target, last);
+              LOG.info("move {}: pause steps (ms): gates closed {}, fence {}, last delta of {} rows {}, verify {}",
+                job.id(), ms(closed - start), ms(fenced - closed), last.size(), ms(synced - fenced),
+                ms(System.nanoTime() - synced));
             } finally {
               source.rollback();
               source.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
@@ -194,7 +212,7 @@ final class Relocator {
       if (home != null && !home.equals(old)) {
         TableCopier copier = new TableCopier(id, old.schema(id), home.schema(id));
         try (Connection source = old.connect(connections, id); Connection target = home.connect(connections, id)) {
-          long late = copier.append(source, target, TenantTable.ALL.get(1));
+          long late = copier.append(source, target, TenantTable.AUDIT_LOG);
           if (late > 0) {
             LOG.info("carried {} late audit entries of tenant {} over from its old copy", late, id);
           }
@@ -243,13 +261,43 @@ final class Relocator {
     }
   }
 
-  private void verify(TableCopier copier, Connection source, Connection target) throws SQLException {
+  /**
+   * Compares every table's count and checksum, the source's in the caller's snapshot with the target's. A table
+   * that differs (a write that left no audit entry, say) is made equal by key in the same snapshot
+   * ({@link TableCopier#sync}, a scan of the tenant — outside the pause) and compared again; a second difference
+   * fails the move. Returns how many rows that repair copied.
+   */
+  private long verifyWhole(TableCopier copier, Connection source, Connection target, RelocationJob job) throws SQLException {
+    long repaired = 0;
     for (TenantTable table : TenantTable.ALL) {
       String expected = copier.checksum(source, true, table);
-      String actual = copier.checksum(target, false, table);
+      if (!expected.equals(copier.checksum(target, false, table))) {
+        long rows = copier.sync(source, target, table);
+        LOG.warn("move {}: the copy of {} differed from the source after catching up; {} rows copied again by key",
+          job.id(), table.name(), rows);
+        repaired += rows;
+        String actual = copier.checksum(target, false, table);
+        if (!expected.equals(actual)) {
+          throw new IllegalStateException("the copy of " + table.name() + " differs from the source (" + actual
+            + " vs " + expected + "); the tenant stays where it was");
+        }
+      }
+    }
+    return repaired;
+  }
+
+  /** In the pause: the rows the last delta named, source against target (the rest was verified before the pause). */
+  private void verifyDelta(TableCopier copier, Connection source, Connection target, ChangeDelta.Keys delta)
+    throws SQLException {
+    for (var e : delta.byTable().entrySet()) {
+      if (e.getValue().isEmpty()) {
+        continue;
+      }
+      String expected = copier.checksum(source, true, e.getKey(), e.getValue());
+      String actual = copier.checksum(target, false, e.getKey(), e.getValue());
       if (!expected.equals(actual)) {
-        throw new IllegalStateException("the copy of " + table.name() + " differs from the source (" + actual
-          + " vs " + expected + "); the tenant stays where it was");
+        throw new IllegalStateException("the copy of " + e.getKey().name() + " differs from the source in the rows "
+          + "written during the move (" + actual + " vs " + expected + "); the tenant stays where it was");
       }
     }
   }

@@ -131,7 +131,7 @@ final class TableCopier {
     String rows;
     try (PreparedStatement ps = from.prepareStatement("SELECT COALESCE(json_agg(x), '[]')::text FROM (SELECT "
       + table.columns() + " FROM " + qualified(fromSchema, table) + " WHERE tenant_id = '" + tenantId + "' AND "
-      + table.key() + " = ANY (?)) x")) {
+      + table.match() + ") x")) {
       ps.setArray(1, textArray(from, keys));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -139,7 +139,7 @@ final class TableCopier {
       }
     }
     try (PreparedStatement ps = to.prepareStatement("DELETE FROM " + qualified(toSchema, table) + " WHERE tenant_id = '"
-      + tenantId + "' AND " + table.key() + " = ANY (?)")) {
+      + tenantId + "' AND " + table.match())) {
       ps.setArray(1, textArray(to, keys));
       ps.executeUpdate();
     }
@@ -147,6 +147,55 @@ final class TableCopier {
       + ") SELECT " + table.columns() + " FROM json_populate_recordset(NULL::" + qualified(toSchema, table) + ", ?::json)")) {
       ps.setString(1, rows);
       ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Copies again the rows a delta names ({@link ChangeDelta}): a key present in the source is replaced by the source's
+   * row, one gone from it is deleted; a pruned chain prefix is removed first. One target transaction; the source's is
+   * the caller's. Costs what the delta holds: every row is found by key.
+   */
+  long apply(Connection from, Connection to, ChangeDelta.Keys delta) throws SQLException {
+    from.setAutoCommit(false);
+    to.setAutoCommit(false);
+    try {
+      if (delta.prunedTo() > 0) {
+        String log = qualified(toSchema, TenantTable.AUDIT_LOG);
+        String seal = qualified(toSchema, TenantTable.AUDIT_SEAL);
+        execute(to, "DELETE FROM " + log + " a USING " + seal + " s WHERE a.tenant_id = '" + tenantId + "' AND s.tenant_id "
+          + "= a.tenant_id AND s.entry_id = a.id AND s.position <= " + delta.prunedTo());
+        execute(to, "DELETE FROM " + seal + " WHERE tenant_id = '" + tenantId + "' AND position <= " + delta.prunedTo());
+      }
+      long rows = 0;
+      for (Map.Entry<TenantTable, java.util.Set<String>> e : delta.byTable().entrySet()) {
+        List<String> keys = new ArrayList<>(e.getValue());
+        for (int i = 0; i < keys.size(); i += BATCH) {
+          replace(from, to, e.getKey(), keys.subList(i, Math.min(keys.size(), i + BATCH)));
+        }
+        rows += keys.size();
+      }
+      to.commit();
+      return rows;
+    } catch (SQLException | RuntimeException e) {
+      to.rollback();
+      throw e;
+    }
+  }
+
+  /**
+   * {@link #checksum} over the rows of the given keys only: after {@link #apply}, the source's (in the snapshot the
+   * delta was read in) and the target's must be equal.
+   */
+  String checksum(Connection c, boolean source, TenantTable table, java.util.Collection<String> keys) throws SQLException {
+    String schema = source ? fromSchema : toSchema;
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) || '/' || COALESCE(sum(hashtextextended("
+      + table.key() + " || '=' || " + table.fingerprint() + ", 0)), 0) FROM " + qualified(schema, table)
+      + " WHERE tenant_id = '" + tenantId + "' AND " + table.match())) {
+      ps.setArray(1, textArray(c, new ArrayList<>(keys)));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
     }
   }
 

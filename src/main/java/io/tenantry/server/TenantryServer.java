@@ -232,6 +232,8 @@ public final class TenantryServer {
           config.tenancyDeleteGraceSeconds());
         PasswordResets resets = new PasswordResets(users, passwords, outbox, policy.result(),
           java.time.Duration.ofSeconds(config.users().passwordResetTtlSeconds()));
+        io.tenantry.storage.Storage storage = storage(vertx, config, pools, tenantDb, tenantStore, audit, lifecycle,
+          settings.result().cache());
         return new Platform(
         config,
         pool,
@@ -277,9 +279,10 @@ public final class TenantryServer {
           config.queries().tenantTimeoutMs(), metering.meter()),
 
         // Tenant export and import: blocking JDBC COPY and tar IO on a worker pool of their own
-        io.tenantry.export.TenantTransfer.create(vertx, config, pool, tenantStore, registry, provisioner),
+        io.tenantry.export.TenantTransfer.create(vertx, config, pool, tenantStore, registry, provisioner, storage.blobs(),
+          lifecycle),
         // File storage: its endpoints, sweeper, and the purge of a deleted tenant's files
-        storage(vertx, config, pools, tenantDb, tenantStore, audit, lifecycle, settings.result().cache()),
+        storage,
         // records bulk writes and change feed
         new io.tenantry.records.batch.BatchEndpoint(
           new io.tenantry.records.batch.BatchWriter(tenantDb, collectionSchemas.result().check()),

@@ -73,6 +73,11 @@ public final class Storage {
       settings.sweepIntervalMs(), platform);
   }
 
+  /** The blob store, for tenant bundles: an export reads a tenant's blobs, an import writes them. */
+  public BlobStore blobs() {
+    return blobs;
+  }
+
   public FileEndpoints endpoints() {
     return endpoints;
   }

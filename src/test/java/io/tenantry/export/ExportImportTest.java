@@ -86,9 +86,52 @@ class ExportImportTest {
       .isEqualTo(get(source, "/admin/v1/tenants/" + slug + "/config", sourceRoot));
     assertThat(members(target, targetRoot, slug)).isEqualTo(members(source, sourceRoot, slug));
 
+    assertSameFiles(source, adminToken, target, there);
+    assertThat(job.getString("state")).isEqualTo("done");
+
     JsonObject verified = get(target, "/admin/v1/tenants/" + slug + "/audit/verify", targetRoot);
     assertThat(verified.getBoolean("intact")).as(verified.encode()).isTrue();
     assertThat(verified.getLong("entries")).isPositive();
+  }
+
+  @Test
+  void theManifestCountsTheFilesAndEachBlobIsAPartWithItsSha256() throws Exception {
+    Map<String, byte[]> entries = Bundles.entries(sharedBundle);
+    JsonObject manifest = new JsonObject(Buffer.buffer(entries.get(BundleFormat.MANIFEST)));
+    assertThat(manifest.getInteger("format_version")).isEqualTo(BundleFormat.VERSION);
+    JsonObject files = manifest.getJsonObject("files");
+    assertThat(files.getBoolean("included")).isTrue();
+    assertThat(files.getLong("count")).isEqualTo(FILES.size());
+    assertThat(files.getLong("bytes")).isEqualTo(FILES.values().stream().mapToLong(b -> b.length).sum());
+    String index = new String(entries.get(BundleFormat.FILES_INDEX), StandardCharsets.UTF_8);
+    assertThat(index.lines()).hasSize(FILES.size());
+    for (String line : index.lines().toList()) {
+      JsonObject file = new JsonObject(line);
+      byte[] bytes = entries.get(BundleFormat.FILE_BLOBS + file.getString("blob"));
+      assertThat(bytes).isEqualTo(FILES.get(file.getString("path")));
+      JsonObject part = manifest.getJsonArray("parts").stream().map(JsonObject.class::cast)
+        .filter(p -> p.getString("name").equals(BundleFormat.FILE_BLOBS + file.getString("blob"))).findFirst().orElseThrow();
+      assertThat(part.getString("sha256")).isEqualTo(file.getString("sha256"))
+        .isEqualTo(java.util.HexFormat.of().formatHex(sha256(bytes)));
+    }
+  }
+
+  /** The files the tenant has here, listed and read, are those it has there, byte for byte. */
+  private static void assertSameFiles(TestServer from, String fromToken, TestServer to, String toToken) {
+    JsonArray before = from.api.get("/api/v1/files?limit=100", fromToken).bodyAsJsonObject().getJsonArray("items");
+    JsonArray after = to.api.get("/api/v1/files?limit=100", toToken).bodyAsJsonObject().getJsonArray("items");
+    assertThat(after.size()).isEqualTo(FILES.size());
+    assertThat(after).isEqualTo(before);
+    for (String path : FILES.keySet()) {
+      HttpResponse<Buffer> got = to.api.get("/api/v1/files/" + path, toToken);
+      assertThat(got.statusCode()).as(path + ": " + got.bodyAsString()).isEqualTo(200);
+      byte[] bytes = got.body() == null ? new byte[0] : got.body().getBytes(); // an empty body is no body
+      assertThat(bytes).as(path).isEqualTo(FILES.get(path));
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    return Sha256.digest().digest(bytes);
   }
 
   @Test
@@ -191,8 +234,80 @@ class ExportImportTest {
   @Test
   void anotherFormatVersionIsRefusedWithNothingWritten() throws Exception {
     byte[] future = Bundles.edit(sharedBundle, BundleFormat.MANIFEST,
-      bytes -> new JsonObject(Buffer.buffer(bytes)).put("format_version", 2).toBuffer().getBytes());
-    refused(future, "format version 2 is not supported");
+      bytes -> new JsonObject(Buffer.buffer(bytes)).put("format_version", BundleFormat.VERSION + 1).toBuffer().getBytes());
+    refused(future, "format version " + (BundleFormat.VERSION + 1) + " is not supported");
+  }
+
+  @Test
+  void aVersionOneBundleStillImports() throws Exception {
+    fill("old-format", "schema", false);
+    byte[] bundle = Bundles.download(source, sourceRoot, Bundles.export(source, sourceRoot, "old-format", true));
+    assertThat(Bundles.entries(bundle).keySet()).noneMatch(name -> name.startsWith(BundleFormat.FILES_DIR));
+    byte[] versionOne = Bundles.edit(bundle, BundleFormat.MANIFEST,
+      bytes -> new JsonObject(Buffer.buffer(bytes)).put("format_version", 1).toBuffer().getBytes());
+    HttpResponse<Buffer> imported = Bundles.importBundle(target, targetRoot, versionOne, "as=from-version-one");
+    assertThat(imported.statusCode()).as(imported.bodyAsString()).isEqualTo(201);
+    String token = target.api.token("member@old-format.test", "password-of-member@old-format.test", "from-version-one");
+    assertThat(target.api.get("/api/v1/collections/notes/records", token).bodyAsJsonObject().getJsonArray("items"))
+      .hasSize(3);
+  }
+
+  @Test
+  void aBlobThatDisagreesWithTheFileIndexIsRefusedWithNothingWritten() throws Exception {
+    Map<String, byte[]> entries = Bundles.entries(sharedBundle);
+    String blob = entries.keySet().stream().filter(n -> n.startsWith(BundleFormat.FILE_BLOBS)).findFirst().orElseThrow();
+    byte[] altered = entries.get(blob).clone();
+    altered[0] ^= 1;
+    // the manifest made to agree with the altered bytes: only the index still knows the file's own SHA-256
+    JsonObject manifest = new JsonObject(Buffer.buffer(entries.get(BundleFormat.MANIFEST)));
+    manifest.getJsonArray("parts").stream().map(JsonObject.class::cast).filter(p -> p.getString("name").equals(blob))
+      .forEach(p -> p.put("sha256", java.util.HexFormat.of().formatHex(sha256(altered))));
+    entries.put(BundleFormat.MANIFEST, manifest.toBuffer().getBytes());
+    entries.put(blob, altered);
+    refused(Bundles.tar(entries), "differs from its size or SHA-256");
+  }
+
+  @Test
+  void anArchivedTenantIsReplacedOnlyWhenAskedFor() throws Exception {
+    fill("replace-me", "schema");
+    byte[] bundle = Bundles.download(source, sourceRoot, Bundles.export(source, sourceRoot, "replace-me", true));
+    HttpResponse<Buffer> first = Bundles.importBundle(target, targetRoot, bundle, "isolation=database");
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(201);
+    String id = first.bodyAsJsonObject().getString("id");
+    String there = target.api.token("admin@replace-me.test", "password-of-admin@replace-me.test", "replace-me");
+    HttpResponse<Buffer> later = target.api.post("/api/v1/collections/notes/records", there, new JsonObject().put("n", 100));
+    assertThat(later.statusCode()).as(later.bodyAsString()).isEqualTo(201);
+    assertThat(target.api.put("/api/v1/files/later.txt", there, new JsonObject().put("later", true), null).statusCode())
+      .isIn(200, 201);
+
+    HttpResponse<Buffer> active = Bundles.importBundle(target, targetRoot, bundle, "replace_archived=true");
+    assertThat(active.statusCode()).as(active.bodyAsString()).isEqualTo(409);
+    assertThat(active.bodyAsJsonObject().getString("detail")).contains("archived tenant only");
+    HttpResponse<Buffer> archived = target.api.post("/admin/v1/tenants/replace-me/archive", targetRoot, new JsonObject());
+    assertThat(archived.statusCode()).as(archived.bodyAsString()).isEqualTo(200);
+    HttpResponse<Buffer> notAsked = Bundles.importBundle(target, targetRoot, bundle, null);
+    assertThat(notAsked.statusCode()).as(notAsked.bodyAsString()).isEqualTo(409);
+    assertThat(notAsked.bodyAsJsonObject().getString("detail")).contains("replace_archived=true");
+    HttpResponse<Buffer> bad = Bundles.importBundle(target, targetRoot, bundle, "replace_archived=yes");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.getHeader("Content-Type")).startsWith("application/problem+json");
+
+    HttpResponse<Buffer> replaced = Bundles.importBundle(target, targetRoot, bundle, "replace_archived=true&isolation=schema");
+    assertThat(replaced.statusCode()).as(replaced.bodyAsString()).isEqualTo(201);
+    JsonObject tenant = replaced.bodyAsJsonObject();
+    assertThat(tenant.getString("id")).isEqualTo(id);
+    assertThat(tenant.getString("status")).isEqualTo("active");
+    assertThat(tenant.getString("isolation")).isEqualTo("schema");
+    String again = target.api.token("admin@replace-me.test", "password-of-admin@replace-me.test", "replace-me");
+    String path = "/api/v1/collections/notes/records?limit=100";
+    assertThat(target.api.get(path, again).bodyAsJsonObject().getJsonArray("items")) // the bundle's, not the later write
+      .isEqualTo(source.api.get(path, source.api.token("admin@replace-me.test", "password-of-admin@replace-me.test",
+        "replace-me")).bodyAsJsonObject().getJsonArray("items"));
+    assertThat(target.api.get("/api/v1/files/later.txt", again).statusCode()).isEqualTo(404);
+    assertSameFiles(source, source.api.token("admin@replace-me.test", "password-of-admin@replace-me.test", "replace-me"),
+      target, again);
+    assertThat(count(target, "SELECT count(*) FROM pg_database WHERE datname LIKE '%" + id.replace("-", "") + "'"))
+      .as("the archived tenant's database is gone").isZero();
   }
 
   @Test
@@ -226,8 +341,28 @@ class ExportImportTest {
     assertThat(count(target, "SELECT count(*) FROM platform.users")).isEqualTo(users);
   }
 
-  /** A tenant of the tier with an admin, a member, five records in two collections, a schema and a setting. */
+  /** The files {@link #fill} stores, by path: some binary bytes, a short text, and an empty file. */
+  private static final Map<String, byte[]> FILES = files();
+
+  private static Map<String, byte[]> files() {
+    byte[] binary = new byte[70_000];
+    new java.util.Random(19).nextBytes(binary);
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    files.put("docs/report.bin", binary);
+    files.put("notes/hello.txt", "hello, é\n".getBytes(StandardCharsets.UTF_8));
+    files.put("zero.txt", new byte[0]);
+    return files;
+  }
+
   private String fill(String slug, String tier) {
+    return fill(slug, tier, true);
+  }
+
+  /**
+   * A tenant of the tier with an admin, a member, five records in two collections, a schema and a setting, and
+   * (withFiles) {@link #FILES}.
+   */
+  private String fill(String slug, String tier, boolean withFiles) {
     HttpResponse<Buffer> created = source.api.post("/admin/v1/tenants", sourceRoot,
       new JsonObject().put("slug", slug).put("name", "Tenant " + slug).put("isolation", tier));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
@@ -246,6 +381,13 @@ class ExportImportTest {
     }
     for (int i = 0; i < 2; i++) {
       post(admin, "/api/v1/collections/tasks/records", new JsonObject().put("title", "task " + i));
+    }
+    if (withFiles) {
+      FILES.forEach((path, bytes) -> {
+        HttpResponse<Buffer> r = io.tenantry.support.Await.result(source.api.request(HttpMethod.PUT, "/api/v1/files/" + path,
+          admin).putHeader("Content-Type", "application/octet-stream").sendBuffer(Buffer.buffer(bytes)), 30);
+        assertThat(r.statusCode()).as(path + ": " + r.bodyAsString()).isEqualTo(201);
+      });
     }
     return admin;
   }

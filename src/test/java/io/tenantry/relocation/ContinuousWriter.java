@@ -29,6 +29,8 @@ final class ContinuousWriter {
   /** id -> n of every acknowledged create */
   final Map<String, Integer> created = new ConcurrentHashMap<>();
   final Map<String, Boolean> deleted = new ConcurrentHashMap<>();
+  /** id of every acknowledged update (its data then has "updated": true) */
+  final Map<String, Boolean> updated = new ConcurrentHashMap<>();
   final Queue<String> errors = new ConcurrentLinkedQueue<>();
   private final List<Future<Void>> loops = new ArrayList<>();
 
@@ -74,8 +76,25 @@ final class ContinuousWriter {
             delete(id, done);
             return;
           }
+          if (n % 10 == 7) {
+            update(id, n, done);
+            return;
+          }
         } else if (r.statusCode() != 429) {
           errors.add("create " + n + ": " + r.statusCode() + " " + r.bodyAsString());
+        }
+        next(done);
+      });
+  }
+
+  private void update(String id, int n, Promise<Void> done) {
+    http.put("/api/v1/collections/moving/records/" + id).bearerTokenAuthentication(token)
+      .sendJsonObject(new JsonObject().put("n", n).put("updated", true)).onComplete(ar -> {
+        if (ar.succeeded() && ar.result().statusCode() == 200) {
+          updated.put(id, true);
+        } else if (ar.failed() || ar.result().statusCode() != 429) {
+          errors.add("update " + id + ": " + (ar.failed() ? ar.cause() : ar.result().statusCode() + " "
+            + ar.result().bodyAsString()));
         }
         next(done);
       });

@@ -49,10 +49,29 @@ class OnlineMoveTest {
   void aMoveUnderContinuousWritesLosesAndDoublesNothing(String from, String to) {
     String slug = "mv-" + from + "-" + to;
     String token = tenant(slug, from);
+    byte[] file = new byte[50_000];
+    new java.util.Random(slug.hashCode()).nextBytes(file);
+    assertThat(putFile(token, "kept/before.bin", file).statusCode()).isEqualTo(201);
     JsonObject job = moveUnderWrites(slug, token, new JsonObject().put("isolation", to));
     assertThat(tenantRow(slug).getString("isolation")).isEqualTo(to);
     assertThat(job.getLong("rows_copied")).isPositive();
+    // the file's metadata moved with the tenant; its bytes stayed where they were (keyed by tenant id, not tier)
+    assertThat(fileBytes(token, "kept/before.bin")).isEqualTo(file);
+    assertThat(putFile(token, "kept/after.bin", new byte[] {1, 2, 3}).statusCode()).isEqualTo(201);
+    assertThat(fileBytes(token, "kept/after.bin")).isEqualTo(new byte[] {1, 2, 3});
     oldCopyGoes(slug, job);
+    assertThat(fileBytes(token, "kept/before.bin")).as("after the old copy is removed").isEqualTo(file);
+  }
+
+  private HttpResponse<Buffer> putFile(String token, String path, byte[] bytes) {
+    return io.tenantry.support.Await.result(server.api.request(io.vertx.core.http.HttpMethod.PUT, "/api/v1/files/" + path,
+      token).putHeader("Content-Type", "application/octet-stream").sendBuffer(Buffer.buffer(bytes)), 30);
+  }
+
+  private byte[] fileBytes(String token, String path) {
+    HttpResponse<Buffer> got = server.api.get("/api/v1/files/" + path, token);
+    assertThat(got.statusCode()).as(path + ": " + got.bodyAsString()).isEqualTo(200);
+    return got.body().getBytes();
   }
 
   @Test
@@ -90,6 +109,48 @@ class OnlineMoveTest {
     checkEveryAcknowledgedWrite(token, writer);
     HttpResponse<Buffer> after = server.api.post("/api/v1/collections/moving/records", token, new JsonObject().put("n", -1));
     assertThat(after.statusCode()).isEqualTo(201);
+  }
+
+  /**
+   * The catch-up copies what the audit log names; a write that left no entry (SQL run by hand during the move) is
+   * found by the whole-copy check before the pause and copied then: the new home has it.
+   */
+  @Test
+  void aWriteThatLeftNoAuditEntryIsFoundBeforeThePauseAndCopied() {
+    String slug = "mv-unaudited";
+    String token = tenant(slug, "shared");
+    String tenantId = tenantRow(slug).getString("id");
+    JsonObject record = server.api.get("/api/v1/collections/moving/records?limit=1", token).bodyAsJsonObject()
+      .getJsonArray("items").getJsonObject(0);
+    String recordId = record.getString("id");
+    RelocationFaults.atCatchingUp = tenant -> {
+      if (tenant.toString().equals(tenantId)) {
+        execute("UPDATE shared.records SET data = '{\"n\": 1, \"by_hand\": true}', version = version + 1 "
+          + "WHERE tenant_id = '" + tenantId + "' AND id = '" + recordId + "'");
+      }
+    };
+    try {
+      HttpResponse<Buffer> started = server.api.post("/admin/v1/tenants/" + slug + "/relocations", root,
+        new JsonObject().put("isolation", "schema"));
+      assertThat(started.statusCode()).as(started.bodyAsString()).isEqualTo(202);
+      JsonObject job = finished(slug, started.bodyAsJsonObject().getString("id"));
+      assertThat(job.getString("phase")).as(job.encode()).isIn("switched", "done");
+    } finally {
+      RelocationFaults.atCatchingUp = null;
+    }
+    assertThat(tenantRow(slug).getString("isolation")).isEqualTo("schema");
+    JsonObject moved = server.api.get("/api/v1/collections/moving/records/" + recordId, token).bodyAsJsonObject();
+    assertThat(moved.getJsonObject("data").getBoolean("by_hand")).as(moved.encode()).isTrue();
+    assertThat(moved.getLong("version")).isEqualTo(record.getLong("version") + 1);
+  }
+
+  private void execute(String sql) {
+    try (java.sql.Connection c = io.tenantry.support.TestEnv.connect(server.config.dbName(),
+      io.tenantry.support.TestEnv.adminUser()); java.sql.Statement st = c.createStatement()) {
+      st.execute(sql);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -134,6 +195,7 @@ class OnlineMoveTest {
   /** Every acknowledged create is there once (its n once), every acknowledged delete is gone. */
   private void checkEveryAcknowledgedWrite(String token, ContinuousWriter writer) {
     Map<String, Integer> found = new HashMap<>();
+    Set<String> updated = new HashSet<>();
     Set<Integer> numbers = new HashSet<>();
     String cursor = null;
     do {
@@ -146,6 +208,9 @@ class OnlineMoveTest {
         int n = r.getJsonObject("data").getInteger("n");
         assertThat(found.put(r.getString("id"), n)).as("record listed twice").isNull();
         assertThat(numbers.add(n)).as("write " + n + " applied twice").isTrue();
+        if (r.getJsonObject("data").getBoolean("updated", false)) {
+          updated.add(r.getString("id"));
+        }
       }
       cursor = body.getString("next_cursor");
     } while (cursor != null);
@@ -154,6 +219,8 @@ class OnlineMoveTest {
         assertThat(found).as("deleted record " + id).doesNotContainKey(id);
       } else {
         assertThat(found.get(id)).as("acknowledged record " + id).isEqualTo(n);
+        assertThat(updated.contains(id)).as("record " + id + " updated (acknowledged)")
+          .isEqualTo(writer.updated.containsKey(id));
       }
     });
   }
