@@ -75,7 +75,7 @@ public final class Storage {
 
   /** The blob store, for tenant bundles: an export reads a tenant's blobs, an import writes them. */
   public BlobStore blobs() {
-    return blobs;
+    return blobs.byTenantId();
   }
 
   public FileEndpoints endpoints() {

@@ -122,4 +122,49 @@ final class TenantStores {
     return action.apply(order.get(i)).recover(e -> e instanceof BlobMissing && i + 1 < order.size()
       ? attempt(order, i + 1, action) : Future.failedFuture(e));
   }
+
+  /**
+   * The stores as one {@link BlobStore} addressed by tenant id, for tenant bundles: a read (export) tries the
+   * default store, then each other while the blob is missing; a write (import) goes to the default store (the
+   * imported tenant's own {@value #SETTING} applies to the files written after); removals reach every store.
+   */
+  BlobStore byTenantId() {
+    return new BlobStore() {
+      @Override
+      public Future<Written> write(UUID tenant, String blob, ReadStream<Buffer> body, long length, long maxBytes) {
+        return stores.get(defaultName).store().write(tenant, blob, body, length, maxBytes);
+      }
+
+      @Override
+      public Future<Void> readInto(UUID tenant, String blob, long offset, long length, WriteStream<Buffer> to) {
+        return attempt(inOrder(), 0, store -> store.readInto(tenant, blob, offset, length, to));
+      }
+
+      @Override
+      public Future<Void> copy(UUID tenant, String from, String to) {
+        return attempt(inOrder(), 0, store -> store.copy(tenant, from, to));
+      }
+
+      @Override
+      public Future<Void> delete(UUID tenant, String blob) {
+        return TenantStores.this.delete(tenant, blob);
+      }
+
+      @Override
+      public Future<Void> deleteTenant(UUID tenant) {
+        return TenantStores.this.deleteTenant(tenant);
+      }
+    };
+  }
+
+  private List<BlobStore> inOrder() {
+    List<BlobStore> order = new ArrayList<>();
+    order.add(stores.get(defaultName).store());
+    stores.values().forEach(s -> {
+      if (!s.name().equals(defaultName)) {
+        order.add(s.store());
+      }
+    });
+    return order;
+  }
 }
