@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The multi-tenancy overhead benchmark: the multi-tenant server (java -jar target/tenantry.jar serve) against the
-# single-tenant baseline (java -jar target/tenantry.jar baseline: same HTTP stack, JSON, JWT verification and pool,
-# one plain table, no tenant machinery), both on this machine against the same PostgreSQL and Redis, each with its
-# own database. Seeds TENANTS tenants with a member, a token and RECORDS records each through the public API of the
-# multi-tenant server, copies exactly those records into the baseline's table, then runs the same wrk workload
+# single-tenant baseline (io.tenantry.load.baseline.BaselineMain from this module, run on the jar's class path: same
+# HTTP stack, JSON, JWT verification and pool, one plain table, no tenant machinery), both on this machine against
+# the same PostgreSQL and Redis, each with its own database. Seeds TENANTS tenants with a member, a token and RECORDS
+# records each through the public API of the multi-tenant server, copies exactly those records into the baseline's table, then runs the same wrk workload
 # (same tokens, same record ids, same mix) against each server alternately, A B A B ..., ROUNDS rounds.
 # Prints every round, the means, the ratios and, last, exactly one line:
 #   overhead: throughput X% p99 Y% tenants=N
@@ -22,7 +22,7 @@
 #   each server is idle while the other runs, so each file holds its own rounds),
 #   MT_FLAGS extra --key=value flags for the multi-tenant server only (e.g. --db.tenant-context=transaction),
 #   ABLATION=1 adds a third server to every round, A B C A B C ...: the baseline serving the multi-tenant database's
-#   shared.records through the shared tier's own statements (java -jar tenantry.jar baseline --shared-table: tenant
+#   shared.records through the shared tier's statement shapes (BaselineMain --shared-table: tenant
 #   key, the statement's tenant context, forced RLS, the foreign key; tenant id straight from the token; no audit entry), which
 #   splits the overhead into PostgreSQL's isolation work (shared-table baseline / baseline) and the server's tenant
 #   machinery (multi-tenant / shared-table baseline),
@@ -112,8 +112,11 @@ if [ "$TOOL" = wrk ] && ! command -v wrk >/dev/null; then
   fi
   command -v wrk >/dev/null || { log "wrk is not available: falling back to Gatling (closed model)"; TOOL=gatling; }
 fi
-[ -f "$JAR" ] || { log "building $JAR"; mvn -q -B -Dstyle.color=never -DskipTests package >&2; }
-log "compiling the load tests (seeding step and simulations)"
+# the baseline compiles against the plain jar (Tenantry's classes) and runs on the runnable one
+if [ ! -f "$JAR" ] || ! compgen -G "target/tenantry-[0-9]*.jar" >/dev/null; then
+  log "building $JAR"; mvn -q -B -Dstyle.color=never -DskipTests package >&2
+fi
+log "compiling the load tests (seeding step, simulations, the baseline and the raw reference)"
 mvn -q -B -Dstyle.color=never -f load-tests/pom.xml test-compile >&2
 
 drop_dbs() {
@@ -150,16 +153,18 @@ common=(--http.host=127.0.0.1 --http.access-log="$ACCESS_LOG" --db.pool-size="$P
   --redis.url="$REDIS_URL" --auth.jwt-private-key-file="$WORK/jwt-private.pem"
   --auth.jwt-public-key-file="$WORK/jwt-public.pem" --auth.token-ttl-seconds=86400 --auth.password-iterations=10000
   --admin.email=$ADMIN_EMAIL --admin.password=$ADMIN_PASSWORD --tenancy.default-isolation="$ISOLATION")
-start_server() { # name command db port
-  local jfr=() extra=()
+BASELINE=(-cp "$JAR:load-tests/target/test-classes" io.tenantry.load.baseline.BaselineMain)
+start_server() { # name serve|baseline db port
+  local jfr=() extra=() main=(-jar "$JAR" serve)
   [ "$1" = mt ] && [ -n "${MT_FLAGS:-}" ] && read -r -a extra <<<"$MT_FLAGS"
+  [ "$2" = baseline ] && main=("${BASELINE[@]}")
   [ "$1" = iso ] && extra=(--shared-table)
   if [ -n "${JFR_DIR:-}" ]; then
     mkdir -p "$JFR_DIR"
     jfr=("-XX:StartFlightRecording=filename=$(realpath "$JFR_DIR")/$1.jfr,settings=profile,dumponexit=true")
   fi
   # shellcheck disable=SC2086
-  "${ON_CPU1[@]}" java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" "$2" "${common[@]}" "${extra[@]}" --db.name="$3" --http.port="$4" \
+  "${ON_CPU1[@]}" java $JAVA_OPTS "${jfr[@]}" "${main[@]}" "${common[@]}" "${extra[@]}" --db.name="$3" --http.port="$4" \
     --redis.key-prefix="tenantry-overhead:$1:" --data-dir="$WORK/$1" >"$WORK/$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 120); do
