@@ -26,6 +26,13 @@
 #   key, the statement's tenant context, forced RLS, the foreign key; tenant id straight from the token; no audit entry), which
 #   splits the overhead into PostgreSQL's isolation work (shared-table baseline / baseline) and the server's tenant
 #   machinery (multi-tenant / shared-table baseline),
+#   VARIANT_FLAGS='--key=value ...' adds a third server to every round, A B C A B C ...: the multi-tenant server
+#   again (same database, same seed, MT_FLAGS too) with these flags on top, and prints, before the overhead line,
+#   `variant: throughput X% p99 Y% flags=...` (variant against the multi-tenant server in the same run: + is more
+#   throughput / a higher p99), so that a setting is priced side by side, e.g. VARIANT_FLAGS='--metering.enabled=false'
+#   or VARIANT_FLAGS='--http.access-log=false'. The keys are those of conf/tenantry.yaml; the server refuses an
+#   unknown key at start (the script then shows its log). Both servers serve one database, each with its own Redis
+#   prefix, so both run their background work (metering flush, job runner) throughout,
 #   MT_SQL='...' SQL run as the superuser in the multi-tenant database after seeding, before the warm-up (ablations,
 #   e.g. MT_SQL='ALTER TABLE shared.records DROP CONSTRAINT records_tenant_id_fkey' to price the foreign key),
 #   PLAN_RATE=n (default 100000) sets the default plan's rate to n/s (burst 2n) before the rounds, so that the
@@ -73,12 +80,18 @@ BASE_PORT=${BASE_PORT:-18081}
 ISO_PORT=${ISO_PORT:-18082}
 RAW_PORT=${RAW_PORT:-18083}
 ABLATION=${ABLATION:-0}
+VARIANT_FLAGS=${VARIANT_FLAGS:-}
+VAR_PORT=${VAR_PORT:-18084}
+for flag in $VARIANT_FLAGS; do
+  [[ $flag =~ ^--[a-z0-9][a-z0-9.-]*=.+ ]] || { echo "VARIANT_FLAGS: '$flag' is not --key=value" >&2; exit 2; }
+done
 ADMIN_EMAIL=overhead-admin@tenantry.local
 ADMIN_PASSWORD=overhead-admin-password
 JAR=${JAR:-target/tenantry.jar}
 PSQL="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt"
 WORK=$(mktemp -d /tmp/tenantry-overhead.XXXXXX)
 PIDS=()
+declare -A SIDE_PID
 
 log() { echo "== $*" >&2; }
 
@@ -155,8 +168,9 @@ common=(--http.host=127.0.0.1 --http.access-log="$ACCESS_LOG" --db.pool-size="$P
   --admin.email=$ADMIN_EMAIL --admin.password=$ADMIN_PASSWORD --tenancy.default-isolation="$ISOLATION")
 BASELINE=(-cp "$JAR:load-tests/target/test-classes" io.tenantry.load.baseline.BaselineMain)
 start_server() { # name serve|baseline db port
-  local jfr=() extra=() main=(-jar "$JAR" serve)
-  [ "$1" = mt ] && [ -n "${MT_FLAGS:-}" ] && read -r -a extra <<<"$MT_FLAGS"
+  local jfr=() extra=() variant=() main=(-jar "$JAR" serve)
+  [[ $1 = mt || $1 = var ]] && [ -n "${MT_FLAGS:-}" ] && read -r -a extra <<<"$MT_FLAGS"
+  [ "$1" = var ] && read -r -a variant <<<"$VARIANT_FLAGS" && extra+=("${variant[@]}")
   [ "$2" = baseline ] && main=("${BASELINE[@]}")
   [ "$1" = iso ] && extra=(--shared-table)
   if [ -n "${JFR_DIR:-}" ]; then
@@ -167,6 +181,7 @@ start_server() { # name serve|baseline db port
   "${ON_CPU1[@]}" java $JAVA_OPTS "${jfr[@]}" "${main[@]}" "${common[@]}" "${extra[@]}" --db.name="$3" --http.port="$4" \
     --redis.key-prefix="tenantry-overhead:$1:" --data-dir="$WORK/$1" >"$WORK/$1.log" 2>&1 &
   PIDS+=($!)
+  SIDE_PID[$1]=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$4/health/live" >/dev/null && return 0
     kill -0 "${PIDS[-1]}" 2>/dev/null || break
@@ -183,6 +198,11 @@ if [ "$ABLATION" = 1 ]; then
   log "starting the shared-table baseline (:$ISO_PORT, database $MT_DB)"
   start_server iso baseline $MT_DB $ISO_PORT
   SIDES=(mt iso base)
+fi
+if [ -n "$VARIANT_FLAGS" ]; then
+  log "starting the variant: the multi-tenant server with $VARIANT_FLAGS (:$VAR_PORT, database $MT_DB)"
+  start_server var serve $MT_DB $VAR_PORT
+  SIDES=("${SIDES[@]}" var)
 fi
 
 SEED=$WORK/seed.csv
@@ -249,7 +269,7 @@ fi
 
 run_load() { # port seconds -> RESULT line
   local seed=$SEED
-  [ "$1" = "$MT_PORT" ] && seed=$MT_SEED
+  [[ $1 = "$MT_PORT" || $1 = "$VAR_PORT" ]] && seed=$MT_SEED
   if [ "$TOOL" = wrk ]; then
     "${ON_CPU1[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s load-tests/wrk/records.lua "http://127.0.0.1:$1" \
       -- "$seed" "$DIST" "$ZIPF" "$MIX" | grep '^RESULT'
@@ -271,15 +291,15 @@ run_load() { # port seconds -> RESULT line
 field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
 
 log "warm-up: ${WARMUP}s per server (JIT, pools, prepared statements, caches)"
-port_of() { case $1 in mt) echo $MT_PORT ;; iso) echo $ISO_PORT ;; raw) echo $RAW_PORT ;; *) echo $BASE_PORT ;; esac; }
-name_of() { case $1 in mt) echo multi-tenant ;; iso) echo shared-table ;; raw) echo raw ;; *) echo baseline ;; esac; }
+port_of() { case $1 in mt) echo $MT_PORT ;; iso) echo $ISO_PORT ;; raw) echo $RAW_PORT ;; var) echo $VAR_PORT ;; *) echo $BASE_PORT ;; esac; }
+name_of() { case $1 in mt) echo multi-tenant ;; iso) echo shared-table ;; raw) echo raw ;; var) echo variant ;; *) echo baseline ;; esac; }
 for side in "${SIDES[@]}"; do run_load "$(port_of $side)" "$WARMUP" >/dev/null; done
 
 profiler() { # start|stop: async-profiler in every server, through the JVM's attach mechanism
   [ -n "${PROFILE_DIR:-}" ] || return 0
   for side in "${SIDES[@]}"; do
-    local pid
-    case $side in mt) pid=${PIDS[0]} ;; base) pid=${PIDS[1]} ;; iso) pid=${PIDS[2]} ;; raw) continue ;; esac
+    [ "$side" = raw ] && continue
+    local pid=${SIDE_PID[$side]}
     local opts="stop,file=$(realpath "$PROFILE_DIR")/$side.collapsed,collapsed"
     [ "$1" = start ] && opts="start,event=cpu,interval=997us"
     # the quotes keep jcmd from splitting the agent's options at '='
@@ -294,10 +314,10 @@ if [ -n "${PROFILE_DIR:-}" ]; then
   PROFILER_LIB=$WORK/async-profiler/linux-x64/libasyncProfiler.so
 fi
 profiler start
-echo "shape: $SHAPE; access log $ACCESS_LOG in both servers"
+echo "shape: $SHAPE; access log $ACCESS_LOG in both servers${VARIANT_FLAGS:+; variant: the multi-tenant server with $VARIANT_FLAGS}"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the rounds; tool $TOOL, auth $AUTH," \
   "$CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, tenants=$TENANTS ($ISOLATION, $DIST), mix $MIX"
-declare -a MT_RPS MT_P50 MT_P99 BASE_RPS BASE_P50 BASE_P99 ISO_RPS ISO_P50 ISO_P99 RAW_RPS RAW_P50 RAW_P99 NON2XX
+declare -a VAR_RPS VAR_P50 VAR_P99 MT_RPS MT_P50 MT_P99 BASE_RPS BASE_P50 BASE_P99 ISO_RPS ISO_P50 ISO_P99 RAW_RPS RAW_P50 RAW_P99 NON2XX
 for round in $(seq 1 "$ROUNDS"); do
   for side in "${SIDES[@]}"; do
     line=$(run_load "$(port_of $side)" "$SECONDS_PER_RUN")
@@ -311,6 +331,7 @@ for round in $(seq 1 "$ROUNDS"); do
       mt) MT_RPS+=("$rps"); MT_P50+=("$p50"); MT_P99+=("$p99") ;;
       iso) ISO_RPS+=("$rps"); ISO_P50+=("$p50"); ISO_P99+=("$p99") ;;
       raw) RAW_RPS+=("$rps"); RAW_P50+=("$p50"); RAW_P99+=("$p99") ;;
+      var) VAR_RPS+=("$rps"); VAR_P50+=("$p50"); VAR_P99+=("$p99") ;;
       *) BASE_RPS+=("$rps"); BASE_P50+=("$p50"); BASE_P99+=("$p99") ;;
     esac
   done
@@ -340,6 +361,12 @@ if [ ${#RAW_RPS[@]} -gt 0 ]; then
   printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms\n" raw "$raw_rps" "$raw_p50" "$raw_p99"
   awk -v r="$raw_rps" -v b="$base_rps" -v m="$mt_rps" \
     'BEGIN {printf "ratio  raw / baseline / multi-tenant: 1 / %.3f / %.3f (throughput; the stack'"'"'s limit, the layers'"'"' cost)\n", b/r, m/r}'
+fi
+if [ ${#VAR_RPS[@]} -gt 0 ]; then
+  var_rps=$(mean "${VAR_RPS[@]}"); var_p50=$(mean "${VAR_P50[@]}"); var_p99=$(mean "${VAR_P99[@]}")
+  printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  (%s)\n" variant "$var_rps" "$var_p50" "$var_p99" "$VARIANT_FLAGS"
+  awk -v a="$var_rps" -v b="$mt_rps" -v e="$var_p99" -v f="$mt_p99" -v flags="$VARIANT_FLAGS" \
+    'BEGIN {printf "variant: throughput %+.1f%% p99 %+.1f%% flags=%s (variant vs multi-tenant, same run)\n", (a/b - 1) * 100, (e/f - 1) * 100, flags}'
 fi
 awk -v a="$mt_rps" -v b="$base_rps" -v c="$mt_p50" -v d="$base_p50" -v e="$mt_p99" -v f="$base_p99" \
   'BEGIN {printf "ratio  multi-tenant/baseline: throughput %.3f, p50 %.3f, p99 %.3f\n", a/b, c/d, e/f}'
