@@ -181,7 +181,7 @@ public final class TenantryServer {
     Future<Void> admin = policy.compose(rules -> new BootstrapAdmin(config, users, passwords, rules).ensure());
     Outbox outbox = new Outbox(config.profile() != Config.Profile.PROD);
     OutboxRelay mailRelay = OutboxRelay.of(vertx, pool, config.mail());
-    Future<Void> listening = registry.listen(vertx.eventBus());
+    Future<Void> listening = registry.listen(vertx); // and drops expired tenants every TTL
     // A notice published while the member list changed (a node dying, a split healing) may never arrive.
     node.membership().onChange(registry::evictAll);
     ApiKeys apiKeys = new ApiKeys(pool);
