@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  * Instead, at most {@link #maxResidentSchemas()} schemas are resident: their statements are cached; any other
  * schema's statements run unprepared (the client's one-shot prepare: one more round trip and a parse and plan per
  * execution — a cost per request that does not grow with the tenant count). Residents not used since the previous
- * trim leave when a newcomer is refused, so the set follows the active schema tenants.
+ * trim leave when a newcomer is refused, so the set follows the active schema tenants. The client asks the filter
+ * only when a text is not in the connection's cache, so a cached statement costs nothing more.
  *
  * <p>This only decides whether a statement text is kept prepared on a connection; the text, its tenant key and its
  * statement-carried tenant context are the same either way, so isolation does not depend on it.
