@@ -131,6 +131,8 @@ if [ ! -f "$JAR" ] || ! compgen -G "target/tenantry-[0-9]*.jar" >/dev/null; then
 fi
 log "compiling the load tests (seeding step, simulations, the baseline and the raw reference)"
 mvn -q -B -Dstyle.color=never -f load-tests/pom.xml test-compile >&2
+[ -f load-tests/target/test-classes/io/tenantry/load/baseline/BaselineMain.class ] \
+  || { log "the baseline was not compiled: load-tests/pom.xml compiles it when target/tenantry-<version>.jar exists"; exit 1; }
 
 drop_dbs() {
   for db in $MT_DB $BASE_DB; do
