@@ -319,7 +319,8 @@ profiler start
 echo "shape: $SHAPE; access log $ACCESS_LOG in both servers${VARIANT_FLAGS:+; variant: the multi-tenant server with $VARIANT_FLAGS}"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the rounds; tool $TOOL, auth $AUTH," \
   "$CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, tenants=$TENANTS ($ISOLATION, $DIST), mix $MIX"
-declare -a VAR_RPS VAR_P50 VAR_P99 MT_RPS MT_P50 MT_P99 BASE_RPS BASE_P50 BASE_P99 ISO_RPS ISO_P50 ISO_P99 RAW_RPS RAW_P50 RAW_P99 NON2XX
+# initialized empty: under set -u bash 5 calls a declared array without elements unbound
+VAR_RPS=() VAR_P50=() VAR_P99=() MT_RPS=() MT_P50=() MT_P99=() BASE_RPS=() BASE_P50=() BASE_P99=() ISO_RPS=() ISO_P50=() ISO_P99=() RAW_RPS=() RAW_P50=() RAW_P99=() NON2XX=()
 for round in $(seq 1 "$ROUNDS"); do
   for side in "${SIDES[@]}"; do
     line=$(run_load "$(port_of $side)" "$SECONDS_PER_RUN")
