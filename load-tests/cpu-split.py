@@ -20,7 +20,7 @@ def category(pid):
         return None
     if args.startswith('java') and ' serve ' in args and 'tenantry_ovh_mt' in args:
         return 'mt-java'
-    if args.startswith('java') and ' baseline ' in args:
+    if args.startswith('java') and 'io.tenantry.load.baseline.BaselineMain' in args:
         return 'base-java'
     if args.startswith('postgres:') and 'tenantry_ovh_mt' in args:
         return 'pg-mt'

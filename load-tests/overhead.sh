@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The multi-tenancy overhead benchmark: the multi-tenant server (java -jar target/tenantry.jar serve) against the
-# single-tenant baseline (java -jar target/tenantry.jar baseline: same HTTP stack, JSON, JWT verification and pool,
-# one plain table, no tenant machinery), both on this machine against the same PostgreSQL and Redis, each with its
-# own database. Seeds TENANTS tenants with a member, a token and RECORDS records each through the public API of the
-# multi-tenant server, copies exactly those records into the baseline's table, then runs the same wrk workload
+# single-tenant baseline (io.tenantry.load.baseline.BaselineMain from this module, run on the jar's class path: same
+# HTTP stack, JSON, JWT verification and pool, one plain table, no tenant machinery), both on this machine against
+# the same PostgreSQL and Redis, each with its own database. Seeds TENANTS tenants with a member, a token and RECORDS
+# records each through the public API of the multi-tenant server, copies exactly those records into the baseline's table, then runs the same wrk workload
 # (same tokens, same record ids, same mix) against each server alternately, A B A B ..., ROUNDS rounds.
 # Prints every round, the means, the ratios and, last, exactly one line:
 #   overhead: throughput X% p99 Y% tenants=N
@@ -22,10 +22,17 @@
 #   each server is idle while the other runs, so each file holds its own rounds),
 #   MT_FLAGS extra --key=value flags for the multi-tenant server only (e.g. --db.tenant-context=transaction),
 #   ABLATION=1 adds a third server to every round, A B C A B C ...: the baseline serving the multi-tenant database's
-#   shared.records through the shared tier's own statements (java -jar tenantry.jar baseline --shared-table: tenant
+#   shared.records through the shared tier's statement shapes (BaselineMain --shared-table: tenant
 #   key, the statement's tenant context, forced RLS, the foreign key; tenant id straight from the token; no audit entry), which
 #   splits the overhead into PostgreSQL's isolation work (shared-table baseline / baseline) and the server's tenant
 #   machinery (multi-tenant / shared-table baseline),
+#   VARIANT_FLAGS='--key=value ...' adds a third server to every round, A B C A B C ...: the multi-tenant server
+#   again (same database, same seed, MT_FLAGS too) with these flags on top, and prints, before the overhead line,
+#   `variant: throughput X% p99 Y% flags=...` (variant against the multi-tenant server in the same run: + is more
+#   throughput / a higher p99), so that a setting is priced side by side, e.g. VARIANT_FLAGS='--metering.enabled=false'
+#   or VARIANT_FLAGS='--http.access-log=false'. The keys are those of conf/tenantry.yaml; the server refuses an
+#   unknown key at start (the script then shows its log). Both servers serve one database, each with its own Redis
+#   prefix, so both run their background work (metering flush, job runner) throughout,
 #   MT_SQL='...' SQL run as the superuser in the multi-tenant database after seeding, before the warm-up (ablations,
 #   e.g. MT_SQL='ALTER TABLE shared.records DROP CONSTRAINT records_tenant_id_fkey' to price the foreign key),
 #   PLAN_RATE=n (default 100000) sets the default plan's rate to n/s (burst 2n) before the rounds, so that the
@@ -73,12 +80,18 @@ BASE_PORT=${BASE_PORT:-18081}
 ISO_PORT=${ISO_PORT:-18082}
 RAW_PORT=${RAW_PORT:-18083}
 ABLATION=${ABLATION:-0}
+VARIANT_FLAGS=${VARIANT_FLAGS:-}
+VAR_PORT=${VAR_PORT:-18084}
+for flag in $VARIANT_FLAGS; do
+  [[ $flag =~ ^--[a-z0-9][a-z0-9.-]*=.+ ]] || { echo "VARIANT_FLAGS: '$flag' is not --key=value" >&2; exit 2; }
+done
 ADMIN_EMAIL=overhead-admin@tenantry.local
 ADMIN_PASSWORD=overhead-admin-password
 JAR=${JAR:-target/tenantry.jar}
 PSQL="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt"
 WORK=$(mktemp -d /tmp/tenantry-overhead.XXXXXX)
 PIDS=()
+declare -A SIDE_PID
 
 log() { echo "== $*" >&2; }
 
@@ -112,9 +125,14 @@ if [ "$TOOL" = wrk ] && ! command -v wrk >/dev/null; then
   fi
   command -v wrk >/dev/null || { log "wrk is not available: falling back to Gatling (closed model)"; TOOL=gatling; }
 fi
-[ -f "$JAR" ] || { log "building $JAR"; mvn -q -B -Dstyle.color=never -DskipTests package >&2; }
-log "compiling the load tests (seeding step and simulations)"
+# the baseline compiles against the plain jar (Tenantry's classes) and runs on the runnable one
+if [ ! -f "$JAR" ] || ! compgen -G "target/tenantry-[0-9]*.jar" >/dev/null; then
+  log "building $JAR"; mvn -q -B -Dstyle.color=never -DskipTests package >&2
+fi
+log "compiling the load tests (seeding step, simulations, the baseline and the raw reference)"
 mvn -q -B -Dstyle.color=never -f load-tests/pom.xml test-compile >&2
+[ -f load-tests/target/test-classes/io/tenantry/load/baseline/BaselineMain.class ] \
+  || { log "the baseline was not compiled: load-tests/pom.xml compiles it when target/tenantry-<version>.jar exists"; exit 1; }
 
 drop_dbs() {
   for db in $MT_DB $BASE_DB; do
@@ -150,18 +168,22 @@ common=(--http.host=127.0.0.1 --http.access-log="$ACCESS_LOG" --db.pool-size="$P
   --redis.url="$REDIS_URL" --auth.jwt-private-key-file="$WORK/jwt-private.pem"
   --auth.jwt-public-key-file="$WORK/jwt-public.pem" --auth.token-ttl-seconds=86400 --auth.password-iterations=10000
   --admin.email=$ADMIN_EMAIL --admin.password=$ADMIN_PASSWORD --tenancy.default-isolation="$ISOLATION")
-start_server() { # name command db port
-  local jfr=() extra=()
-  [ "$1" = mt ] && [ -n "${MT_FLAGS:-}" ] && read -r -a extra <<<"$MT_FLAGS"
+BASELINE=(-cp "$JAR:load-tests/target/test-classes" io.tenantry.load.baseline.BaselineMain)
+start_server() { # name serve|baseline db port
+  local jfr=() extra=() variant=() main=(-jar "$JAR" serve)
+  [[ $1 = mt || $1 = var ]] && [ -n "${MT_FLAGS:-}" ] && read -r -a extra <<<"$MT_FLAGS"
+  [ "$1" = var ] && read -r -a variant <<<"$VARIANT_FLAGS" && extra+=("${variant[@]}")
+  [ "$2" = baseline ] && main=("${BASELINE[@]}")
   [ "$1" = iso ] && extra=(--shared-table)
   if [ -n "${JFR_DIR:-}" ]; then
     mkdir -p "$JFR_DIR"
     jfr=("-XX:StartFlightRecording=filename=$(realpath "$JFR_DIR")/$1.jfr,settings=profile,dumponexit=true")
   fi
   # shellcheck disable=SC2086
-  "${ON_CPU1[@]}" java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" "$2" "${common[@]}" "${extra[@]}" --db.name="$3" --http.port="$4" \
+  "${ON_CPU1[@]}" java $JAVA_OPTS "${jfr[@]}" "${main[@]}" "${common[@]}" "${extra[@]}" --db.name="$3" --http.port="$4" \
     --redis.key-prefix="tenantry-overhead:$1:" --data-dir="$WORK/$1" >"$WORK/$1.log" 2>&1 &
   PIDS+=($!)
+  SIDE_PID[$1]=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$4/health/live" >/dev/null && return 0
     kill -0 "${PIDS[-1]}" 2>/dev/null || break
@@ -178,6 +200,11 @@ if [ "$ABLATION" = 1 ]; then
   log "starting the shared-table baseline (:$ISO_PORT, database $MT_DB)"
   start_server iso baseline $MT_DB $ISO_PORT
   SIDES=(mt iso base)
+fi
+if [ -n "$VARIANT_FLAGS" ]; then
+  log "starting the variant: the multi-tenant server with $VARIANT_FLAGS (:$VAR_PORT, database $MT_DB)"
+  start_server var serve $MT_DB $VAR_PORT
+  SIDES=("${SIDES[@]}" var)
 fi
 
 SEED=$WORK/seed.csv
@@ -244,7 +271,7 @@ fi
 
 run_load() { # port seconds -> RESULT line
   local seed=$SEED
-  [ "$1" = "$MT_PORT" ] && seed=$MT_SEED
+  [[ $1 = "$MT_PORT" || $1 = "$VAR_PORT" ]] && seed=$MT_SEED
   if [ "$TOOL" = wrk ]; then
     "${ON_CPU1[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s load-tests/wrk/records.lua "http://127.0.0.1:$1" \
       -- "$seed" "$DIST" "$ZIPF" "$MIX" | grep '^RESULT'
@@ -266,15 +293,15 @@ run_load() { # port seconds -> RESULT line
 field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
 
 log "warm-up: ${WARMUP}s per server (JIT, pools, prepared statements, caches)"
-port_of() { case $1 in mt) echo $MT_PORT ;; iso) echo $ISO_PORT ;; raw) echo $RAW_PORT ;; *) echo $BASE_PORT ;; esac; }
-name_of() { case $1 in mt) echo multi-tenant ;; iso) echo shared-table ;; raw) echo raw ;; *) echo baseline ;; esac; }
+port_of() { case $1 in mt) echo $MT_PORT ;; iso) echo $ISO_PORT ;; raw) echo $RAW_PORT ;; var) echo $VAR_PORT ;; *) echo $BASE_PORT ;; esac; }
+name_of() { case $1 in mt) echo multi-tenant ;; iso) echo shared-table ;; raw) echo raw ;; var) echo variant ;; *) echo baseline ;; esac; }
 for side in "${SIDES[@]}"; do run_load "$(port_of $side)" "$WARMUP" >/dev/null; done
 
 profiler() { # start|stop: async-profiler in every server, through the JVM's attach mechanism
   [ -n "${PROFILE_DIR:-}" ] || return 0
   for side in "${SIDES[@]}"; do
-    local pid
-    case $side in mt) pid=${PIDS[0]} ;; base) pid=${PIDS[1]} ;; iso) pid=${PIDS[2]} ;; raw) continue ;; esac
+    [ "$side" = raw ] && continue
+    local pid=${SIDE_PID[$side]}
     local opts="stop,file=$(realpath "$PROFILE_DIR")/$side.collapsed,collapsed"
     [ "$1" = start ] && opts="start,event=cpu,interval=997us"
     # the quotes keep jcmd from splitting the agent's options at '='
@@ -289,11 +316,11 @@ if [ -n "${PROFILE_DIR:-}" ]; then
   PROFILER_LIB=$WORK/async-profiler/linux-x64/libasyncProfiler.so
 fi
 profiler start
-echo "shape: $SHAPE; access log $ACCESS_LOG in both servers"
+echo "shape: $SHAPE; access log $ACCESS_LOG in both servers${VARIANT_FLAGS:+; variant: the multi-tenant server with $VARIANT_FLAGS}"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the rounds; tool $TOOL, auth $AUTH," \
   "$CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, tenants=$TENANTS ($ISOLATION, $DIST), mix $MIX"
-MT_RPS=(); MT_P50=(); MT_P99=(); BASE_RPS=(); BASE_P50=(); BASE_P99=(); ISO_RPS=(); ISO_P50=(); ISO_P99=()
-RAW_RPS=(); RAW_P50=(); RAW_P99=(); NON2XX=()
+# initialized empty: under set -u bash 5 calls a declared array without elements unbound
+VAR_RPS=() VAR_P50=() VAR_P99=() MT_RPS=() MT_P50=() MT_P99=() BASE_RPS=() BASE_P50=() BASE_P99=() ISO_RPS=() ISO_P50=() ISO_P99=() RAW_RPS=() RAW_P50=() RAW_P99=() NON2XX=()
 for round in $(seq 1 "$ROUNDS"); do
   for side in "${SIDES[@]}"; do
     line=$(run_load "$(port_of $side)" "$SECONDS_PER_RUN")
@@ -307,6 +334,7 @@ for round in $(seq 1 "$ROUNDS"); do
       mt) MT_RPS+=("$rps"); MT_P50+=("$p50"); MT_P99+=("$p99") ;;
       iso) ISO_RPS+=("$rps"); ISO_P50+=("$p50"); ISO_P99+=("$p99") ;;
       raw) RAW_RPS+=("$rps"); RAW_P50+=("$p50"); RAW_P99+=("$p99") ;;
+      var) VAR_RPS+=("$rps"); VAR_P50+=("$p50"); VAR_P99+=("$p99") ;;
       *) BASE_RPS+=("$rps"); BASE_P50+=("$p50"); BASE_P99+=("$p99") ;;
     esac
   done
@@ -336,6 +364,12 @@ if [ ${#RAW_RPS[@]} -gt 0 ]; then
   printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms\n" raw "$raw_rps" "$raw_p50" "$raw_p99"
   awk -v r="$raw_rps" -v b="$base_rps" -v m="$mt_rps" \
     'BEGIN {printf "ratio  raw / baseline / multi-tenant: 1 / %.3f / %.3f (throughput; the stack'"'"'s limit, the layers'"'"' cost)\n", b/r, m/r}'
+fi
+if [ ${#VAR_RPS[@]} -gt 0 ]; then
+  var_rps=$(mean "${VAR_RPS[@]}"); var_p50=$(mean "${VAR_P50[@]}"); var_p99=$(mean "${VAR_P99[@]}")
+  printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  (%s)\n" variant "$var_rps" "$var_p50" "$var_p99" "$VARIANT_FLAGS"
+  awk -v a="$var_rps" -v b="$mt_rps" -v e="$var_p99" -v f="$mt_p99" -v flags="$VARIANT_FLAGS" \
+    'BEGIN {printf "variant: throughput %+.1f%% p99 %+.1f%% flags=%s (variant vs multi-tenant, same run)\n", (a/b - 1) * 100, (e/f - 1) * 100, flags}'
 fi
 awk -v a="$mt_rps" -v b="$base_rps" -v c="$mt_p50" -v d="$base_p50" -v e="$mt_p99" -v f="$base_p99" \
   'BEGIN {printf "ratio  multi-tenant/baseline: throughput %.3f, p50 %.3f, p99 %.3f\n", a/b, c/d, e/f}'

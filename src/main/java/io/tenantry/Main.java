@@ -1,6 +1,5 @@
 package io.tenantry;
 
-import io.tenantry.baseline.BaselineServer;
 import io.tenantry.cluster.Node;
 import io.tenantry.config.Config;
 import io.tenantry.config.ConfigException;
@@ -8,7 +7,6 @@ import io.tenantry.config.ConfigLoader;
 import io.tenantry.db.DatabaseBootstrap;
 import io.tenantry.provisioning.FleetMigrator;
 import io.tenantry.server.TenantryServer;
-import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,21 +20,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar tenantry.jar [serve|migrate|baseline|help] [--config FILE] [--profile dev] [--key=value ...]}.
+ * {@code java -jar tenantry.jar [serve|migrate|help] [--config FILE] [--profile dev] [--key=value ...]}.
  * Exit codes: 0 done, 1 failed at run time, 2 bad command line or configuration.
  */
 public final class Main {
   private static final String USAGE = """
-    usage: java -jar tenantry.jar [serve|migrate|baseline|help] [--config FILE] [--profile dev|prod] [--cluster] [--key=value ...]
+    usage: java -jar tenantry.jar [serve|migrate|help] [--config FILE] [--profile dev|prod] [--cluster] [--key=value ...]
            java -jar tenantry.jar tenants apply|list|show|suspend|resume|archive|delete|restore ... [--help]
       serve             prepare the database if needed, then serve HTTP (default)
       migrate           create the database and roles if needed, migrate the platform schema and every
                         schema- and database-tier tenant (parallel, resumable), then exit (1 if a tenant failed)
       migrate --status  print each tenant's migration version and last failure
-      baseline          serve the single-tenant baseline of the overhead benchmark (load-tests/overhead.sh)
-      baseline --shared-table
-                        the same, serving the multi-tenant database's shared.records through the shared tier's
-                        statements (PostgreSQL's isolation work alone; ABLATION=1 load-tests/overhead.sh)
       tenants ...       administer a running server's tenants through its admin API, e.g.
                         tenants apply -f tenants.yaml [--dry-run]; tenants --help lists the commands
       help, --help, -h  print this and exit
@@ -75,13 +69,10 @@ public final class Main {
     Path file = Files.exists(Path.of("conf/tenantry.yaml")) ? Path.of("conf/tenantry.yaml") : null;
     Map<String, String> flags = new LinkedHashMap<>();
     boolean status = false;
-    boolean sharedTable = false;
     while (!rest.isEmpty()) {
       String arg = rest.removeFirst();
       if (arg.equals("--status") && command.equals("migrate")) {
         status = true;
-      } else if (arg.equals("--shared-table") && command.equals("baseline")) {
-        sharedTable = true;
       } else if (arg.equals("--config")) {
         file = Path.of(next(rest, arg));
       } else if (arg.equals("--profile")) {
@@ -98,15 +89,14 @@ public final class Main {
       System.out.println(USAGE);
       return;
     }
-    if (!List.of("serve", "migrate", "baseline").contains(command)) {
+    if (!List.of("serve", "migrate").contains(command)) {
       throw new UsageException("unknown command: " + command);
     }
     Config config = ConfigLoader.load(file, System.getenv(), flags);
     chooseLogFormat(config);
     switch (command) {
       case "serve" -> serve(config);
-      case "migrate" -> migrate(config, status);
-      default -> baseline(config, sharedTable);
+      default -> migrate(config, status);
     }
   }
 
@@ -147,26 +137,6 @@ public final class Main {
       }
       System.err.println("startup failed: " + cause.getMessage());
       node.close();
-      System.exit(1);
-    }
-  }
-
-  /** The overhead benchmark's yardstick: the same stack without the multi-tenancy machinery. */
-  private static void baseline(Config config, boolean sharedTable) {
-    Vertx vertx = Vertx.vertx();
-    try {
-      BaselineServer server = BaselineServer.start(vertx, config, sharedTable).await(5, TimeUnit.MINUTES);
-      LoggerFactory.getLogger(Main.class).info("baseline listening on {}:{}", config.httpHost(), config.httpPort());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.stop().eventually(vertx::close).await(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          System.err.println("unclean shutdown: " + e);
-        }
-      }, "baseline-shutdown"));
-    } catch (Exception e) {
-      System.err.println("startup failed: " + e.getMessage());
-      vertx.close();
       System.exit(1);
     }
   }

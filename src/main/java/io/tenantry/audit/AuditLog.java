@@ -1,5 +1,6 @@
 package io.tenantry.audit;
 
+import io.tenantry.tenant.SchemaMemo;
 import io.tenantry.data.TenantDb;
 import io.tenantry.tenant.Tenant;
 import io.vertx.core.Future;
@@ -8,9 +9,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** A tenant's audit entries in its own tier, through TenantDb: append and read; never changed by the server. */
 public final class AuditLog {
@@ -19,7 +18,7 @@ public final class AuditLog {
   }
 
   private final TenantDb db;
-  private final Map<String, AuditSql> bySchema = new ConcurrentHashMap<>();
+  private final SchemaMemo<AuditSql> bySchema = new SchemaMemo<>(AuditSql::forSchema);
 
   public AuditLog(TenantDb db) {
     this.db = db;
@@ -30,7 +29,7 @@ public final class AuditLog {
   }
 
   public AuditSql sql(Tenant tenant) {
-    return bySchema.computeIfAbsent(tenant.schema(), AuditSql::forSchema);
+    return bySchema.of(tenant.schema());
   }
 
   /** Entries stored on their own (not next to a write): one batch, one connection. */

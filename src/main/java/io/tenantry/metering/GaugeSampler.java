@@ -1,5 +1,6 @@
 package io.tenantry.metering;
 
+import io.tenantry.tenant.SchemaMemo;
 import io.tenantry.data.TenantDb;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantStore;
@@ -17,9 +18,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gauge meters ({@code records_stored}, {@code storage_files}, {@code storage_bytes}): once an hour each node
@@ -40,7 +39,7 @@ public final class GaugeSampler {
   private final TenantStore tenants;
   private final TenantDb db;
   private final int concurrency;
-  private final Map<String, GaugeSql> bySchema = new ConcurrentHashMap<>();
+  private final SchemaMemo<GaugeSql> bySchema = new SchemaMemo<>(GaugeSql::forSchema);
   private Instant sampledHour;
   private boolean running;
   private long timer = -1;
@@ -141,7 +140,7 @@ public final class GaugeSampler {
 
   /** The tenant's gauges now, read in its own tier under its own context. */
   public Future<Sample> sample(Tenant tenant) {
-    GaugeSql sql = bySchema.computeIfAbsent(tenant.schema(), GaugeSql::forSchema);
+    GaugeSql sql = bySchema.of(tenant.schema());
     return db.autocommit(tenant, conn -> conn.preparedQuery(sql.sample()).execute(Tuple.of(tenant.id())))
       .map(rows -> {
         Row row = rows.iterator().next();

@@ -15,6 +15,10 @@ final class TenantCounters {
   final UUID tenantId;
   private final LongAdder[] counters = new LongAdder[Meter.COUNTERS];
   private final Set<UUID> users = ConcurrentHashMap.newKeySet();
+  /** Consecutive drains that found nothing; only the draining thread (UsageMeter.drain, synchronized) touches it. */
+  int idleDrains;
+  /** Left the meter's map: a request that outlived it counts on the tenant's current counters instead. */
+  volatile boolean dropped;
 
   TenantCounters(UUID tenantId) {
     this.tenantId = tenantId;

@@ -16,12 +16,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * This node's usage counters, per tenant, in memory. Counting a request is a map lookup of the tenant's interned
  * {@link TenantCounters} and a striped increment; {@link #drain} takes everything counted since the last drain as
  * one numbered {@link UsageBatch} for the {@link UsageFlusher}. Off ({@code metering.enabled: false}) it counts nothing.
+ * A tenant's counters leave memory after {@value #IDLE_DRAINS} drains without a count (30 s at the shipped
+ * {@code metering.flush-ms}), so the map follows the active tenants, not every tenant since start.
  */
 public final class UsageMeter {
   private final boolean enabled;
   private final UUID node = UUID.randomUUID(); // stable for the process: with the sequence, a flush's identity
   private final AtomicLong sequence = new AtomicLong();
   private final Map<UUID, TenantCounters> tenants = new ConcurrentHashMap<>();
+  /**
+   * Counters dropped from the map by the previous drain (idle for {@link #IDLE_DRAINS} drains): a count that raced
+   * the drop (looked its counters up just before) lands there, and this drain moves it to the tenant's current
+   * counters before taking them, so it is counted once; then they are forgotten.
+   */
+  private List<TenantCounters> retiring = List.of();
+
+  /** Drains without a count after which a tenant's counters leave this node's memory. */
+  static final int IDLE_DRAINS = 3;
 
   public UsageMeter(boolean enabled) {
     this.enabled = enabled;
@@ -51,8 +62,10 @@ public final class UsageMeter {
     Meter meter = RequestClass.of(ctx.request().method(), ctx.normalizedPath());
     ctx.addEndHandler(ended -> {
       if (ctx.response().getStatusCode() < 500) { // a server failure is not charged
-        counters.add(meter, 1);
-        counters.add(Meter.EGRESS_BYTES, ctx.response().bytesWritten());
+        // the request may have outlived its counters (a long download while the tenant was otherwise idle)
+        TenantCounters current = counters.dropped ? counters(tenantId) : counters;
+        current.add(meter, 1);
+        current.add(Meter.EGRESS_BYTES, ctx.response().bytesWritten());
       }
     });
   }
@@ -77,26 +90,58 @@ public final class UsageMeter {
     }
   }
 
-  private TenantCounters counters(UUID tenantId) {
+  /** Counts that reached dropped counters after their last drain, moved to the tenant's current ones. */
+  private void moveLateCounts(TenantCounters late) {
+    for (Meter meter : Meter.values()) {
+      if (meter.ordinal() < Meter.COUNTERS) {
+        long n = late.take(meter);
+        if (n > 0) {
+          counters(late.tenantId).add(meter, n);
+        }
+      }
+    }
+    late.takeUsers().forEach(user -> counters(late.tenantId).user(user));
+  }
+
+  /** Tenants this node holds counters for. */
+  public int tenants() {
+    return tenants.size();
+  }
+
+  TenantCounters counters(UUID tenantId) { // package-private: a test holds one across a drop
     TenantCounters found = tenants.get(tenantId); // the common case: no lambda, no allocation
     return found != null ? found : tenants.computeIfAbsent(tenantId, TenantCounters::new);
   }
 
   /** Everything counted since the last drain, numbered and stamped with the current hour; empty when idle. */
-  public UsageBatch drain(Instant now) {
+  public synchronized UsageBatch drain(Instant now) {
+    for (TenantCounters late : retiring) {
+      moveLateCounts(late);
+    }
+    List<TenantCounters> dropped = new ArrayList<>();
     List<UsageBatch.Count> counts = new ArrayList<>();
     List<UsageBatch.User> users = new ArrayList<>();
     for (TenantCounters counters : tenants.values()) {
+      boolean counted = false;
       for (Meter meter : Meter.values()) {
         if (meter.ordinal() < Meter.COUNTERS) {
           long n = counters.take(meter);
           if (n > 0) {
             counts.add(new UsageBatch.Count(counters.tenantId, meter, n));
+            counted = true;
           }
         }
       }
-      counters.takeUsers().forEach(user -> users.add(new UsageBatch.User(counters.tenantId, user)));
+      List<UUID> seen = counters.takeUsers();
+      seen.forEach(user -> users.add(new UsageBatch.User(counters.tenantId, user)));
+      if (counted || !seen.isEmpty()) {
+        counters.idleDrains = 0;
+      } else if (++counters.idleDrains >= IDLE_DRAINS && tenants.remove(counters.tenantId, counters)) {
+        counters.dropped = true;
+        dropped.add(counters);
+      }
     }
+    retiring = dropped;
     if (counts.isEmpty() && users.isEmpty()) {
       return null;
     }

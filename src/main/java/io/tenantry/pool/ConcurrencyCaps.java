@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +16,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * At most {@code max} requests of one tenant at once on a shared pool. Excess requests wait in a per-tenant
  * queue for at most {@code timeoutMs}, then fail with 503 + Retry-After, while other tenants keep being served:
  * one noisy tenant cannot hold every connection. Thread-safe; waiters resume on their own event loop.
+ *
+ * <p>A place under the cap is one compare-and-set on the tenant's counter, with no lock and no allocation: the
+ * permit is the tenant's slot itself and the granted future is made once per slot. Only a full slot takes its lock
+ * to queue a waiter. A release and a queueing that race cannot both miss each other: the releaser decrements the
+ * counter before it reads the waiter count, the waiter increments the waiter count before it retries the counter
+ * (both sequentially consistent), so one of them sees the other and the place is handed over.
+ *
+ * <p>The slots do not outlive their use: {@link #sweepIdle()} retires every slot with nothing running and nothing
+ * waiting (deleted, archived or quiet tenants alike), so the map holds the tenants with requests in flight, not
+ * every tenant ever served. A retired slot is never used again: an acquire that meets one takes a fresh slot.
  */
 public final class ConcurrencyCaps {
+  /** How often {@link #started} sweeps idle slots. */
+  public static final long SWEEP_MS = 30_000;
+  /** The counter of a slot that has left the map: below zero, so no compare-and-set can take a place in it. */
+  private static final int RETIRED = Integer.MIN_VALUE;
+
   private final Vertx vertx;
   private final int max;
   private final long timeoutMs;
@@ -27,17 +41,103 @@ public final class ConcurrencyCaps {
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong queued = new AtomicLong();
 
-  /** Releases a taken place; idempotent. */
+  /** Releases a taken place. Call it exactly once per granted permit. */
   public interface Permit {
     void release();
   }
 
-  private static final class Slot {
-    int running;
-    final Deque<Waiter> queue = new ArrayDeque<>();
+  private static final class Waiter {
+    final Promise<Permit> promise = Promise.promise();
+    final Context context;
+    /** Set under the slot's lock before any release can hand this waiter a place (and cancel this timer). */
+    long timer;
+
+    Waiter(Context context) {
+      this.context = context;
+    }
   }
 
-  private record Waiter(Promise<Permit> promise, Context context, long[] timer) {
+  /** One tenant's places. It is its own permit: releasing gives one place back. */
+  private final class Slot implements Permit {
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger waiters = new AtomicInteger();
+    final Future<Permit> granted = Future.succeededFuture(this);
+    /** Guarded by this slot's lock; made when the first waiter comes. */
+    ArrayDeque<Waiter> queue;
+
+    /** One place if the cap allows and the slot is live. */
+    boolean tryTake() {
+      for (;;) {
+        int now = running.get();
+        if (now < 0 || now >= max) {
+          return false;
+        }
+        if (running.compareAndSet(now, now + 1)) {
+          return true;
+        }
+      }
+    }
+
+    @Override
+    public void release() {
+      running.decrementAndGet();
+      if (waiters.get() > 0) {
+        handOver();
+      }
+    }
+
+    /** Null when the slot is retired (the caller takes a fresh one). */
+    synchronized Future<Permit> queueOrTake() {
+      if (running.get() < 0) {
+        return null;
+      }
+      if (waiters.get() == 0 && tryTake()) {
+        return granted;
+      }
+      if (timeoutMs == 0) {
+        rejected.incrementAndGet();
+        return Future.failedFuture(busy());
+      }
+      Waiter waiter = new Waiter(vertx.getOrCreateContext());
+      if (queue == null) {
+        queue = new ArrayDeque<>(4);
+      }
+      queue.addLast(waiter);
+      waiters.incrementAndGet();
+      waiting.incrementAndGet();
+      queued.incrementAndGet();
+      waiter.timer = vertx.setTimer(timeoutMs, id -> expire(waiter));
+      handOver(); // a place released between the check above and the waiter count's increment
+      return waiter.promise.future();
+    }
+
+    /** Gives free places to the waiters, oldest first. */
+    synchronized void handOver() {
+      while (queue != null && !queue.isEmpty() && tryTake()) {
+        Waiter next = queue.pollFirst();
+        waiters.decrementAndGet();
+        waiting.decrementAndGet();
+        vertx.cancelTimer(next.timer);
+        next.context.runOnContext(v -> next.promise.complete(this));
+      }
+    }
+
+    void expire(Waiter waiter) {
+      synchronized (this) {
+        if (queue == null || !queue.remove(waiter)) {
+          return; // already given a place
+        }
+        waiters.decrementAndGet();
+      }
+      waiting.decrementAndGet();
+      rejected.incrementAndGet();
+      waiter.promise.fail(busy());
+    }
+
+    /** Retires the slot when nothing runs or waits in it; true when retired. */
+    synchronized boolean retireIfIdle() {
+      return waiters.get() == 0 && running.compareAndSet(0, RETIRED);
+    }
   }
 
   /**
@@ -55,28 +155,46 @@ public final class ConcurrencyCaps {
     this.timeoutMs = timeoutMs;
   }
 
+  /** Caps whose idle slots are swept every {@link #SWEEP_MS}. */
+  public static ConcurrencyCaps started(Vertx vertx, int max, long timeoutMs) {
+    ConcurrencyCaps caps = new ConcurrencyCaps(vertx, max, timeoutMs);
+    vertx.setPeriodic(SWEEP_MS, id -> caps.sweepIdle());
+    return caps;
+  }
+
   public Future<Permit> acquire(UUID tenant) {
-    Slot slot = slots.computeIfAbsent(tenant, id -> new Slot());
-    Waiter waiter;
-    synchronized (slot) {
-      if (slot.running < max) {
-        slot.running++;
-        return Future.succeededFuture(permit(slot));
+    for (;;) {
+      Slot slot = slots.get(tenant);
+      if (slot == null) {
+        slot = slots.computeIfAbsent(tenant, id -> new Slot());
       }
-      if (timeoutMs == 0) {
-        rejected.incrementAndGet();
-        return Future.failedFuture(busy());
+      if (slot.waiters.get() == 0 && slot.tryTake()) {
+        return slot.granted;
       }
-      Context context = vertx.getOrCreateContext();
-      waiter = new Waiter(Promise.promise(), context, new long[1]);
-      slot.queue.addLast(waiter);
-      waiting.incrementAndGet();
-      queued.incrementAndGet();
-      // Under the lock, so that a release handing this waiter a place cancels this timer and not the id 0 of an
-      // unrelated one; expire, which also takes the lock, cannot run before this block ends.
-      waiter.timer()[0] = vertx.setTimer(timeoutMs, id -> expire(slot, waiter));
+      Future<Permit> queuedOrTaken = slot.queueOrTake();
+      if (queuedOrTaken != null) {
+        return queuedOrTaken;
+      }
+      slots.remove(tenant, slot); // retired by a sweep: normally gone already
     }
-    return waiter.promise().future();
+  }
+
+  /** Forgets the slots with nothing running or waiting. Returns how many were forgotten. */
+  public int sweepIdle() {
+    int[] swept = new int[1];
+    slots.values().removeIf(slot -> {
+      boolean retired = slot.retireIfIdle();
+      if (retired) {
+        swept[0]++;
+      }
+      return retired;
+    });
+    return swept[0];
+  }
+
+  /** Tenants this node holds a slot for right now. */
+  public int tenants() {
+    return slots.size();
   }
 
   public int waiting() {
@@ -96,43 +214,9 @@ public final class ConcurrencyCaps {
   public int running() {
     int sum = 0;
     for (Slot slot : slots.values()) {
-      synchronized (slot) {
-        sum += slot.running;
-      }
+      sum += Math.max(0, slot.running.get());
     }
     return sum;
-  }
-
-  private Permit permit(Slot slot) {
-    boolean[] released = new boolean[1];
-    return () -> {
-      synchronized (slot) {
-        if (released[0]) {
-          return;
-        }
-        released[0] = true;
-        Waiter next = slot.queue.pollFirst();
-        if (next == null) {
-          slot.running--;
-          return;
-        }
-        waiting.decrementAndGet();
-        vertx.cancelTimer(next.timer()[0]);
-        // The place passes straight to the next waiter: running stays the same.
-        next.context().runOnContext(v -> next.promise().complete(permit(slot)));
-      }
-    };
-  }
-
-  private void expire(Slot slot, Waiter waiter) {
-    synchronized (slot) {
-      if (!slot.queue.remove(waiter)) {
-        return; // already given a place
-      }
-    }
-    waiting.decrementAndGet();
-    rejected.incrementAndGet();
-    waiter.promise().fail(busy());
   }
 
   private static PoolBusy busy() {

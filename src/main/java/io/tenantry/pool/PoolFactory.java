@@ -18,10 +18,13 @@ import java.util.concurrent.TimeUnit;
 public final class PoolFactory {
   private final Vertx vertx;
   private final Config config;
+  /** One per node's pools: the same schema tenants are resident on every connection. */
+  private final StatementCachePolicy statementCache;
 
   public PoolFactory(Vertx vertx, Config config) {
     this.vertx = vertx;
     this.config = config;
+    this.statementCache = StatementCachePolicy.forCacheSize(config.dbStatementCacheSize());
   }
 
   /**
@@ -63,6 +66,7 @@ public final class PoolFactory {
       .setUser(config.appRole())
       .setCachePreparedStatements(config.dbStatementCacheSize() > 0)
       .setPreparedStatementCacheMaxSize(Math.max(1, config.dbStatementCacheSize()))
+      .setPreparedStatementCacheSqlFilter(statementCache) // schema tenants: a bounded resident set
       .setPipeliningLimit(256)
       .addProperty("application_name", applicationName)
       .addProperty("statement_timeout", Integer.toString(statementTimeoutMs))

@@ -24,15 +24,6 @@ public record RecordSql(String insert, String get, String lock, String update, S
     return build(schema, AuditSql.forSchema(schema));
   }
 
-  /**
-   * The same statements without the audit entry, for the shared-table baseline of the overhead benchmark
-   * ({@code baseline --shared-table}), which prices PostgreSQL's isolation work alone: what the audit costs is then
-   * on the multi-tenant server's side of the ablation.
-   */
-  public static RecordSql unaudited(String schema) {
-    return build(schema, null);
-  }
-
   private static RecordSql build(String schema, AuditSql audit) {
     String table = quoteIdent(schema) + ".records";
     String target = "$2 || '/' || w.id";
@@ -57,9 +48,6 @@ public record RecordSql(String insert, String get, String lock, String update, S
 
   private static String audited(String write, AuditSql audit, String action, String target, int status, int firstParam,
                                 String columns) {
-    if (audit == null) {
-      return write;
-    }
     return "WITH w AS (" + write + "), a AS (" + audit.appendedTo(action, target, status, firstParam) + ") SELECT "
       + columns + " FROM w";
   }

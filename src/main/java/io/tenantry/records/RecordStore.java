@@ -1,5 +1,6 @@
 package io.tenantry.records;
 
+import io.tenantry.tenant.SchemaMemo;
 import io.tenantry.audit.AuditActor;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.http.Uuids;
@@ -13,10 +14,8 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The SQL of the records tables, in whichever tier the tenant lives. Always called on a client from TenantDb (the
@@ -24,10 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * so a context and a key that disagree yield no rows rather than another tenant's.
  */
 public final class RecordStore {
-  private final Map<String, RecordSql> bySchema = new ConcurrentHashMap<>();
+  private final SchemaMemo<RecordSql> bySchema = new SchemaMemo<>(RecordSql::forSchema);
 
   private RecordSql sql(Tenant tenant) {
-    return bySchema.computeIfAbsent(tenant.schema(), RecordSql::forSchema);
+    return bySchema.of(tenant.schema());
   }
 
   public Future<Record> insert(SqlClient conn, Tenant tenant, String collection, UUID id, JsonObject data, AuditActor actor) {

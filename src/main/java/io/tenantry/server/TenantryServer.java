@@ -156,7 +156,7 @@ public final class TenantryServer {
           + "smallest event-loop share of db.pool-size ({} connections): one tenant can hold all of that loop's "
           + "connections; raise db.pool-size or lower the cap", cap, pool.smallestShare());
     }
-    TenantPools tenantPools = new TenantPools(pool, new ConcurrencyCaps(vertx, cap, config.queueTimeoutMs()), dedicated,
+    TenantPools tenantPools = new TenantPools(pool, ConcurrencyCaps.started(vertx, cap, config.queueTimeoutMs()), dedicated,
       new io.tenantry.pool.ServerBreakers(vertx, config.serverBreaker().maxFailures(), config.serverBreaker().resetMs(),
         config.serverBreaker().windowMs())); // faults: a tenant database server that is down fails its tenants fast
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolSize(8));
@@ -181,7 +181,7 @@ public final class TenantryServer {
     Future<Void> admin = policy.compose(rules -> new BootstrapAdmin(config, users, passwords, rules).ensure());
     Outbox outbox = new Outbox(config.profile() != Config.Profile.PROD);
     OutboxRelay mailRelay = OutboxRelay.of(vertx, pool, config.mail());
-    Future<Void> listening = registry.listen(vertx.eventBus());
+    Future<Void> listening = registry.listen(vertx); // and drops expired tenants every TTL
     // A notice published while the member list changed (a node dying, a split healing) may never arrive.
     node.membership().onChange(registry::evictAll);
     ApiKeys apiKeys = new ApiKeys(pool);

@@ -22,6 +22,9 @@ import java.util.function.Function;
  * tenant id, and the slug when known, in headers) so other nodes evict too; the TTL is only a safety net.
  * Unknown ids and slugs are remembered briefly in a bounded set of their own ({@link UnknownTenants}), so a client
  * repeating a name that does not exist costs no database round trip, and random names cannot fill memory.
+ * Expired entries are dropped every TTL ({@link #purgeExpired}, started by {@link #listen(Vertx)}), so the cache
+ * holds the tenants used within about two TTLs, not every tenant this node ever served; deleted and archived
+ * tenants leave it at once through {@link #changed}.
  */
 public final class TenantRegistry {
   public static final String CHANGED_ADDRESS = "tenantry.tenant.changed";
@@ -56,6 +59,13 @@ public final class TenantRegistry {
     this.loadBySlug = loadBySlug;
     this.ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
     this.unknown = unknown;
+  }
+
+  /** Starts evicting on change notices from any node, and dropping expired entries every TTL. */
+  public Future<Void> listen(Vertx vertx) {
+    long every = Math.max(1000, TimeUnit.NANOSECONDS.toMillis(ttlNanos));
+    vertx.setPeriodic(every, id -> purgeExpired());
+    return listen(vertx.eventBus());
   }
 
   /** Starts evicting on change notices from any node. */
@@ -131,6 +141,18 @@ public final class TenantRegistry {
 
   public int size() {
     return byId.size();
+  }
+
+  /**
+   * Drops the entries past their TTL that nobody asked for again; a lookup would have reloaded them anyway. Not an
+   * eviction (no generation bump): a load racing with it stays cacheable, since it brings a fresh entry.
+   */
+  public int purgeExpired() {
+    long now = System.nanoTime();
+    int before = byId.size() + bySlug.size();
+    byId.values().removeIf(e -> e.expiresAt() - now <= 0 && e.tenant().isComplete());
+    bySlug.values().removeIf(e -> e.expiresAt() - now <= 0 && e.tenant().isComplete());
+    return before - byId.size() - bySlug.size();
   }
 
   public long hits() {

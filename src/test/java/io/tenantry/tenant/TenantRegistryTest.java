@@ -36,6 +36,30 @@ class TenantRegistryTest {
   }
 
   @Test
+  void expiredTenantsLeaveTheCacheWhenPurgedAndFreshOnesStay() {
+    List<Tenant> tenants = List.of(tenant("gone-a"), tenant("gone-b"), tenant("gone-c"));
+    TenantRegistry expiring = new TenantRegistry(id -> count(find(tenants, id)), slug -> count(Optional.empty()), 0,
+      new UnknownTenants(100, 60_000));
+    TenantRegistry fresh = new TenantRegistry(id -> count(find(tenants, id)), slug -> count(Optional.empty()), 60,
+      new UnknownTenants(100, 60_000));
+    for (Tenant t : tenants) {
+      assertThat(Await.result(expiring.byId(t.id()), 5)).contains(t);
+      assertThat(Await.result(fresh.byId(t.id()), 5)).contains(t);
+    }
+    assertThat(expiring.size()).isEqualTo(3);
+
+    assertThat(expiring.purgeExpired()).as("by id and by slug").isEqualTo(6);
+    assertThat(expiring.size()).isZero();
+    assertThat(fresh.purgeExpired()).isZero();
+    assertThat(fresh.size()).isEqualTo(3);
+    assertThat(Await.result(expiring.byId(tenants.get(0).id()), 5)).as("found again on the next lookup").contains(tenants.get(0));
+  }
+
+  private static Optional<Tenant> find(List<Tenant> tenants, UUID id) {
+    return tenants.stream().filter(t -> t.id().equals(id)).findFirst();
+  }
+
+  @Test
   void anUnknownSlugIsLookedUpOnceWhileRemembered() {
     TenantRegistry registry = new TenantRegistry(id -> count(Optional.empty()), slug -> count(Optional.empty()), 60,
       new UnknownTenants(100, 60_000));

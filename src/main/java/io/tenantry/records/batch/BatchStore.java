@@ -1,5 +1,6 @@
 package io.tenantry.records.batch;
 
+import io.tenantry.tenant.SchemaMemo;
 import io.tenantry.audit.AuditActor;
 import io.tenantry.http.Uuids;
 import io.tenantry.records.Record;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Runs a batch's set-based statements on the tenant's connection (inside the batch's transaction). */
 final class BatchStore {
@@ -24,10 +24,10 @@ final class BatchStore {
   record Write(UUID id, JsonObject data) {
   }
 
-  private final Map<String, BatchSql> bySchema = new ConcurrentHashMap<>();
+  private final SchemaMemo<BatchSql> bySchema = new SchemaMemo<>(BatchSql::forSchema);
 
   private BatchSql sql(Tenant tenant) {
-    return bySchema.computeIfAbsent(tenant.schema(), BatchSql::forSchema);
+    return bySchema.of(tenant.schema());
   }
 
   /** Locks the records (FOR UPDATE) and returns those that exist, by id. */

@@ -1,5 +1,6 @@
 package io.tenantry.records.changes;
 
+import io.tenantry.tenant.SchemaMemo;
 import io.tenantry.data.TenantDb;
 import io.tenantry.records.Record;
 import io.tenantry.tenant.Tenant;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a collection's changes from the tenant's audit log, in its own tier, through TenantDb (the tenant's pool,
@@ -27,14 +27,14 @@ public final class ChangeLog {
   }
 
   private final TenantDb db;
-  private final Map<String, ChangeSql> bySchema = new ConcurrentHashMap<>();
+  private final SchemaMemo<ChangeSql> bySchema = new SchemaMemo<>(ChangeSql::forSchema);
 
   public ChangeLog(TenantDb db) {
     this.db = db;
   }
 
   private ChangeSql sql(Tenant tenant) {
-    return bySchema.computeIfAbsent(tenant.schema(), ChangeSql::forSchema);
+    return bySchema.of(tenant.schema());
   }
 
   /**

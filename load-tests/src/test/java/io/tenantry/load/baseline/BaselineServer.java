@@ -1,4 +1,4 @@
-package io.tenantry.baseline;
+package io.tenantry.load.baseline;
 
 import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.JwtKeys;
@@ -22,11 +22,13 @@ import java.sql.SQLException;
 import static io.tenantry.db.SqlIdentifiers.quoteIdent;
 
 /**
- * The single-tenant baseline of the overhead benchmark ({@code java -jar tenantry.jar baseline}): the project's own
+ * The single-tenant baseline of the overhead benchmark ({@link BaselineMain}, started by load-tests/overhead.sh
+ * against the server's jar): the project's own
  * HTTP stack, JWT verification ({@link Tokens}, {@link Authenticator}), JSON and problem handling and pool
  * ({@link PoolFactory}, the same options) serving records from one plain table. Everything the multi-tenant server
  * adds — tenant resolution, the tenant context transaction, row-level security, per-tenant caps and rate limits —
- * is absent, so the two differ by exactly the multi-tenancy machinery. Not a product feature: a yardstick.
+ * is absent, so the two differ by exactly the multi-tenancy machinery. Not a product feature: a yardstick, which is
+ * why it lives in the load-tests module and not in the server's jar.
  */
 public final class BaselineServer {
   private final Pool pool;

@@ -1,17 +1,17 @@
-package io.tenantry.baseline;
+package io.tenantry.load.baseline;
 
 import io.tenantry.auth.Caller;
+import io.tenantry.data.TenantDb;
 import io.tenantry.http.Problem;
-import io.tenantry.records.RecordSql;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Tuple;
 
 /**
  * The statements the baseline serves records with. {@link #plain()}: its own table {@code baseline.records}, no
  * tenant key, no row-level security — the yardstick. {@link #sharedTier()}: the multi-tenant server's
- * {@code shared.records} through the shared tier's own statements ({@link RecordSql}: tenant key, the statement's
- * tenant context, forced row-level security, the foreign key to the tenant), the tenant id taken straight from the
- * verified token — PostgreSQL's isolation work without any of the server's tenant machinery, so that the
+ * {@code shared.records} through the shared tier's statement shapes (those of {@code io.tenantry.records.RecordSql}
+ * without the audit entry: tenant key, the statement's tenant context {@link TenantDb#CONTEXT}, forced row-level
+ * security, the foreign key to the tenant), the tenant id taken straight from the verified token — PostgreSQL's isolation work without any of the server's tenant machinery, so that the
  * overhead benchmark can measure the two apart ({@code ABLATION=1 load-tests/overhead.sh}).
  * Every statement's arguments are the plain table's with the tenant id in front when {@link #keyed()}.
  */
@@ -32,9 +32,22 @@ record BaselineSql(boolean keyed, String insert, String get, String lock, String
       "SELECT " + COLUMNS + " FROM " + table + " WHERE collection = $1 AND id > $2 ORDER BY id LIMIT $3");
   }
 
+  /** Kept in step with RecordSql's shapes by hand: the audit entry is on the multi-tenant server's side of the ablation. */
   static BaselineSql sharedTier() {
-    RecordSql sql = RecordSql.unaudited("shared");
-    return new BaselineSql(true, sql.insert(), sql.get(), sql.lock(), sql.update(), sql.listFirst(), sql.listAfter());
+    String table = "shared.records";
+    String get = "SELECT " + COLUMNS + " FROM " + table
+      + " WHERE tenant_id = $1 AND collection = $2 AND id = $3 AND " + TenantDb.CONTEXT;
+    String list = "SELECT " + COLUMNS + " FROM " + table + " WHERE tenant_id = $1 AND collection = $2 AND "
+      + TenantDb.CONTEXT + " ";
+    return new BaselineSql(true,
+      "INSERT INTO " + table + " (tenant_id, collection, id, data) SELECT $1::uuid, $2::text, $3::uuid, $4::jsonb "
+        + "WHERE " + TenantDb.CONTEXT + " RETURNING " + COLUMNS,
+      get,
+      get + " FOR UPDATE",
+      "UPDATE " + table + " SET data = $4, version = version + 1, updated_at = now() "
+        + "WHERE tenant_id = $1 AND collection = $2 AND id = $3 AND " + TenantDb.CONTEXT + " RETURNING " + COLUMNS,
+      list + "ORDER BY id LIMIT $3",
+      list + "AND id > $3 ORDER BY id LIMIT $4");
   }
 
   /** The statement's arguments: {@code values}, after the caller's tenant id when keyed. */

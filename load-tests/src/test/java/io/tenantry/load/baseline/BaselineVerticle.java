@@ -1,4 +1,4 @@
-package io.tenantry.baseline;
+package io.tenantry.load.baseline;
 
 import io.tenantry.auth.Authenticator;
 import io.tenantry.config.Config;

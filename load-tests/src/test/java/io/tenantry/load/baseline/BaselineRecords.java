@@ -1,4 +1,4 @@
-package io.tenantry.baseline;
+package io.tenantry.load.baseline;
 
 import io.tenantry.auth.Caller;
 import io.tenantry.http.Paging;
