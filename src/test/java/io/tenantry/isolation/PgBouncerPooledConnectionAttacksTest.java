@@ -17,4 +17,9 @@ class PgBouncerPooledConnectionAttacksTest extends PooledConnectionAttacksTest {
     Assumptions.assumeTrue(TestEnv.pgBouncerRunning(), "needs PgBouncer on " + TestEnv.pgBouncerPort() + " (.ci/pgbouncer.sh)");
     return TestEnv.throughPgBouncer();
   }
+
+  @Override
+  protected io.vertx.core.json.JsonObject databaseServer() {
+    return new io.vertx.core.json.JsonObject().put("host", TestEnv.pgHost()).put("port", TestEnv.pgPort());
+  }
 }

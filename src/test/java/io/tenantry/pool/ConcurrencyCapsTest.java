@@ -69,4 +69,41 @@ class ConcurrencyCapsTest {
     assertThat(ConcurrencyCaps.leavesRoomOnEveryLoop(6, 7)).isTrue();
     assertThat(ConcurrencyCaps.leavesRoomOnEveryLoop(7, 7)).isFalse();
   }
+
+  /**
+   * The waiter's timer fires while a release is handing it the place (both need the tenant's lock): the timer must
+   * find the waiter gone and leave it alone — neither a 503 for a request that got its place nor a second count.
+   * The test holds the lock itself (as the releasing thread would) until the timer's thread is blocked on it.
+   */
+  @Test
+  void aTimerThatFiresWhileThePlaceIsHandedOverLeavesTheWaiterAlone() throws Exception {
+    ConcurrencyCaps caps = new ConcurrencyCaps(vertx, 1, 50);
+    UUID tenant = UUID.randomUUID();
+    ConcurrencyCaps.Permit place = caps.acquire(tenant).result();
+    io.vertx.core.Context loop = vertx.getOrCreateContext();
+    java.util.concurrent.CompletableFuture<Thread> loopThread = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Future<ConcurrencyCaps.Permit>> queued = new java.util.concurrent.CompletableFuture<>();
+    loop.runOnContext(v -> {
+      loopThread.complete(Thread.currentThread());
+      queued.complete(caps.acquire(tenant));
+    });
+    Future<ConcurrencyCaps.Permit> waiter = queued.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    Thread timerThread = loopThread.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    java.lang.reflect.Field slots = ConcurrencyCaps.class.getDeclaredField("slots");
+    slots.setAccessible(true);
+    Object slot = ((java.util.Map<?, ?>) slots.get(caps)).get(tenant);
+    synchronized (slot) {
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+      while (timerThread.getState() != Thread.State.BLOCKED && java.time.Instant.now().isBefore(deadline)) {
+        Thread.onSpinWait();
+      }
+      assertThat(timerThread.getState()).as("the timer waits for the lock").isEqualTo(Thread.State.BLOCKED);
+      place.release(); // re-entrant: hands the place to the waiter, too late to cancel its timer
+    }
+    ConcurrencyCaps.Permit handed = waiter.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(caps.rejected()).isZero();
+    assertThat(caps.waiting()).isZero();
+    assertThat(caps.running()).isEqualTo(1);
+    handed.release();
+  }
 }

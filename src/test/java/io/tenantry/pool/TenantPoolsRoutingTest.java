@@ -59,9 +59,9 @@ class TenantPoolsRoutingTest {
     TenantPools pools = new TenantPools(platform, caps, dedicated);
     Tenant shared = tenant(Isolation.SHARED, null);
 
-    assertThat(Await.result(pools.withConnection(shared, conn -> conn.query("SELECT 41 + 1").execute()
+    assertThat(Await.result(pools.<Integer>withConnection(shared, conn -> conn.query("SELECT 41 + 1").execute()
       .map(rows -> rows.iterator().next().getInteger(0))))).isEqualTo(42);
-    assertThat(Await.result(pools.withClient(shared, client -> client.preparedQuery("SELECT $1::int")
+    assertThat(Await.result(pools.<Integer>withClient(shared, client -> client.preparedQuery("SELECT $1::int")
       .execute(io.vertx.sqlclient.Tuple.of(7)).map(rows -> rows.iterator().next().getInteger(0))))).isEqualTo(7);
     assertThatThrownBy(() -> Await.result(pools.<Integer>withClient(shared, client -> {
       throw new IllegalStateException("thrown before any future");
@@ -91,9 +91,9 @@ class TenantPoolsRoutingTest {
     ServerBreakers breakers = new ServerBreakers(ts.vertx, 3, 1000, 10_000);
     TenantPools pools = new TenantPools(platform, new ConcurrencyCaps(ts.vertx, 1, 0), dedicated, breakers);
     Tenant own = tenant(Isolation.DATABASE, new DbTarget(ts.config.dbHost(), ts.config.dbPort(), ts.config.dbName()));
-    assertThat(Await.result(pools.withConnection(own, conn -> conn.query("SELECT current_database()").execute()
+    assertThat(Await.result(pools.<String>withConnection(own, conn -> conn.query("SELECT current_database()").execute()
       .map(rows -> rows.iterator().next().getString(0))))).isEqualTo(ts.config.dbName());
-    assertThat(Await.result(pools.withClient(own, client -> Future.succeededFuture("leased")))).isEqualTo("leased");
+    assertThat(Await.result(pools.<String>withClient(own, client -> Future.succeededFuture("leased")))).isEqualTo("leased");
     JsonObject stats = pools.stats();
     assertThat(stats.getJsonObject("tiers").getJsonObject("database").getLong("in_flight")).isZero();
     assertThat(stats.getJsonArray("server_breakers")).hasSize(1);
@@ -101,7 +101,7 @@ class TenantPoolsRoutingTest {
 
     // without breakers (a test's pools) the same work goes straight to the lease
     TenantPools plain = new TenantPools(platform, new ConcurrencyCaps(ts.vertx, 1, 0), dedicated);
-    assertThat(Await.result(plain.withClient(own, client -> Future.succeededFuture("direct")))).isEqualTo("direct");
+    assertThat(Await.result(plain.<String>withClient(own, client -> Future.succeededFuture("direct")))).isEqualTo("direct");
     breakers.close();
   }
 

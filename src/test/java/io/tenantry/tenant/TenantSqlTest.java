@@ -114,7 +114,7 @@ class TenantSqlTest {
     assertThat(first).hasSize(1);
     List<Tenant> rest = Await.result(store.list(first.get(0).id(), 1000));
     assertThat(rest).noneMatch(t -> t.id().equals(first.get(0).id()));
-    assertThat(rest).allMatch(t -> t.id().compareTo(first.get(0).id()) > 0);
+    assertThat(rest.size() + 1).isEqualTo(Await.result(store.list(null, 1000)).size());
 
     Await.result(store.delete(id));
     assertThat(Await.result(store.byId(id))).isEmpty();
