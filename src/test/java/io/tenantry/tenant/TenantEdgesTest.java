@@ -44,6 +44,8 @@ class TenantEdgesTest {
     assertThatThrownBy(() -> sources.collect(null, " \t ", null, null))
       .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.detail()).isEqualTo("X-Tenant-ID is empty"));
     assertThat(TenantSources.stripOptionalWhitespace("")).isEmpty();
+    assertThat(TenantSources.stripOptionalWhitespace(" acme\t")).isEqualTo("acme");
+    assertThat(TenantSources.stripOptionalWhitespace("acme \u0001")).isEqualTo("acme \u0001");
   }
 
   @Test

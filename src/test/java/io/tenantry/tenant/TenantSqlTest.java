@@ -116,6 +116,12 @@ class TenantSqlTest {
     assertThat(rest).noneMatch(t -> t.id().equals(first.get(0).id()));
     assertThat(rest.size() + 1).isEqualTo(Await.result(store.list(null, 1000)).size());
 
+    // a failure that is no PostgreSQL error (here: the pool is closed) is passed on as it is too
+    Pool closed = new PoolFactory(ts.vertx, ts.config).platformSide("closed-pool", 1);
+    Await.result(closed.close());
+    assertThat(failure(new TenantStore(closed).create(UUID.randomUUID(), slug("closed"), "Closed", Isolation.SHARED,
+      null))).isNotInstanceOf(PgException.class).isNotInstanceOf(Problem.class);
+
     Await.result(store.delete(id));
     assertThat(Await.result(store.byId(id))).isEmpty();
   }
