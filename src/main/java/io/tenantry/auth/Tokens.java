@@ -40,10 +40,19 @@ public final class Tokens {
     this.issuer = issuer;
     this.audience = List.of(audience);
     this.ttlSeconds = ttlSeconds;
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-      .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.publicPem()))
-      .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.privatePem()))
-      .setJWTOptions(new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(issuer).setAudience(this.audience).setLeeway(5)));
+    // Every key carries its kid: new tokens name the signing key in their header, and a token naming a kid is
+    // checked against that key only (an unknown kid is refused). Tokens from before kids (no header kid) are
+    // checked against each key. Only the current key can sign: the second one is a public key.
+    String kid = keys.currentKid();
+    JWTAuthOptions options = new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(kid).setBuffer(keys.publicPem()))
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(kid).setBuffer(keys.privatePem()))
+      .setJWTOptions(new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(issuer).setAudience(this.audience).setLeeway(5));
+    if (!keys.secondPublicPem().isEmpty()) {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(JwtKeys.kid(keys.secondPublicPem()))
+        .setBuffer(keys.secondPublicPem()));
+    }
+    this.jwt = JWTAuth.create(vertx, options);
   }
 
   public int ttlSeconds() {

@@ -71,7 +71,17 @@ public record Config(
   RecordQuerySettings recordQueries,
   MeteringSettings metering,
   MetricsSettings metrics,
-  RelocationSettings relocations) {
+  RelocationSettings relocations,
+  OpsSettings ops) {
+
+  /**
+   * Operations keys (docs/operations/): {@code db.server-side-pooler} — the runtime connections go through a
+   * transaction-mode pooler such as PgBouncer 1.18, so no named prepared statements and no pipelining
+   * (docs/operations/pgbouncer.md); {@code auth.jwt-second-public-key-file} — a second public key whose tokens
+   * are accepted during a signing-key rotation (docs/operations/runbooks.md#7-rotating-the-jwt-signing-key).
+   */
+  public record OpsSettings(boolean serverSidePooler, String jwtSecondPublicKeyFile) {
+  }
 
   /**
    * The relocations.* keys: online moves between tiers and servers (docs/operations/tenant-moves.md). Held writes
@@ -260,7 +270,8 @@ public record Config(
         currency(r, "billing.default-currency")),
       metrics(r),
       new RelocationSettings(r.integer("relocations.max-pause-ms", 100, 60_000),
-        r.integer("relocations.drain-ms", 10, 60_000), r.integer("relocations.grace-seconds", 0, 604_800)));
+        r.integer("relocations.drain-ms", 10, 60_000), r.integer("relocations.grace-seconds", 0, 604_800)),
+      new OpsSettings(r.bool("db.server-side-pooler"), r.optionalText("auth.jwt-second-public-key-file")));
   }
 
   /** The storage.* keys (docs/storage.md). */

@@ -11,7 +11,8 @@ import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runtime pools, always as the runtime role, with cached prepared statements and pipelining. Every connection
+ * Runtime pools, always as the runtime role, with cached prepared statements and pipelining (neither behind a
+ * transaction-mode pooler, {@code db.server-side-pooler}). Every connection
  * starts with {@code statement_timeout} and {@code idle_in_transaction_session_timeout} as startup parameters (no
  * statement per request): a slow statement of one tenant cannot hold a connection for longer than that.
  */
@@ -59,15 +60,22 @@ public final class PoolFactory {
   }
 
   private Pool build(DbTarget target, int size, String applicationName, int statementTimeoutMs) {
+    boolean pooler = config.ops().serverSidePooler();
     PgConnectOptions connect = new PgConnectOptions()
       .setHost(target.host())
       .setPort(target.port())
       .setDatabase(target.database())
       .setUser(config.appRole())
-      .setCachePreparedStatements(config.dbStatementCacheSize() > 0)
+      .setCachePreparedStatements(!pooler && config.dbStatementCacheSize() > 0)
       .setPreparedStatementCacheMaxSize(Math.max(1, config.dbStatementCacheSize()))
       .setPreparedStatementCacheSqlFilter(statementCache) // schema tenants: a bounded resident set
-      .setPipeliningLimit(256)
+      // Behind a transaction-mode pooler without prepared-statement support (PgBouncer < 1.21) a statement's
+      // Parse and its Bind/Execute must reach the same server connection: the layer-7 mode sends the unnamed
+      // statement's Parse again with its Bind and Execute before one Sync, the unit the pooler keeps on one server
+      // connection. One command in flight, so the pooler (1.18 does not count outstanding Syncs) never hands the
+      // server connection on while a second unit is still on its way.
+      .setUseLayer7Proxy(pooler)
+      .setPipeliningLimit(pooler ? 1 : 256)
       .addProperty("application_name", applicationName)
       .addProperty("statement_timeout", Integer.toString(statementTimeoutMs))
       .addProperty("idle_in_transaction_session_timeout", Integer.toString(config.dbIdleInTransactionTimeoutMs()));

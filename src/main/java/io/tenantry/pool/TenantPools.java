@@ -65,7 +65,9 @@ public final class TenantPools {
     if (tenant.isolation() == Isolation.DATABASE) {
       java.util.function.Supplier<Future<T>> onServer = () -> dedicated.lease(tenant)
         .compose(lease -> apply(use, lease.pool()).andThen(done -> lease.release().run()));
-      Future<T> result = breakers == null || tenant.database() == null ? onServer.get()
+      // A database-tier tenant always has its database (platform.tenants' CHECK tenants_db_target_check ties the tier to
+      // db_host, db_port and db_name), so there is always a server to guard.
+      Future<T> result = breakers == null ? onServer.get()
         : breakers.execute(tenant.database(), onServer); // a server that is down fails its tenants fast
       return result.andThen(done -> counter.decrement());
     }

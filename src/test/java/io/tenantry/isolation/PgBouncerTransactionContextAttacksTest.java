@@ -10,10 +10,6 @@ import java.util.Map;
  * one server connection serves many clients' transactions in turn: the classic place for one tenant's session
  * state to leak into another's request. Here with db.tenant-context=transaction (BEGIN; SET LOCAL; ...; COMMIT).
  */
-@org.junit.jupiter.api.Disabled("Vert.x pg client 5.0.7 prepares even unnamed statements in a round trip of "
-  + "their own; PgBouncer 1.18 (Debian) in transaction mode may run the execute on another server connection: "
-  + "'unnamed prepared statement does not exist'. Needs PgBouncer >= 1.21 with max_prepared_statements "
-  + "(docs/operations/pgbouncer.md)")
 class PgBouncerTransactionContextAttacksTest extends PooledConnectionAttacksTest {
   @Override
   protected String tenantContext() {
@@ -25,5 +21,10 @@ class PgBouncerTransactionContextAttacksTest extends PooledConnectionAttacksTest
     // asked first thing in the @BeforeAll: without PgBouncer the class is skipped before any server starts
     Assumptions.assumeTrue(TestEnv.pgBouncerRunning(), "needs PgBouncer on " + TestEnv.pgBouncerPort() + " (.ci/pgbouncer.sh)");
     return TestEnv.throughPgBouncer();
+  }
+
+  @Override
+  protected io.vertx.core.json.JsonObject databaseServer() {
+    return new io.vertx.core.json.JsonObject().put("host", TestEnv.pgHost()).put("port", TestEnv.pgPort());
   }
 }

@@ -50,6 +50,15 @@ class PooledConnectionAttacksTest {
     return Map.of();
   }
 
+  /**
+   * The server the database-tier tenants are created on ("database": host and port of the create request), null for
+   * the default (db.host:db.port). Behind PgBouncer it is the PostgreSQL server itself: creating and migrating a
+   * tenant database is admin work (Flyway, DDL) that does not belong behind a transaction pooler.
+   */
+  protected JsonObject databaseServer() {
+    return null;
+  }
+
   @BeforeAll
   void hundredTenantsOfMixedTiers() {
     // Platform pool 4, at most 2 requests per tenant on it, dedicated pools of 1 connection, room for 8 of them.
@@ -67,8 +76,11 @@ class PooledConnectionAttacksTest {
     for (int i = 0; i < tiers.size(); i++) {
       String slug = "mix-" + tiers.get(i) + "-" + i;
       slugs.add(slug);
-      creating.add(ts.api.request(HttpMethod.POST, "/admin/v1/tenants", admin)
-        .sendJsonObject(new JsonObject().put("slug", slug).put("name", slug).put("isolation", tiers.get(i))));
+      JsonObject create = new JsonObject().put("slug", slug).put("name", slug).put("isolation", tiers.get(i));
+      if (tiers.get(i).equals("database") && databaseServer() != null) {
+        create.put("database", databaseServer().copy().put("name", ts.config.dbName() + "_d" + i));
+      }
+      creating.add(ts.api.request(HttpMethod.POST, "/admin/v1/tenants", admin).sendJsonObject(create));
       if (creating.size() == 8 || i == tiers.size() - 1) {
         Await.result(Future.all(creating), 120).list()
           .forEach(r -> assertThat(((HttpResponse<?>) r).statusCode()).isEqualTo(201));

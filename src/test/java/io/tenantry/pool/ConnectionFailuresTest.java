@@ -57,4 +57,34 @@ class ConnectionFailuresTest {
     assertThat(ConnectionFailures.outcomeUnknown(new java.io.IOException("No space left on device"))).isFalse();
     assertThat(ConnectionFailures.serverUnreachable(new java.nio.channels.ClosedChannelException())).isTrue();
   }
+
+  @Test
+  void nettysOwnIoFailuresOfTheConnectionAreTheServerGoingAwayWithTheOutcomeUnknown() {
+    // Netty's I/O exceptions (here: the TLS engine closed under the connection) are the connection's own failures.
+    var closedEngine = new io.netty.handler.ssl.SslClosedEngineException("SSLEngine closed");
+    assertThat(ConnectionFailures.serverUnreachable(closedEngine)).isTrue();
+    assertThat(ConnectionFailures.outcomeUnknown(new IllegalStateException("wrapped", closedEngine))).isTrue();
+  }
+
+  @Test
+  void anErrorWithoutSqlStateOrWhoseCauseIsItselfEndsTheSearch() {
+    assertThat(ConnectionFailures.serverUnreachable(new PgException("no state", "ERROR", null, null))).isFalse();
+    RuntimeException selfCaused = new RuntimeException("its own cause") {
+      @Override
+      public synchronized Throwable getCause() {
+        return this;
+      }
+    };
+    assertThat(ConnectionFailures.serverUnreachable(selfCaused)).isFalse();
+    assertThat(ConnectionFailures.outcomeUnknown(selfCaused)).isFalse();
+  }
+
+  @Test
+  void anAcquireTimeoutIsRecognisedByTypeOrName() {
+    assertThat(ConnectionFailures.acquireTimeout(new java.util.concurrent.TimeoutException())).isTrue();
+    // by name: a timeout of another family (the pool's own types differ across Vert.x versions)
+    assertThat(ConnectionFailures.acquireTimeout(new io.netty.handler.ssl.SslHandshakeTimeoutException("handshake")))
+      .isTrue();
+    assertThat(ConnectionFailures.acquireTimeout(new IllegalStateException("Timeout in the message only"))).isFalse();
+  }
 }

@@ -129,4 +129,36 @@ class LoopAffinePoolTest {
     others.forEach((thread, p) -> assertThat(p).as(thread).isSameAs(seen.getOrDefault(thread, built.get(1))));
     assertThat(others.values()).as("a loop other than the HTTP one").contains(built.get(1));
   }
+
+  @Test
+  void aWorkerThreadIsNoEventLoopAndGetsTheBackgroundPool() {
+    LoopAffinePool pool = pool(2, 16);
+    List<Boolean> claimed = new ArrayList<>();
+    List<Pool> current = new ArrayList<>();
+    Await.result(vertx.deployVerticle(() -> new AbstractVerticle() {
+      @Override
+      public void start() {
+        claimed.add(pool.claim());
+        current.add(pool.current());
+      }
+    }, new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER)), 10);
+    assertThat(claimed).containsExactly(false);
+    assertThat(current).containsExactly(built.get(2));
+  }
+
+  /** Sizes and closing count the background pool once, whether it is a pool of its own or the first loop's. */
+  @Test
+  void sizeAndCloseCoverEveryPoolOnce() {
+    LoopAffinePool separate = pool(2, 16);
+    LoopAffinePool shared = pool(1, 1); // one connection: the loop's pool is also the background pool
+    assertThat(shared.current()).isSameAs(built.get(built.size() - 1));
+    assertThat(separate.size()).isZero(); // nothing connected yet
+    assertThat(shared.size()).isZero();
+    // statements are created on the caller's pool without connecting
+    assertThat(separate.query("SELECT 1")).isNotNull();
+    assertThat(separate.preparedQuery("SELECT $1")).isNotNull();
+    assertThat(separate.preparedQuery("SELECT $1", new io.vertx.sqlclient.PrepareOptions())).isNotNull();
+    Await.result(separate.close(), 10);
+    Await.result(shared.close(), 10);
+  }
 }

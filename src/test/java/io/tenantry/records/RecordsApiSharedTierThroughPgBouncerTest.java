@@ -6,10 +6,6 @@ import org.junit.jupiter.api.Assumptions;
 import java.util.Map;
 
 /** The records API against a shared-tier tenant, the server's connections going through PgBouncer (transaction mode). */
-@org.junit.jupiter.api.Disabled("Vert.x pg client 5.0.7 prepares even unnamed statements in a round trip of "
-  + "their own; PgBouncer 1.18 (Debian) in transaction mode may run the execute on another server connection: "
-  + "'unnamed prepared statement does not exist'. Needs PgBouncer >= 1.21 with max_prepared_statements "
-  + "(docs/operations/pgbouncer.md)")
 class RecordsApiSharedTierThroughPgBouncerTest extends RecordsApiContract {
   @Override
   String isolation() {

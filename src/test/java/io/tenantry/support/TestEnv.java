@@ -55,10 +55,10 @@ public final class TestEnv {
   /**
    * The server configuration that sends its runtime connections through PgBouncer (the database is still
    * created and migrated directly, through db.admin-url). PgBouncer 1.18 (Debian bookworm) has no protocol-level
-   * prepared statements (1.21+ does), so the statement cache is off: the pg client then uses unnamed statements.
+   * prepared statements (1.21+ does): db.server-side-pooler sends each statement as one Parse/Bind/Execute/Sync.
    */
   public static java.util.Map<String, String> throughPgBouncer() {
-    return java.util.Map.of("db.port", Integer.toString(pgBouncerPort()), "db.statement-cache-size", "0",
+    return java.util.Map.of("db.port", Integer.toString(pgBouncerPort()), "db.server-side-pooler", "true",
       "db.connect-timeout-ms", "30000"); // a new connection costs PgBouncer a role lookup (auth_query) first
   }
 

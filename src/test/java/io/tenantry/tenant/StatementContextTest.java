@@ -165,4 +165,39 @@ class StatementContextTest {
     assertThat(outsideTransaction).isTrue();
     assertThat(list(a)).hasSize(1);
   }
+
+  @Test
+  void aPageAfterTheLastRecordIsEmptyAndAPageAfterAnEarlierIdHoldsTheRest() {
+    List<Record> all = list(a);
+    assertThat(all).isNotEmpty();
+    UUID last = all.get(all.size() - 1).id();
+    List<Record> afterLast = Await.result(db.<List<Record>>autocommit(a, client -> store.list(client, a, NOTES, last, 100)), 10);
+    assertThat(afterLast).isEmpty();
+    List<Record> afterNone = Await.result(db.<List<Record>>autocommit(a, client -> store.list(client, a, NOTES,
+      new UUID(0, 0), 100)), 10);
+    assertThat(afterNone).extracting(Record::id).containsExactlyElementsOf(all.stream().map(Record::id).toList());
+  }
+
+  /**
+   * A stored document nested deeper than the JSON reader allows (written before the request depth limit existed)
+   * is the server's failure, an IllegalStateException (500), never a DecodeException (which would read as a 400).
+   */
+  @Test
+  void aStoredRecordThatCannotBeReadBackIsTheServersFailure() throws Exception {
+    UUID id = UUID.randomUUID();
+    String deep = "{\"n\":" + "[".repeat(1500) + "]".repeat(1500) + "}";
+    try (java.sql.Connection c = io.tenantry.support.TestEnv.connect(world.ts.config.dbName(),
+      io.tenantry.support.TestEnv.adminUser()); java.sql.PreparedStatement st = c.prepareStatement(
+      "INSERT INTO shared.records (tenant_id, collection, id, data) VALUES (?, ?, ?, ?::jsonb)")) {
+      st.setObject(1, b.id());
+      st.setString(2, "deep");
+      st.setObject(3, id);
+      st.setString(4, deep);
+      st.executeUpdate();
+    }
+    Future<Optional<Record>> read = db.<Optional<Record>>autocommit(b, client -> store.get(client, b, "deep", id));
+    assertThat(read.toCompletionStage().toCompletableFuture()).failsWithin(java.time.Duration.ofSeconds(10))
+      .withThrowableThat().havingCause().isInstanceOf(IllegalStateException.class)
+      .withMessage("a stored record cannot be decoded");
+  }
 }
