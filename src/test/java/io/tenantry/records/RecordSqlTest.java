@@ -35,17 +35,4 @@ class RecordSqlTest {
       assertThat(statement).contains("\"" + schema + "\".records");
     }
   }
-
-  /** The overhead benchmark's shared-table baseline: the same keyed, self-contexted statements, no audit CTE. */
-  @org.junit.jupiter.api.Test
-  void theUnauditedStatementsKeepTheKeyAndTheContextWithoutTheAuditEntry() {
-    RecordSql sql = RecordSql.unaudited("shared");
-    for (String statement : java.util.List.of(sql.insert(), sql.get(), sql.lock(), sql.update(), sql.delete(),
-      sql.listFirst(), sql.listAfter())) {
-      org.assertj.core.api.Assertions.assertThat(statement).contains(io.tenantry.data.TenantDb.CONTEXT)
-        .doesNotContain("audit_log").doesNotStartWith("WITH w AS");
-    }
-    org.assertj.core.api.Assertions.assertThat(sql.get()).contains("tenant_id = $1");
-    org.assertj.core.api.Assertions.assertThat(RecordSql.forSchema("shared").insert()).startsWith("WITH w AS");
-  }
 }
