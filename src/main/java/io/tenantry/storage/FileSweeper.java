@@ -33,11 +33,13 @@ public final class FileSweeper {
   private final TenantStores blobs;
   private final LocalBlobStore local;
   private final long pendingTtlMs;
+  private final Quotas quotas;
   private long timer = -1;
   private boolean running;
 
   FileSweeper(Vertx vertx, Pool platform, TenantStore tenants, TenantDb db, FileStore files, TenantStores blobs,
-              LocalBlobStore local, long pendingTtlMs) {
+              LocalBlobStore local, long pendingTtlMs, Quotas quotas) {
+    this.quotas = quotas;
     this.vertx = vertx;
     this.platform = platform;
     this.tenants = tenants;
@@ -85,12 +87,12 @@ public final class FileSweeper {
       });
   }
 
+  /** The row goes through {@link Quotas#release}: an upload that committed but never released is counted then. */
   private Future<Boolean> sweep(UUID reservation, UUID tenantId, String blob) {
     return tenants.byId(tenantId).compose(tenant -> tenant.isEmpty()
-        ? Future.succeededFuture(false)
-        : db.autocommit(tenant.get(), conn -> files.referenced(conn, tenant.get(), blob))
-          .compose(referenced -> referenced ? Future.succeededFuture(false)
-            : blobs.delete(tenantId, blob).map(true)))
-      .compose(removed -> platform.preparedQuery(FORGET).execute(Tuple.of(reservation)).map(removed));
+      ? platform.preparedQuery(FORGET).execute(Tuple.of(reservation)).map(false)
+      : db.autocommit(tenant.get(), conn -> files.referenced(conn, tenant.get(), blob))
+        .compose(referenced -> referenced ? Future.succeededFuture(false) : blobs.delete(tenantId, blob).map(true))
+        .compose(removed -> quotas.release(tenant.get(), reservation).map(removed)));
   }
 }
