@@ -17,7 +17,8 @@ import java.util.UUID;
 /**
  * Removes what interrupted work left behind: every expired reservation's blob, unless committed metadata references
  * it (an upload that finished after all), then the row; and on the local disk, temporaries older than the pending
- * TTL (a node that died mid-upload). Idempotent, so every node can run it; removing a blob twice is harmless.
+ * TTL (a node that died mid-upload). Idempotent, so every node can run it; removing a blob twice is harmless. It
+ * also counts the usage of tenants that have no row in platform.storage_usage yet ({@link Quotas#recount}).
  */
 public final class FileSweeper {
   private static final Logger LOG = LoggerFactory.getLogger(FileSweeper.class);
@@ -80,11 +81,31 @@ public final class FileSweeper {
         return chain;
       })
       .compose(n -> local == null ? Future.succeededFuture(n) : local.removeStaleTemporaries(pendingTtlMs).map(t -> n + t))
+      .compose(n -> countUncounted().map(n))
       .onFailure(e -> LOG.warn("storage sweep failed: {}", e.getMessage()))
       .eventually(() -> {
         running = false;
         return Future.succeededFuture();
       });
+  }
+
+  /**
+   * Gives a usage row to tenants that have none yet (files from before the row existed, or from an import), so that
+   * subtree quotas count them without waiting for their next upload or delete.
+   */
+  private Future<Void> countUncounted() {
+    return quotas.uncounted().compose(ids -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (UUID id : ids) {
+        chain = chain.compose(v -> tenants.byId(id)
+          .compose(tenant -> tenant.isEmpty() ? Future.<Void>succeededFuture() : quotas.recount(tenant.get()))
+          .otherwise(e -> {
+            LOG.atWarn().addKeyValue("tenantId", id).log("storage usage not counted yet: " + e.getMessage());
+            return null;
+          }));
+      }
+      return chain;
+    });
   }
 
   /** The row goes through {@link Quotas#release}: an upload that committed but never released is counted then. */

@@ -48,6 +48,8 @@ final class Quotas {
     + " (SELECT coalesce(sum(files), 0) FROM platform.storage_usage WHERE tenant_id IN (SELECT id FROM sub))::bigint AS files,"
     + " (SELECT coalesce(sum(bytes), 0) FROM platform.storage_reservations WHERE tenant_id IN (SELECT id FROM sub))::bigint AS reserved_bytes,"
     + " (SELECT coalesce(sum(files), 0) FROM platform.storage_reservations WHERE tenant_id IN (SELECT id FROM sub))::bigint AS reserved_files";
+  private static final String UNCOUNTED = "SELECT t.id FROM platform.tenants t WHERE t.status IN ('active', 'suspended')"
+    + " AND NOT EXISTS (SELECT 1 FROM platform.storage_usage u WHERE u.tenant_id = t.id) ORDER BY random() LIMIT 50";
   private static final String RECOUNTED = "INSERT INTO platform.storage_usage (tenant_id, bytes, files)"
     + " SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM platform.tenants WHERE id = $1)"
     + " ON CONFLICT (tenant_id) DO UPDATE SET bytes = $2, files = $3, updated_at = now()";
@@ -200,11 +202,33 @@ final class Quotas {
    * usage counted afresh from its tier (the lock orders the recounts: a later one never records an older count).
    */
   Future<Void> release(Tenant tenant, UUID reservation) {
+    return recounted(tenant, reservation);
+  }
+
+  /** Records the tenant's committed usage, counted afresh from its tier (a tenant that had no row yet). */
+  Future<Void> recount(Tenant tenant) {
+    return recounted(tenant, null);
+  }
+
+  private Future<Void> recounted(Tenant tenant, UUID reservation) {
     return platform.withTransaction(tx -> tx.preparedQuery(LOCK).execute(Tuple.of(tenant.id()))
-      .compose(locked -> tx.preparedQuery(RELEASE).execute(Tuple.of(reservation)))
+      .compose(locked -> reservation == null ? Future.succeededFuture()
+        : tx.preparedQuery(RELEASE).execute(Tuple.of(reservation)).mapEmpty())
       .compose(released -> db.autocommit(tenant, conn -> files.usage(conn, tenant, java.util.List.of())))
       .compose(used -> tx.preparedQuery(RECOUNTED).execute(Tuple.of(tenant.id(), used.bytes(), used.files())))
       .mapEmpty());
+  }
+
+  /**
+   * Some live tenants that have no usage row yet (they had files before the row existed, or came in by an import),
+   * in random order so that one whose tier cannot be read does not hold the others back.
+   */
+  Future<java.util.List<UUID>> uncounted() {
+    return platform.query(UNCOUNTED).execute().map(rows -> {
+      java.util.List<UUID> ids = new java.util.ArrayList<>();
+      rows.forEach(r -> ids.add(r.getUUID("id")));
+      return ids;
+    });
   }
 
   /** What GET /api/v1/files:usage and the admin limits show. */

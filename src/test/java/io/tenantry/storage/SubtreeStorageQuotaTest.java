@@ -33,7 +33,8 @@ class SubtreeStorageQuotaTest {
 
   @BeforeAll
   void start() {
-    ts = TestServer.start(Map.of("storage.backend", "local", "db.connect-timeout-ms", "30000"));
+    ts = TestServer.start(Map.of("storage.backend", "local", "db.connect-timeout-ms", "30000",
+      "storage.sweep-interval-ms", "200"));
     root = ts.adminToken();
     parentAdmin = ts.tenantWithUser(root, "sq-parent", "tenant_admin");
     a = child("sq-a", "shared");
@@ -48,8 +49,12 @@ class SubtreeStorageQuotaTest {
   }
 
   private String child(String slug, String tier) {
+    return child(slug, tier, "sq-parent");
+  }
+
+  private String child(String slug, String tier, String parent) {
     HttpResponse<Buffer> r = ts.api.post("/admin/v1/tenants", root, new JsonObject().put("slug", slug).put("name", slug)
-      .put("parent", "sq-parent").put("isolation", tier));
+      .put("parent", parent).put("isolation", tier));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     ts.addUser(root, slug, "m@" + slug + ".test", "member");
     return ts.api.token("m@" + slug + ".test", "password-of-m@" + slug + ".test", slug);
@@ -126,6 +131,25 @@ class SubtreeStorageQuotaTest {
     HttpResponse<Buffer> sixth = put("a-empty.bin", a, 0);
     assertThat(sixth.statusCode()).as(sixth.bodyAsString()).isEqualTo(413);
     assertThat(sixth.bodyAsJsonObject().getString("detail")).contains("5 files");
+  }
+
+  /** A tenant whose files the platform has not counted yet (files from before, or an import) is counted by the sweeper. */
+  @Test
+  void aTenantWithoutAUsageRowIsCountedAgain() throws Exception {
+    ts.createTenant(root, "sq-p2");
+    String c = child("sq-c", "schema", "sq-p2");
+    assertThat(ts.api.put("/admin/v1/tenants/sq-p2/limits", root, new JsonObject().put("storage_subtree_bytes", 100), null)
+      .statusCode()).isEqualTo(200);
+    assertThat(put("c1.bin", c, 60).statusCode()).isEqualTo(201);
+    String id = ts.api.get("/admin/v1/tenants/sq-c", root).bodyAsJsonObject().getString("id");
+    try (java.sql.Connection conn = io.tenantry.support.TestEnv.connect(ts.config.dbName(), io.tenantry.support.TestEnv.adminUser());
+         java.sql.Statement st = conn.createStatement()) {
+      st.execute("DELETE FROM platform.storage_usage WHERE tenant_id = '" + id + "'");
+    }
+    io.tenantry.support.Eventually.within(java.time.Duration.ofSeconds(20), "the sweeper counts sq-c again",
+      () -> storage("sq-p2", root).getJsonObject("subtree").getLong("bytes") == 60L);
+    assertThat(put("c2.bin", c, 50).statusCode()).isEqualTo(413);
+    assertThat(put("c2.bin", c, 40).statusCode()).isEqualTo(201);
   }
 
   @Test
