@@ -336,7 +336,7 @@ public final class FileEndpoints {
   private static void failUpload(RoutingContext ctx, Throwable cause) {
     Throwable failure = LocalBlobStore.unwrapped(cause);
     if (failure instanceof BlobTooLarge) {
-      failure = Quotas.tooLarge("the upload went beyond the tenant's storage quota; nothing was kept");
+      failure = Quotas.tooLarge("the upload went beyond a storage quota (the tenant's or its subtree's); nothing was kept");
     }
     if (ctx.response().closed() || ctx.response().ended()) {
       return; // the client went away mid-body: nothing to answer

@@ -149,7 +149,17 @@ class SubtreeStorageQuotaTest {
     io.tenantry.support.Eventually.within(java.time.Duration.ofSeconds(20), "the sweeper counts sq-c again",
       () -> storage("sq-p2", root).getJsonObject("subtree").getLong("bytes") == 60L);
     assertThat(put("c2.bin", c, 50).statusCode()).isEqualTo(413);
+    // an upload of unknown length reserves what the subtree has left (40 bytes) and is cut off beyond it
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("tenantry-subtree-", ".bin");
+    java.nio.file.Files.write(file, new byte[50]);
+    io.vertx.core.file.AsyncFile chunked = Await.result(ts.vertx.fileSystem().open(file.toString(),
+      new io.vertx.core.file.OpenOptions().setRead(true)));
+    HttpResponse<Buffer> cut = Await.result(ts.api.request(HttpMethod.PUT, "/api/v1/files/c2.bin", c).sendStream(chunked), 30);
+    java.nio.file.Files.delete(file);
+    assertThat(cut.statusCode()).as(cut.bodyAsString()).isEqualTo(413);
+    assertThat(ts.api.get("/api/v1/files/c2.bin", c).statusCode()).isEqualTo(404);
     assertThat(put("c2.bin", c, 40).statusCode()).isEqualTo(201);
+    assertThat(storage("sq-p2", root).getJsonObject("subtree").getLong("bytes")).isEqualTo(100L);
   }
 
   @Test
