@@ -50,20 +50,27 @@ public final class LimitsStore {
   }
 
   // File storage quotas (io.tenantry.storage reads them): storage_bytes / storage_files of plans and overrides.
-  private static final String STORAGE_OVERRIDE = "INSERT INTO platform.tenant_limits (tenant_id, storage_bytes, storage_files)"
-    + " VALUES ($1, $2, $3) ON CONFLICT (tenant_id) DO UPDATE SET storage_bytes = $2, storage_files = $3, updated_at = now()";
+  private static final String STORAGE_OVERRIDE = "INSERT INTO platform.tenant_limits (tenant_id, storage_bytes, storage_files,"
+    + " storage_subtree_bytes, storage_subtree_files) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id) DO UPDATE SET"
+    + " storage_bytes = $2, storage_files = $3, storage_subtree_bytes = $4, storage_subtree_files = $5, updated_at = now()";
   private static final String STORAGE_PLAN = "UPDATE platform.plans SET storage_bytes = $2, storage_files = $3 WHERE name = $1";
   private static final String STORAGE_VIEW = "SELECT p.storage_bytes AS p_bytes, p.storage_files AS p_files,"
-    + " o.storage_bytes AS o_bytes, o.storage_files AS o_files FROM platform.tenants t JOIN platform.plans p ON p.name = t.plan"
+    + " o.storage_bytes AS o_bytes, o.storage_files AS o_files, o.storage_subtree_bytes AS s_bytes,"
+    + " o.storage_subtree_files AS s_files FROM platform.tenants t JOIN platform.plans p ON p.name = t.plan"
     + " LEFT JOIN platform.tenant_limits o ON o.tenant_id = t.id WHERE t.id = $1";
 
-  /** Sets the tenant's storage override (nulls inherit the plan's), after {@link #update} replaced the rest. */
-  public Future<Void> updateStorage(UUID tenantId, Long bytes, Long files) {
-    if (bytes == null && files == null) {
-      return pool.preparedQuery("UPDATE platform.tenant_limits SET storage_bytes = NULL, storage_files = NULL WHERE tenant_id = $1")
+  /**
+   * Sets the tenant's storage override (nulls inherit the plan's) and the quota its subtree shares (null: none),
+   * after {@link #update} replaced the rest.
+   */
+  public Future<Void> updateStorage(UUID tenantId, Long bytes, Long files, Long subtreeBytes, Long subtreeFiles) {
+    if (bytes == null && files == null && subtreeBytes == null && subtreeFiles == null) {
+      return pool.preparedQuery("UPDATE platform.tenant_limits SET storage_bytes = NULL, storage_files = NULL,"
+          + " storage_subtree_bytes = NULL, storage_subtree_files = NULL WHERE tenant_id = $1")
         .execute(Tuple.of(tenantId)).mapEmpty();
     }
-    return pool.preparedQuery(STORAGE_OVERRIDE).execute(Tuple.of(tenantId, bytes, files)).mapEmpty();
+    return pool.preparedQuery(STORAGE_OVERRIDE).execute(Tuple.of(tenantId, bytes, files, subtreeBytes, subtreeFiles))
+      .mapEmpty();
   }
 
   public Future<Void> updatePlanStorage(String plan, Long bytes, Long files) {
@@ -83,7 +90,9 @@ public final class LimitsStore {
         .put("storage_bytes", ob != null ? ob : r.getLong("p_bytes"))
         .put("storage_files", of != null ? of : r.getLong("p_files"))
         .put("plan", new io.vertx.core.json.JsonObject().put("storage_bytes", r.getLong("p_bytes")).put("storage_files", r.getLong("p_files")))
-        .put("override", new io.vertx.core.json.JsonObject().put("storage_bytes", ob).put("storage_files", of));
+        .put("override", new io.vertx.core.json.JsonObject().put("storage_bytes", ob).put("storage_files", of))
+        .put("storage_subtree_bytes", r.getLong("s_bytes"))
+        .put("storage_subtree_files", r.getLong("s_files"));
     });
   }
 

@@ -40,6 +40,8 @@ public final class TenantLimitsEndpoints {
     LimitOverride override = LimitsJson.override(body);
     Long storageBytes = LimitsJson.storage(body, "storage_bytes");
     Long storageFiles = LimitsJson.storage(body, "storage_files");
+    Long subtreeBytes = LimitsJson.storage(body, "storage_subtree_bytes");
+    Long subtreeFiles = LimitsJson.storage(body, "storage_subtree_files");
     tenant(ctx)
       .compose(tenant -> planFor(tenant, plan)
         .map(limits -> {
@@ -47,7 +49,7 @@ public final class TenantLimitsEndpoints {
           return tenant;
         }))
       .compose(tenant -> store.update(tenant.id(), plan, override)
-        .compose(v -> store.updateStorage(tenant.id(), storageBytes, storageFiles)).map(tenant))
+        .compose(v -> store.updateStorage(tenant.id(), storageBytes, storageFiles, subtreeBytes, subtreeFiles)).map(tenant))
       .onSuccess(tenant -> cache.tenantChanged(tenant.id()))
       .compose(this::view)
       .onSuccess(json -> Responses.json(ctx, 200, json))

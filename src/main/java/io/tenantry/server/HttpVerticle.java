@@ -212,6 +212,8 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "copyFile", Access::tenantWriter, files::copy).setDoValidation(false);
     on(builder, "listFiles", Access::tenantReader, files::list).setDoValidation(false);
     on(builder, "getFileUsage", Access::tenantReader, files::usage);
+    // a tenant's storage usage and quotas: tenant_admin of the tenant or an ancestor, or super-admin (the handler)
+    on(builder, "getTenantStorage", Access::adminScope, platform.storage().admin()::get);
 
     // Tenant export and import (docs/export-format.md): super-admins only
     var transfer = platform.transfer();

@@ -92,15 +92,15 @@ public final class FileEndpoints {
           FileMeta file = new FileMeta(path.value(), blob, written.size(), contentType, written.sha256(), actor.user(), null, null);
           return commit(tenant, file, preconditions, actor);
         })
-        .compose(stored -> quotas.release(reservation.id()).map(stored))
+        .compose(stored -> quotas.release(tenant, reservation.id()).map(stored))
         .onSuccess(stored -> {
-          stored.previous().ifPresent(old -> discard(tenant.id(), old.blob()));
+          stored.previous().ifPresent(old -> discard(tenant, old.blob()));
           AuditHooks.storedWithWrite(ctx);
           ctx.response().putHeader(HttpHeaders.ETAG, stored.file().etag());
           Responses.json(ctx, stored.previous().isPresent() ? 200 : 201, stored.file().toJson());
         })
         .onFailure(e -> blobs.delete(tenant.id(), blob).otherwiseEmpty()
-          .compose(v -> quotas.release(reservation.id()))
+          .compose(v -> quotas.release(tenant, reservation.id()))
           .onComplete(v -> failUpload(ctx, e))));
   }
 
@@ -186,7 +186,7 @@ public final class FileEndpoints {
         sealer.touched(tenant.id());
         return db.autocommit(tenant, conn -> files.delete(conn, tenant, path.value(), file.blob(), actor))
           .map(gone -> gone.orElseThrow(() -> Problem.conflict("the file changed meanwhile; try again")))
-          .compose(gone -> blobs.delete(tenant.id(), gone.blob()).compose(v -> quotas.release(doomed)).map(gone));
+          .compose(gone -> blobs.delete(tenant.id(), gone.blob()).compose(v -> quotas.release(tenant, doomed)).map(gone));
       }));
     Responses.when(ctx, deleted, gone -> {
       AuditHooks.storedWithWrite(ctx);
@@ -221,12 +221,12 @@ public final class FileEndpoints {
         .compose(reservation -> blobs.copy(tenant, src.blob(), blob)
           .compose(v -> commit(tenant, new FileMeta(to.value(), blob, src.size(), src.contentType(), src.sha256(),
             actor.user(), null, null), preconditions, actor))
-          .compose(stored -> quotas.release(reservation.id()).map(stored))
+          .compose(stored -> quotas.release(tenant, reservation.id()).map(stored))
           .recover(e -> blobs.delete(tenant.id(), blob).otherwiseEmpty()
-            .compose(v -> quotas.release(reservation.id())).transform(v -> Future.failedFuture(e))));
+            .compose(v -> quotas.release(tenant, reservation.id())).transform(v -> Future.failedFuture(e))));
     });
     Responses.when(ctx, copied, stored -> {
-      stored.previous().ifPresent(old -> discard(tenant.id(), old.blob()));
+      stored.previous().ifPresent(old -> discard(tenant, old.blob()));
       AuditHooks.storedWithWrite(ctx);
       ctx.response().putHeader(HttpHeaders.ETAG, stored.file().etag());
       Responses.json(ctx, stored.previous().isPresent() ? 200 : 201, stored.file().toJson());
@@ -261,10 +261,10 @@ public final class FileEndpoints {
   }
 
   /** A replaced file's old blob: doomed (the sweeper's if this stops half-way), removed, forgotten. */
-  private void discard(UUID tenant, String blob) {
-    quotas.doomed(tenant, blob)
-      .compose(doomed -> blobs.delete(tenant, blob).compose(v -> quotas.release(doomed)))
-      .onFailure(e -> LOG.atWarn().addKeyValue("tenantId", tenant).log("old blob left to the sweeper: " + e.getMessage()));
+  private void discard(Tenant tenant, String blob) {
+    quotas.doomed(tenant.id(), blob)
+      .compose(doomed -> blobs.delete(tenant.id(), blob).compose(v -> quotas.release(tenant, doomed)))
+      .onFailure(e -> LOG.atWarn().addKeyValue("tenantId", tenant.id()).log("old blob left to the sweeper: " + e.getMessage()));
   }
 
   private static String cursor(String cursor) {
@@ -336,7 +336,7 @@ public final class FileEndpoints {
   private static void failUpload(RoutingContext ctx, Throwable cause) {
     Throwable failure = LocalBlobStore.unwrapped(cause);
     if (failure instanceof BlobTooLarge) {
-      failure = Quotas.tooLarge("the upload went beyond the tenant's storage quota; nothing was kept");
+      failure = Quotas.tooLarge("the upload went beyond a storage quota (the tenant's or its subtree's); nothing was kept");
     }
     if (ctx.response().closed() || ctx.response().ended()) {
       return; // the client went away mid-body: nothing to answer

@@ -17,7 +17,8 @@ import java.util.UUID;
 /**
  * Removes what interrupted work left behind: every expired reservation's blob, unless committed metadata references
  * it (an upload that finished after all), then the row; and on the local disk, temporaries older than the pending
- * TTL (a node that died mid-upload). Idempotent, so every node can run it; removing a blob twice is harmless.
+ * TTL (a node that died mid-upload). Idempotent, so every node can run it; removing a blob twice is harmless. It
+ * also counts the usage of tenants that have no row in platform.storage_usage yet ({@link Quotas#recount}).
  */
 public final class FileSweeper {
   private static final Logger LOG = LoggerFactory.getLogger(FileSweeper.class);
@@ -33,11 +34,13 @@ public final class FileSweeper {
   private final TenantStores blobs;
   private final LocalBlobStore local;
   private final long pendingTtlMs;
+  private final Quotas quotas;
   private long timer = -1;
   private boolean running;
 
   FileSweeper(Vertx vertx, Pool platform, TenantStore tenants, TenantDb db, FileStore files, TenantStores blobs,
-              LocalBlobStore local, long pendingTtlMs) {
+              LocalBlobStore local, long pendingTtlMs, Quotas quotas) {
+    this.quotas = quotas;
     this.vertx = vertx;
     this.platform = platform;
     this.tenants = tenants;
@@ -78,6 +81,7 @@ public final class FileSweeper {
         return chain;
       })
       .compose(n -> local == null ? Future.succeededFuture(n) : local.removeStaleTemporaries(pendingTtlMs).map(t -> n + t))
+      .compose(n -> countUncounted().map(n))
       .onFailure(e -> LOG.warn("storage sweep failed: {}", e.getMessage()))
       .eventually(() -> {
         running = false;
@@ -85,12 +89,31 @@ public final class FileSweeper {
       });
   }
 
+  /**
+   * Gives a usage row to tenants that have none yet (files from before the row existed, or from an import), so that
+   * subtree quotas count them without waiting for their next upload or delete.
+   */
+  private Future<Void> countUncounted() {
+    return quotas.uncounted().compose(ids -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (UUID id : ids) {
+        chain = chain.compose(v -> tenants.byId(id)
+          .compose(tenant -> tenant.isEmpty() ? Future.<Void>succeededFuture() : quotas.recount(tenant.get()))
+          .otherwise(e -> {
+            LOG.atWarn().addKeyValue("tenantId", id).log("storage usage not counted yet: " + e.getMessage());
+            return null;
+          }));
+      }
+      return chain;
+    });
+  }
+
+  /** The row goes through {@link Quotas#release}: an upload that committed but never released is counted then. */
   private Future<Boolean> sweep(UUID reservation, UUID tenantId, String blob) {
     return tenants.byId(tenantId).compose(tenant -> tenant.isEmpty()
-        ? Future.succeededFuture(false)
-        : db.autocommit(tenant.get(), conn -> files.referenced(conn, tenant.get(), blob))
-          .compose(referenced -> referenced ? Future.succeededFuture(false)
-            : blobs.delete(tenantId, blob).map(true)))
-      .compose(removed -> platform.preparedQuery(FORGET).execute(Tuple.of(reservation)).map(removed));
+      ? platform.preparedQuery(FORGET).execute(Tuple.of(reservation)).map(false)
+      : db.autocommit(tenant.get(), conn -> files.referenced(conn, tenant.get(), blob))
+        .compose(referenced -> referenced ? Future.succeededFuture(false) : blobs.delete(tenantId, blob).map(true))
+        .compose(removed -> quotas.release(tenant.get(), reservation).map(removed)));
   }
 }

@@ -30,9 +30,11 @@ public final class Storage {
   private final FileSweeper sweeper;
   private final int sweepIntervalMs;
   private final Pool pool;
+  private final StorageAdminEndpoints admin;
 
   private Storage(WorkerExecutor worker, TenantStores blobs, List<S3BlobStore> s3Stores, FileEndpoints endpoints,
-                  FileSweeper sweeper, int sweepIntervalMs, Pool pool) {
+                  FileSweeper sweeper, int sweepIntervalMs, Pool pool, StorageAdminEndpoints admin) {
+    this.admin = admin;
     this.s3Stores = s3Stores;
     this.pool = pool;
     this.worker = worker;
@@ -68,9 +70,9 @@ public final class Storage {
     FileStore files = new FileStore();
     Quotas quotas = new Quotas(platform, db, files, settings.chunkedReservationBytes(), settings.pendingTtlSeconds());
     FileSweeper sweeper = new FileSweeper(vertx, platform, tenants, db, files, blobs, local,
-      settings.pendingTtlSeconds() * 1000L);
+      settings.pendingTtlSeconds() * 1000L, quotas);
     return new Storage(worker, blobs, s3Stores, new FileEndpoints(db, files, quotas, blobs, sealer), sweeper,
-      settings.sweepIntervalMs(), platform);
+      settings.sweepIntervalMs(), platform, new StorageAdminEndpoints(new io.tenantry.admin.Delegation(tenants), quotas));
   }
 
   /** The blob store, for tenant bundles: an export reads a tenant's blobs, an import writes them. */
@@ -80,6 +82,11 @@ public final class Storage {
 
   public FileEndpoints endpoints() {
     return endpoints;
+  }
+
+  /** GET /admin/v1/tenants/{slug}/storage. */
+  public StorageAdminEndpoints admin() {
+    return admin;
   }
 
   public FileSweeper sweeper() {

@@ -121,6 +121,7 @@ class AdminRoleMatrixTest {
     Map.entry("verifyTenantAudit", rule(Rule.TENANT_ADMIN)),
     Map.entry("getTenantSubtreeLimits", rule(Rule.TENANT_ADMIN)), // its own cap excepted (subtree tests)
     Map.entry("putTenantSubtreeLimits", rule(Rule.TENANT_ADMIN)),
+    Map.entry("getTenantStorage", rule(Rule.TENANT_ADMIN)),
     Map.entry("createApiKey", rule(Rule.TENANT_ADMIN)),
     Map.entry("listApiKeys", rule(Rule.TENANT_ADMIN)),
     Map.entry("revokeApiKey", rule(Rule.TENANT_ADMIN)),

@@ -36,6 +36,8 @@ class DatabaseGatesTest extends AttackSuite {
     "platform.invitations", // found by its token's hash when accepted, before any tenant context can exist
     "platform.tenant_limits", // rate-limit overrides: super-admin data, reloaded for all tenants in one query per node
     "platform.storage_reservations", // quota reservations and blobs to sweep: the sweeper reads them across tenants
+    // committed file usage per tenant: a subtree-shared quota sums it over the subtree's tenants in one query
+    "platform.storage_usage",
     "platform.api_keys", // found by the key's id when a key is verified, before any tenant context can exist
     "platform.refresh_tokens", // found by the token's hash at a refresh, before any tenant context can exist
     // configuration values: every statement keyed by tenant id; each node re-reads its cached tenants' values in one
