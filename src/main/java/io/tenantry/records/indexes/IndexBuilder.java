@@ -126,14 +126,17 @@ public final class IndexBuilder {
 
   /**
    * Runs CONCURRENTLY statements (outside a transaction, as they must be) in the records table's database, as its
-   * owner, under the declaration's advisory lock; an invalid index of one of its names (an interrupted build) is
-   * dropped first.
+   * owner, under the declaration's advisory lock and then its table's (waited for); an invalid index of one of its
+   * names (an interrupted build) is dropped first.
    */
   private void ddl(Tenant tenant, String indexName, List<String> statements) throws SQLException {
     try (Connection c = AdminJdbc.connect(database(tenant))) {
       if (!AdminJdbc.tryAdvisoryLock(c, "tenantry.index:" + indexName)) {
         throw new Busy();
       }
+      // One build or drop at a time per records table: two CREATE INDEX CONCURRENTLY (or one and the ANALYZE after
+      // another) on one table deadlock, each waiting for the other's transaction in its wait-for-old-snapshots phase.
+      AdminJdbc.advisoryLock(c, "tenantry.index-table:" + tenant.schema());
       AdminJdbc.execute(c, "SET ROLE " + quoteIdent(config.ownerRole()));
       for (String name : IndexDdl.indexNames(indexName)) {
         dropIfInvalid(c, tenant.schema(), name);

@@ -152,7 +152,7 @@ public final class QuerySql {
   }
 
   private static String in(SqlBuilder b, Filter f, String x, FieldFunctions functions, String path) {
-    List<Object> values = f.values().stream().map(Json::decodeValue).toList();
+    List<Object> values = f.values().stream().map(v -> Json.decodeValue(v)).toList();
     if (values.stream().allMatch(v -> v instanceof String)) {
       return functions.text(path) + " = ANY(" + b.bind(values.stream().map(String.class::cast).toArray(String[]::new))
         + "::text[])";
