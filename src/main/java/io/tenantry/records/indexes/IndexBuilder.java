@@ -39,6 +39,8 @@ public final class IndexBuilder {
   private static final String UNFINISHED = "SELECT tenant_id, collection, name, status FROM platform.record_indexes "
     + "WHERE status IN ('building', 'dropping') OR status = 'ready' AND NOT typed";
 
+  private static final long TABLE_LOCK_POLL_MS = 200;
+
   private final Config config;
   private final IndexStore store;
   private final TenantStore tenants;
@@ -75,8 +77,12 @@ public final class IndexBuilder {
   /** Drops the index, then its declaration. */
   Future<Void> drop(Tenant tenant, IndexDeclaration declared) {
     return worker.executeBlocking(() -> {
-      ddl(tenant, declared.indexName(), IndexDdl.indexNames(declared.indexName()).stream()
-        .map(name -> IndexDdl.drop(tenant.schema(), name)).toList());
+      List<String> statements = new ArrayList<>();
+      for (String name : IndexDdl.indexNames(declared.indexName())) {
+        statements.add(IndexDdl.drop(tenant.schema(), name));
+        statements.add(IndexDdl.dropStatistics(tenant.schema(), name));
+      }
+      ddl(tenant, declared.indexName(), statements);
       return null;
     }, false).compose(v -> store.deleteDropped(tenant.id(), declared.collection(), declared.name()));
   }
@@ -134,15 +140,30 @@ public final class IndexBuilder {
       if (!AdminJdbc.tryAdvisoryLock(c, "tenantry.index:" + indexName)) {
         throw new Busy();
       }
-      // One build or drop at a time per records table: two CREATE INDEX CONCURRENTLY (or one and the ANALYZE after
-      // another) on one table deadlock, each waiting for the other's transaction in its wait-for-old-snapshots phase.
-      AdminJdbc.advisoryLock(c, "tenantry.index-table:" + tenant.schema());
+      lockTable(c, tenant.schema());
       AdminJdbc.execute(c, "SET ROLE " + quoteIdent(config.ownerRole()));
       for (String name : IndexDdl.indexNames(indexName)) {
         dropIfInvalid(c, tenant.schema(), name);
       }
       for (String statement : statements) {
         AdminJdbc.execute(c, statement);
+      }
+    }
+  }
+
+  /**
+   * One build or drop at a time per records table: two CREATE INDEX CONCURRENTLY on one table (or one and another's
+   * ANALYZE) deadlock, each waiting for the other's transaction in its wait-for-old-snapshots phase. The lock is
+   * polled, not waited for: a statement waiting on an advisory lock is itself a transaction the holder's CREATE INDEX
+   * CONCURRENTLY would wait for — a deadlock again. This runs on the builds' own worker executor.
+   */
+  private static void lockTable(Connection c, String schema) throws SQLException {
+    while (!AdminJdbc.tryAdvisoryLock(c, "tenantry.index-table:" + schema)) {
+      try {
+        Thread.sleep(TABLE_LOCK_POLL_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted waiting for another index build on " + schema + ".records", e);
       }
     }
   }

@@ -61,6 +61,9 @@ public final class IndexDdl {
       all.add(index(schema, d, d.indexName() + TEXT, functions.text(path)));
       all.add(index(schema, d, d.indexName() + NUMBER, functions.number(path)));
       all.add(index(schema, d, d.indexName() + TIME, functions.time(path)));
+      all.add(statistics(schema, d.indexName() + TEXT, functions.textValue(path)));
+      all.add(statistics(schema, d.indexName() + NUMBER, functions.number(path)));
+      all.add(statistics(schema, d.indexName() + TIME, functions.time(path)));
     }
     return all;
   }
@@ -68,6 +71,23 @@ public final class IndexDdl {
   /** Every index a declaration may have: what DELETE drops and what an interrupted build may have left invalid. */
   public static List<String> indexNames(String indexName) {
     return List.of(indexName, indexName + TEXT, indexName + NUMBER, indexName + TIME);
+  }
+
+  /**
+   * Statistics on a typed expression (ANALYZE, which ends the build, fills them). The planner ignores a partial index's
+   * own expression statistics, and without any it guesses a third of the rows for a range, then prefers reading the
+   * collection in id order to an index search; with them it estimates the range (its operators are leakproof, so
+   * PostgreSQL uses the statistics under row-level security too). On shared.records they cover every tenant's values
+   * at that path: an estimate, not an exact count.
+   */
+  private static String statistics(String schema, String name, String expression) {
+    return "CREATE STATISTICS IF NOT EXISTS " + quoteIdent(schema) + "." + quoteIdent(name) + " ON (" + expression
+      + ") FROM " + quoteIdent(schema) + ".records";
+  }
+
+  /** Drops a declaration's statistics (an index's drop is {@link #drop}). */
+  public static String dropStatistics(String schema, String name) {
+    return "DROP STATISTICS IF EXISTS " + quoteIdent(schema) + "." + quoteIdent(name);
   }
 
   private static String index(String schema, IndexDeclaration d, String name, String expression) {

@@ -32,7 +32,12 @@ public final class FieldFunctions {
 
   /** A JSON string at the path (else NULL), in the C collation: code point order, what prefix ranges need. */
   public String text(String path) {
-    return "(" + schema + ".record_text(data, " + path + "::text[]) COLLATE \"C\")";
+    return "(" + textValue(path) + " COLLATE \"C\")";
+  }
+
+  /** record_text itself, without the collation: what its statistics are kept on. */
+  public String textValue(String path) {
+    return schema + ".record_text(data, " + path + "::text[])";
   }
 
   /** A JSON number at the path as its float8 key (else NULL). */
