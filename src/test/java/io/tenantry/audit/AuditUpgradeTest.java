@@ -89,6 +89,9 @@ class AuditUpgradeTest {
       // history rows: Flyway refuses a gap
       st.execute("DROP TABLE " + t.table("audit_log") + ", " + t.table("audit_seal") + ", " + t.table("audit_anchor")
         + ", " + t.table("files"));
+      // V6: the field functions
+      st.execute("DROP FUNCTION " + t.table("record_text") + "(jsonb, text[]), " + t.table("record_number") + "(jsonb, text[]), "
+        + t.table("record_number_key") + "(numeric), " + t.table("record_time") + "(jsonb, text[])");
       st.execute("DELETE FROM " + t.table("flyway_schema_history") + " WHERE version <> '1'");
     }
     try (Connection c = TestEnv.connect(ts.config.dbName(), TestEnv.adminUser()); Statement st = c.createStatement()) {

@@ -330,6 +330,32 @@ class DatabaseGatesTest extends AttackSuite {
     }
   }
 
+  /**
+   * LEAKPROOF is a promise PostgreSQL takes on trust: the planner then runs the function on rows the policy hides.
+   * Outside the catalog only the reviewed field functions (platform V60, tenant V6;
+   * docs/security/isolation.md#leakproof-field-functions) may make it, owned by a superuser (so the owner role cannot
+   * replace a body) and not SECURITY DEFINER; and they must make it in every database, or data filters lose their
+   * indexes.
+   */
+  @Test
+  void theOnlyLeakproofFunctionsAreTheReviewedFieldFunctions() throws SQLException {
+    Set<String> reviewed = Set.of("record_text", "record_number", "record_number_key", "record_time");
+    for (String database : allDatabases()) {
+      try (Connection c = asAdmin(database)) {
+        List<String> leakproof = strings(c, "SELECT p.proname || ':' || r.rolsuper || ':' || p.prosecdef FROM pg_proc p "
+          + "JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_roles r ON r.oid = p.proowner "
+          + "WHERE p.proleakproof AND n.nspname NOT IN ('pg_catalog', 'information_schema')");
+        assertThat(leakproof).as("leakproof functions in %s", database).isNotEmpty();
+        for (String function : leakproof) {
+          String[] parts = function.split(":");
+          assertThat(reviewed).as("%s in %s", function, database).contains(parts[0]);
+          assertThat(parts[1]).as("%s in %s is owned by a superuser", parts[0], database).isEqualTo("true");
+          assertThat(parts[2]).as("%s in %s is not SECURITY DEFINER", parts[0], database).isEqualTo("false");
+        }
+      }
+    }
+  }
+
   private static String quote(String qualified) {
     String[] parts = qualified.split("\\.", 2);
     return "\"" + parts[0] + "\".\"" + parts[1] + "\"";

@@ -3,6 +3,7 @@ package io.tenantry.records.indexes;
 import io.tenantry.config.Config;
 import io.tenantry.config.PgUrl;
 import io.tenantry.db.AdminJdbc;
+import io.tenantry.records.query.FieldFunctions;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantStore;
 import io.vertx.core.Future;
@@ -25,15 +26,20 @@ import static io.tenantry.db.SqlIdentifiers.quoteIdent;
  * Builds and drops declared indexes off the request path: CREATE/DROP INDEX CONCURRENTLY (which writes do not wait
  * for) over an admin JDBC connection as the owner role, on a worker executor of its own (a build can take minutes and
  * must not hold the shared worker pool). One node works on an index at a time (a session advisory lock in the
- * index's database); a build a crash interrupted is resumed at start, and the invalid index it left is dropped first.
+ * index's database); a build a crash interrupted is resumed at start, and the invalid index it left is dropped first;
+ * a ready declaration without its typed indexes (declared before platform V60) gets them at start, once the tenant's
+ * records have the field functions.
  * A build ends with ANALYZE of the records table: statistics of the new index's expression, without which the
  * planner guesses a range's selectivity and may pass the index by. The outcome is the declaration's status (ready,
  * or failed with PostgreSQL's message).
  */
 public final class IndexBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(IndexBuilder.class);
+  /** Builds and drops a stopped node left, and ready declarations still without their typed indexes (platform V60). */
   private static final String UNFINISHED = "SELECT tenant_id, collection, name, status FROM platform.record_indexes "
-    + "WHERE status IN ('building', 'dropping')";
+    + "WHERE status IN ('building', 'dropping') OR status = 'ready' AND NOT typed";
+
+  private static final long TABLE_LOCK_POLL_MS = 200;
 
   private final Config config;
   private final IndexStore store;
@@ -49,11 +55,14 @@ public final class IndexBuilder {
 
   /** Starts the build; its outcome lands in the declaration's status. */
   void build(Tenant tenant, IndexDeclaration declared) {
+    FieldFunctions functions = FieldFunctions.of(tenant);
+    List<String> statements = new ArrayList<>(IndexDdl.create(tenant.schema(), declared, functions));
+    statements.add(IndexDdl.analyze(tenant.schema()));
     worker.executeBlocking(() -> {
-      ddl(tenant, declared.indexName(), IndexDdl.create(tenant.schema(), declared), IndexDdl.analyze(tenant.schema()));
+      ddl(tenant, declared.indexName(), statements);
       return null;
     }, false).compose(
-        done -> store.status(tenant.id(), declared.collection(), declared.name(), "ready", null),
+        done -> store.ready(tenant.id(), declared.collection(), declared.name(), functions != null),
         failed -> {
           if (failed instanceof Busy) {
             return Future.succeededFuture(java.util.Optional.<IndexDeclaration>empty()); // the other node reports
@@ -68,7 +77,12 @@ public final class IndexBuilder {
   /** Drops the index, then its declaration. */
   Future<Void> drop(Tenant tenant, IndexDeclaration declared) {
     return worker.executeBlocking(() -> {
-      ddl(tenant, declared.indexName(), IndexDdl.drop(tenant.schema(), declared.indexName()));
+      List<String> statements = new ArrayList<>();
+      for (String name : IndexDdl.indexNames(declared.indexName())) {
+        statements.add(IndexDdl.drop(tenant.schema(), name));
+        statements.add(IndexDdl.dropStatistics(tenant.schema(), name));
+      }
+      ddl(tenant, declared.indexName(), statements);
       return null;
     }, false).compose(v -> store.deleteDropped(tenant.id(), declared.collection(), declared.name()));
   }
@@ -107,6 +121,8 @@ public final class IndexBuilder {
       }
       if ("dropping".equals(u.status())) {
         drop(tenant.get(), declared.get());
+      } else if ("ready".equals(u.status()) && FieldFunctions.of(tenant.get()) == null) {
+        return null; // typed indexes wait for the tenant's migration to V6 (and the next start)
       } else {
         build(tenant.get(), declared.get());
       }
@@ -115,27 +131,52 @@ public final class IndexBuilder {
   }
 
   /**
-   * Runs one CONCURRENTLY statement (outside a transaction, as it must be) in the records table's database, as its
-   * owner, under the index's advisory lock; an invalid index of the same name (an interrupted build) is dropped first.
+   * Runs CONCURRENTLY statements (outside a transaction, as they must be) in the records table's database, as its
+   * owner, under the declaration's advisory lock and then its table's (waited for); an invalid index of one of its
+   * names (an interrupted build) is dropped first.
    */
-  private void ddl(Tenant tenant, String indexName, String... statements) throws SQLException {
+  private void ddl(Tenant tenant, String indexName, List<String> statements) throws SQLException {
     try (Connection c = AdminJdbc.connect(database(tenant))) {
       if (!AdminJdbc.tryAdvisoryLock(c, "tenantry.index:" + indexName)) {
         throw new Busy();
       }
+      lockTable(c, tenant.schema());
       AdminJdbc.execute(c, "SET ROLE " + quoteIdent(config.ownerRole()));
-      try (PreparedStatement invalid = c.prepareStatement("SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
-        + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE n.nspname = ? AND x.relname = ? AND NOT i.indisvalid")) {
-        invalid.setString(1, tenant.schema());
-        invalid.setString(2, indexName);
-        try (ResultSet rs = invalid.executeQuery()) {
-          if (rs.next()) {
-            AdminJdbc.execute(c, IndexDdl.drop(tenant.schema(), indexName));
-          }
-        }
+      for (String name : IndexDdl.indexNames(indexName)) {
+        dropIfInvalid(c, tenant.schema(), name);
       }
       for (String statement : statements) {
         AdminJdbc.execute(c, statement);
+      }
+    }
+  }
+
+  /**
+   * One build or drop at a time per records table: two CREATE INDEX CONCURRENTLY on one table (or one and another's
+   * ANALYZE) deadlock, each waiting for the other's transaction in its wait-for-old-snapshots phase. The lock is
+   * polled, not waited for: a statement waiting on an advisory lock is itself a transaction the holder's CREATE INDEX
+   * CONCURRENTLY would wait for — a deadlock again. This runs on the builds' own worker executor.
+   */
+  private static void lockTable(Connection c, String schema) throws SQLException {
+    while (!AdminJdbc.tryAdvisoryLock(c, "tenantry.index-table:" + schema)) {
+      try {
+        Thread.sleep(TABLE_LOCK_POLL_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted waiting for another index build on " + schema + ".records", e);
+      }
+    }
+  }
+
+  private static void dropIfInvalid(Connection c, String schema, String name) throws SQLException {
+    try (PreparedStatement invalid = c.prepareStatement("SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
+      + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE n.nspname = ? AND x.relname = ? AND NOT i.indisvalid")) {
+      invalid.setString(1, schema);
+      invalid.setString(2, name);
+      try (ResultSet rs = invalid.executeQuery()) {
+        if (rs.next()) {
+          AdminJdbc.execute(c, IndexDdl.drop(schema, name));
+        }
       }
     }
   }

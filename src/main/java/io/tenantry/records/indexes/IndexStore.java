@@ -27,6 +27,8 @@ final class IndexStore {
     + " ON CONFLICT DO NOTHING RETURNING " + IndexDeclaration.COLUMNS;
   private static final String STATUS = "UPDATE " + TABLE + " SET status = $4, error = $5, updated_at = now() "
     + "WHERE tenant_id = $1 AND collection = $2 AND name = $3 AND " + TenantDb.CONTEXT + " RETURNING " + IndexDeclaration.COLUMNS;
+  private static final String READY = "UPDATE " + TABLE + " SET status = 'ready', error = NULL, typed = $4, updated_at = now() "
+    + "WHERE tenant_id = $1 AND collection = $2 AND name = $3 AND " + TenantDb.CONTEXT + " RETURNING " + IndexDeclaration.COLUMNS;
   private static final String DELETE = "DELETE FROM " + TABLE
     + " WHERE tenant_id = $1 AND collection = $2 AND name = $3 AND status = 'dropping' AND " + TenantDb.CONTEXT;
 
@@ -55,6 +57,11 @@ final class IndexStore {
 
   Future<Optional<IndexDeclaration>> status(UUID tenant, String collection, String name, String status, String error) {
     return pool.preparedQuery(STATUS).execute(Tuple.of(tenant, collection, name, status, error)).map(IndexStore::first);
+  }
+
+  /** Built; typed says whether the typed indexes on the field functions exist too (or are not needed). */
+  Future<Optional<IndexDeclaration>> ready(UUID tenant, String collection, String name, boolean typed) {
+    return pool.preparedQuery(READY).execute(Tuple.of(tenant, collection, name, typed)).map(IndexStore::first);
   }
 
   Future<Void> deleteDropped(UUID tenant, String collection, String name) {

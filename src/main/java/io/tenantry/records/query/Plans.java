@@ -23,16 +23,21 @@ final class Plans {
     return root(rows).getNumber("Plan Rows").longValue();
   }
 
-  /** Whether any node of the plan reads a declared collection index. */
-  static boolean usesDeclaredIndex(JsonObject node) {
+  /**
+   * Whether a node of the plan searches a declared collection index: with an index condition, or (a sorted query)
+   * reading it in order. A declared index is partial on the tenant's collection, so the planner may also scan one
+   * whole, with no condition, just to read the collection's rows: that bounds nothing and does not count.
+   */
+  static boolean usesDeclaredIndex(JsonObject node, boolean sorted) {
     String index = node.getString("Index Name");
-    if (index != null && index.startsWith(DECLARED_PREFIX)) {
+    if (index != null && index.startsWith(DECLARED_PREFIX) && (node.containsKey("Index Cond")
+      || sorted && !"Bitmap Index Scan".equals(node.getString("Node Type")))) {
       return true;
     }
     JsonArray children = node.getJsonArray("Plans");
     if (children != null) {
       for (int i = 0; i < children.size(); i++) {
-        if (usesDeclaredIndex(children.getJsonObject(i))) {
+        if (usesDeclaredIndex(children.getJsonObject(i), sorted)) {
           return true;
         }
       }

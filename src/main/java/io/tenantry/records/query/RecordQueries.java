@@ -74,7 +74,7 @@ public final class RecordQueries {
     Future<RowSet<Row>> size = run(conn, QuerySql.explainCollection(tenant, q.collection()));
     return Future.all(plan, size).compose(done -> {
       long collection = Plans.rows(size.result());
-      if (collection <= maxRowsScanned || Plans.usesDeclaredIndex(Plans.root(plan.result()))) {
+      if (collection <= maxRowsScanned || Plans.usesDeclaredIndex(Plans.root(plan.result()), !q.sort().byId())) {
         return Future.succeededFuture();
       }
       return Future.failedFuture(unindexed(tenant, q, collection));

@@ -55,4 +55,44 @@ class FilterParserTest {
     String sql = QuerySql.clause(b, parse("filter[x'y]".replace("'", ""), "'; DROP TABLE x; --").get(0));
     assertThat(sql).doesNotContain("DROP").contains("$3::text[]").contains("$4::text::jsonb");
   }
+
+  private static String withFunctions(String name, String value) {
+    SqlBuilder b = new SqlBuilder();
+    b.bind("tenant");
+    b.bind("collection");
+    io.tenantry.tenant.Tenant shared = new io.tenantry.tenant.Tenant(java.util.UUID.randomUUID(), "t-1", "T",
+      io.tenantry.tenant.Tenant.Status.ACTIVE, io.tenantry.tenant.Isolation.SHARED, null, 0, null,
+      java.time.OffsetDateTime.now(), null);
+    return QuerySql.clause(b, parse(name, value).get(0), FieldFunctions.of(shared));
+  }
+
+  @Test
+  void withTheFieldFunctionsIndexableClausesAreWrittenOnThemAndHoldPlaceholdersOnly() {
+    String text = "(\"shared\".record_text(data, $3::text[]) COLLATE \"C\")";
+    assertThat(withFunctions("filter[x]", "'; DROP TABLE x; --")).isEqualTo(text + " = $4::text");
+    assertThat(withFunctions("filter[x][in]", "a,b")).isEqualTo(text + " = ANY($4::text[])");
+    assertThat(withFunctions("filter[x][prefix]", "ab")).isEqualTo("(" + text + " >= $4::text AND " + text
+      + " < $5::text AND starts_with(" + text + ", $4::text))");
+    assertThat(withFunctions("filter[x][gt]", "5")).startsWith("(\"shared\".record_number(data, $3::text[]) >= "
+      + "\"shared\".record_number_key($4::text::numeric) AND (jsonb_typeof(");
+    assertThat(withFunctions("filter[x][lte]", "5")).contains("record_number(data, $3::text[]) <= ");
+    assertThat(withFunctions("filter[x][in]", "1,2")).contains(" = ANY(ARRAY[\"shared\".record_number_key($4::text::numeric), "
+      + "\"shared\".record_number_key($5::text::numeric)]) AND ");
+    assertThat(withFunctions("filter[x][gte]", "2026-01-01T00:00:00Z"))
+      .isEqualTo("\"shared\".record_time(data, $3::text[]) >= $4::text::timestamptz");
+    // booleans, null, mixed lists, exists and contains stay jsonb comparisons
+    assertThat(withFunctions("filter[x]", "true")).isEqualTo("COALESCE(data #> $3::text[], 'null'::jsonb) = $4::text::jsonb");
+    assertThat(withFunctions("filter[x][in]", "1,a")).doesNotContain("record_");
+    assertThat(withFunctions("filter[x][contains]", "{}")).doesNotContain("record_");
+    assertThat(withFunctions("filter[created_at][gte]", "2026-01-01T00:00:00Z")).isEqualTo("created_at >= $3::text::timestamptz");
+  }
+
+  @Test
+  void aPrefixRangeEndsAtTheLeastStringAfterAllItsExtensions() {
+    assertThat(QuerySql.successor("ab")).isEqualTo("ac");
+    assertThat(QuerySql.successor("a\uD7FF")).isEqualTo("a\uE000");
+    assertThat(QuerySql.successor("a" + Character.toString(Character.MAX_CODE_POINT))).isEqualTo("b");
+    assertThat(QuerySql.successor(Character.toString(Character.MAX_CODE_POINT))).isNull();
+    assertThat(QuerySql.successor("x\uD83D\uDE00")).isEqualTo("x\uD83D\uDE01");
+  }
 }

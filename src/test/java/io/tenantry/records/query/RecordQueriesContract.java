@@ -43,6 +43,7 @@ abstract class RecordQueriesContract {
   private String superAdmin;
   private String database;
   private String schema;
+  private UUID tenantId;
 
   abstract String isolation();
 
@@ -57,6 +58,7 @@ abstract class RecordQueriesContract {
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     JsonObject tenant = created.bodyAsJsonObject();
     UUID id = UUID.fromString(tenant.getString("id"));
+    tenantId = id;
     database = isolation().equals("database") ? tenant.getJsonObject("database").getString("name") : ts.config.dbName();
     schema = switch (isolation()) {
       case "shared" -> "shared";
@@ -241,9 +243,11 @@ abstract class RecordQueriesContract {
     JsonObject next = list(BIG, q("sort", "-total"), "limit=3", q("cursor", top.getString("next_cursor")));
     assertThat(next.getJsonArray("items").getJsonObject(0).getJsonObject("data").getInteger("total")).isEqualTo(BIG_ROWS - 3);
 
-    // Under forced row-level security PostgreSQL evaluates no non-leakproof (jsonb) operator ahead of the policy, so
-    // the index orders but does not filter: a filter on a data field stays bounded (docs/records-api.md#indexes).
-    assertProblem(ts.api.get(BIG + "?" + q("filter[total][gte]", "4990"), member), 422);
+    // The index's typed part, on the leakproof record_number, is an index condition under forced row-level security:
+    // the filter is served (aFilterOnADeclaredIndexIsAnIndexScanUnderForcedRowLevelSecurity shows the plan); a filter
+    // on a field no index covers stays bounded.
+    assertThat(list(BIG, q("filter[total][gte]", "4990"), "limit=100").getJsonArray("items")).hasSize(11);
+    assertProblem(ts.api.get(BIG + "?" + q("filter[kind]", "k1"), member), 422);
     // created_at comparisons are leakproof: an index on it serves a time-range filter.
     String byTime = "/admin/v1/tenants/queries/collections/big/indexes/created";
     assertThat(ts.api.put(byTime, admin, new JsonObject().put("field", "created_at"), null).statusCode()).isEqualTo(202);
@@ -258,5 +262,88 @@ abstract class RecordQueriesContract {
       .getJsonArray("items")).isEmpty();
     assertProblem(ts.api.get(BIG + "?" + q("filter[total][gte]", "4990"), member), 422);
     assertProblem(ts.api.delete(route, admin, null), 404);
+  }
+
+  /**
+   * The statement the query builder writes for a filter on a declared index, planned as the runtime role with the
+   * statement's own tenant context under forced row-level security (and custom plans, as RecordQueries sets), reads
+   * that index: an index condition, not a filter after the policy. And the API serves it, where the guard would
+   * refuse the same filter on a field without an index.
+   */
+  @Test
+  void aFilterOnADeclaredIndexIsAnIndexScanUnderForcedRowLevelSecurity() throws SQLException {
+    UUID id = tenantId;
+    try (Connection c = TestEnv.connect(database, TestEnv.adminUser()); Statement st = c.createStatement()) {
+      st.execute("INSERT INTO \"" + schema + "\".records (tenant_id, collection, id, data) SELECT '" + id
+        + "', 'indexed', gen_random_uuid(), jsonb_build_object('amount', g, 'code', 'c-' || g, 'at', "
+        + "to_char(timestamptz '2026-01-01' + g * interval '1 minute', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), 'other', g) "
+        + "FROM generate_series(1, " + BIG_ROWS + ") g");
+      st.execute("ANALYZE \"" + schema + "\".records");
+    }
+    for (String field : List.of("amount", "code", "at")) {
+      HttpResponse<Buffer> declared = ts.api.put("/admin/v1/tenants/queries/collections/indexed/indexes/" + field, admin,
+        new JsonObject().put("field", field), null);
+      assertThat(declared.statusCode()).as(declared.bodyAsString()).isEqualTo(202);
+    }
+    Eventually.within(Duration.ofSeconds(60), "the indexes are ready", () -> ts.api.get(
+        "/admin/v1/tenants/queries/collections/indexed/indexes", admin).bodyAsJsonObject().getJsonArray("items").stream()
+      .allMatch(i -> ((JsonObject) i).getString("status").equals("ready")));
+    String indexed = "/api/v1/collections/indexed/records";
+    assertProblem(ts.api.get(indexed + "?" + q("filter[other][gte]", "4990"), member), 422); // no index: refused
+
+    io.tenantry.tenant.Tenant tenant = new io.tenantry.tenant.Tenant(id, "queries", "Queries",
+      io.tenantry.tenant.Tenant.Status.ACTIVE, io.tenantry.tenant.Isolation.valueOf(isolation().toUpperCase(java.util.Locale.ROOT)),
+      null, io.tenantry.provisioning.TenantMigrations.latest(), null, java.time.OffsetDateTime.now(), null);
+    io.vertx.pgclient.PgConnectOptions connect = new io.vertx.pgclient.PgConnectOptions().setHost(TestEnv.pgHost())
+      .setPort(TestEnv.pgPort()).setDatabase(database).setUser(ts.config.appRole());
+    if (!ts.config.dbAppPassword().isEmpty()) {
+      connect.setPassword(ts.config.dbAppPassword());
+    }
+    io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(1))
+      .connectingTo(connect).using(ts.vertx).build();
+    try {
+      // {declared field, index suffix (IndexDdl: _n number, _s text, _t time), parameter, value}
+      List<String[]> filters = List.of(
+        new String[] {"amount", "_n", "filter[amount][gte]", "4990"},
+        new String[] {"amount", "_n", "filter[amount]", "17"},
+        new String[] {"amount", "_n", "filter[amount][in]", "17,18"},
+        new String[] {"code", "_s", "filter[code]", "c-17"},
+        new String[] {"code", "_s", "filter[code][prefix]", "c-499"},
+        new String[] {"code", "_s", "filter[code][in]", "c-17,c-18"},
+        new String[] {"at", "_t", "filter[at][gt]", "2026-01-04T11:00:00Z"});
+      for (String[] f : filters) {
+        String index = io.tenantry.records.indexes.IndexDdl.indexName(id, "indexed", f[0], f[0]) + f[1];
+        io.vertx.core.MultiMap params = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add(f[2], f[3]);
+        RecordQuery query = new RecordQuery("indexed", FilterParser.parse(params), SortSpec.BY_ID, null, null, 20, null, false);
+        QuerySql.Statement explain = QuerySql.explainPage(tenant, query, 21);
+        io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> plan = io.tenantry.support.Await.result(pool.withTransaction(conn ->
+          conn.query("SET LOCAL plan_cache_mode = force_custom_plan").execute()
+            .compose(v -> conn.preparedQuery(explain.sql()).execute(explain.params()))));
+        JsonObject root = Plans.root(plan);
+        assertThat(scans(root)).as("%s=%s: %s", f[2], f[3], root.encodePrettily())
+          .anyMatch(scan -> scan.equals(index));
+        assertThat(Plans.usesDeclaredIndex(root, false)).isTrue();
+        HttpResponse<Buffer> served = ts.api.get(indexed + "?" + q(f[2], f[3]) + "&limit=100", member);
+        assertThat(served.statusCode()).as(served.bodyAsString()).isEqualTo(200); // not the 422 of an unindexed query
+        assertThat(served.bodyAsJsonObject().getJsonArray("items")).isNotEmpty();
+      }
+    } finally {
+      io.tenantry.support.Await.result(pool.close(), 10);
+    }
+  }
+
+  /** The indexes an index or bitmap index scan of the plan reads. */
+  private static List<String> scans(JsonObject node) {
+    List<String> found = new ArrayList<>();
+    String type = node.getString("Node Type");
+    if (("Index Scan".equals(type) || "Bitmap Index Scan".equals(type) || "Index Only Scan".equals(type))
+      && node.getString("Index Name") != null) {
+      found.add(node.getString("Index Name"));
+    }
+    JsonArray children = node.getJsonArray("Plans");
+    if (children != null) {
+      children.forEach(child -> found.addAll(scans((JsonObject) child)));
+    }
+    return found;
   }
 }
