@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntBinaryOperator;
 
 /**
  * At most {@code max} requests of one tenant at once on a shared pool. Excess requests wait in a per-tenant
@@ -32,6 +33,8 @@ public final class ConcurrencyCaps {
   public static final long SWEEP_MS = 30_000;
   /** The counter of a slot that has left the map: below zero, so no compare-and-set can take a place in it. */
   private static final int RETIRED = Integer.MIN_VALUE;
+  /** A running count plus one, unless the slot is retired or at the cap {@code max}; allocates nothing. */
+  private static final IntBinaryOperator TAKE_ONE = (now, max) -> now < 0 || now >= max ? now : now + 1;
 
   private final Vertx vertx;
   private final int max;
@@ -58,24 +61,17 @@ public final class ConcurrencyCaps {
   }
 
   /** One tenant's places. It is its own permit: releasing gives one place back. */
-  private final class Slot implements Permit {
+  final class Slot implements Permit {
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger waiters = new AtomicInteger();
     final Future<Permit> granted = Future.succeededFuture(this);
     /** Guarded by this slot's lock; made when the first waiter comes. */
     ArrayDeque<Waiter> queue;
 
-    /** One place if the cap allows and the slot is live. */
+    /** One place if the cap allows and the slot is live: the JDK's compare-and-set loop, with no lock. */
     boolean tryTake() {
-      for (;;) {
-        int now = running.get();
-        if (now < 0 || now >= max) {
-          return false;
-        }
-        if (running.compareAndSet(now, now + 1)) {
-          return true;
-        }
-      }
+      int before = running.getAndAccumulate(max, TAKE_ONE);
+      return before >= 0 && before < max;
     }
 
     @Override
@@ -111,9 +107,12 @@ public final class ConcurrencyCaps {
       return waiter.promise.future();
     }
 
-    /** Gives free places to the waiters, oldest first. */
+    /**
+     * Gives free places to the waiters, oldest first. Only called once a waiter was counted, and the queue is made
+     * before the first count (under this lock), so it exists here.
+     */
     synchronized void handOver() {
-      while (queue != null && !queue.isEmpty() && tryTake()) {
+      while (!queue.isEmpty() && tryTake()) {
         Waiter next = queue.pollFirst();
         waiters.decrementAndGet();
         waiting.decrementAndGet();
@@ -124,8 +123,9 @@ public final class ConcurrencyCaps {
 
     void expire(Waiter waiter) {
       synchronized (this) {
-        if (queue == null || !queue.remove(waiter)) {
-          return; // already given a place
+        // The waiter's timer is set after it was queued, so the queue exists.
+        if (!queue.remove(waiter)) {
+          return; // already given a place: its timer fired before the hand-over cancelled it
         }
         waiters.decrementAndGet();
       }
@@ -163,11 +163,15 @@ public final class ConcurrencyCaps {
   }
 
   public Future<Permit> acquire(UUID tenant) {
+    return acquire(tenant, slotOf(tenant));
+  }
+
+  /**
+   * A place in {@code slot}, as read from the map: a sweep may have retired it since, and then the tenant's fresh
+   * slot is used instead.
+   */
+  Future<Permit> acquire(UUID tenant, Slot slot) {
     for (;;) {
-      Slot slot = slots.get(tenant);
-      if (slot == null) {
-        slot = slots.computeIfAbsent(tenant, id -> new Slot());
-      }
       if (slot.waiters.get() == 0 && slot.tryTake()) {
         return slot.granted;
       }
@@ -176,7 +180,14 @@ public final class ConcurrencyCaps {
         return queuedOrTaken;
       }
       slots.remove(tenant, slot); // retired by a sweep: normally gone already
+      slot = slotOf(tenant);
     }
+  }
+
+  /** The tenant's slot, made if needed (a plain read first: a hit allocates nothing). */
+  Slot slotOf(UUID tenant) {
+    Slot slot = slots.get(tenant);
+    return slot != null ? slot : slots.computeIfAbsent(tenant, id -> new Slot());
   }
 
   /** Forgets the slots with nothing running or waiting. Returns how many were forgotten. */

@@ -39,7 +39,8 @@ public final class StatementCachePolicy implements Predicate<String> {
   private final int maxResident;
   private final Map<String, Resident> resident = new ConcurrentHashMap<>();
   private final AtomicInteger denials = new AtomicInteger();
-  private final AtomicBoolean trimming = new AtomicBoolean();
+  /** Set while a trim runs; package-private so a test can stand for a trim in progress on another thread. */
+  final AtomicBoolean trimming = new AtomicBoolean();
 
   /** Keeps an eighth of a cache of {@code cacheSize} statements for the statements every tenant shares. */
   public static StatementCachePolicy forCacheSize(int cacheSize) {

@@ -29,7 +29,8 @@ public final class SchemaMemo<V> {
   private final Function<String, V> derive;
   private final int max;
   private final Map<String, Held<V>> bySchema = new ConcurrentHashMap<>();
-  private final AtomicBoolean trimming = new AtomicBoolean();
+  /** Set while a trim runs; package-private so a test can stand for a trim in progress on another thread. */
+  final AtomicBoolean trimming = new AtomicBoolean();
 
   public SchemaMemo(Function<String, V> derive) {
     this(derive, DEFAULT_MAX);

@@ -51,4 +51,28 @@ class StatementCachePolicyTest {
   void theShippedCacheOf1024KeepsRoomFor128SchemaTenants() {
     assertThat(StatementCachePolicy.forCacheSize(1024).maxResidentSchemas()).isEqualTo(128);
   }
+
+  @Test
+  void aSchemaNameWithoutItsClosingQuoteIsNotCountedAsAResident() {
+    StatementCachePolicy policy = new StatementCachePolicy(1);
+    assertThat(policy.test("SELECT 1 FROM \"t_unterminated")).isTrue();
+    assertThat(policy.residentSchemas()).isZero();
+  }
+
+  @Test
+  void aDenialWhileAnotherTrimRunsLeavesTheTrimToIt() {
+    StatementCachePolicy policy = new StatementCachePolicy(1);
+    policy.test(schemaGet(1)); // resident, then quiet
+    policy.trimming.set(true); // as if another thread were trimming right now
+    for (int i = 0; i < 3 * StatementCachePolicy.TRIM_EVERY; i++) {
+      assertThat(policy.test(schemaGet(2))).isFalse();
+    }
+    assertThat(policy.residentSchemas()).as("no trim ran beside the running one").isEqualTo(1);
+    policy.trimming.set(false);
+    boolean admitted = false;
+    for (int i = 0; i < 3 * StatementCachePolicy.TRIM_EVERY && !admitted; i++) {
+      admitted = policy.test(schemaGet(2));
+    }
+    assertThat(admitted).as("trims resume once the other one is done").isTrue();
+  }
 }

@@ -36,4 +36,18 @@ class SchemaMemoTest {
     memo.of("shared");
     assertThat(derived.get()).as("the schema read by every request was never dropped").isEqualTo(before);
   }
+
+  @Test
+  void aMissWhileAnotherTrimRunsLeavesTheTrimToIt() {
+    SchemaMemo<String> memo = new SchemaMemo<>(this::derive, 2);
+    memo.trimming.set(true); // as if another thread were trimming right now
+    for (int i = 0; i < 5; i++) {
+      memo.of("t_" + i);
+    }
+    assertThat(memo.size()).as("no second trim started beside the running one").isEqualTo(5);
+    memo.trimming.set(false);
+    memo.of("t_5"); // every entry was read since the last trim: this trim only marks them
+    memo.of("t_6");
+    assertThat(memo.size()).as("the next miss trims the entries not read again").isLessThanOrEqualTo(2);
+  }
 }

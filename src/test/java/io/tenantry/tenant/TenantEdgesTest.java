@@ -137,4 +137,15 @@ class TenantEdgesTest {
       client.close();
     }
   }
+
+  @Test
+  void aTenantIsBelowItsAncestorsOnly() {
+    UUID root = UUID.randomUUID();
+    Tenant child = new Tenant(UUID.randomUUID(), "child", "child", Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null,
+      OffsetDateTime.now(), null, 0, "root", java.util.List.of(root));
+    assertThat(child.below(root)).isTrue();
+    assertThat(child.below(UUID.randomUUID())).as("not an ancestor").isFalse();
+    assertThat(child.below(child.id())).as("not below itself").isFalse();
+    assertThat(child.below(null)).isFalse();
+  }
 }

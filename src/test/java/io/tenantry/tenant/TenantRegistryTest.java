@@ -1,6 +1,7 @@
 package io.tenantry.tenant;
 
 import io.tenantry.support.Await;
+import io.tenantry.support.Eventually;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -53,6 +54,38 @@ class TenantRegistryTest {
     assertThat(fresh.purgeExpired()).isZero();
     assertThat(fresh.size()).isEqualTo(3);
     assertThat(Await.result(expiring.byId(tenants.get(0).id()), 5)).as("found again on the next lookup").contains(tenants.get(0));
+  }
+
+  @Test
+  void anExpiredEntryStillLoadingStaysUntilItsLoadCompletes() {
+    Tenant slow = tenant("slow");
+    Promise<Optional<Tenant>> byId = Promise.promise();
+    Promise<Optional<Tenant>> bySlug = Promise.promise();
+    TenantRegistry registry = new TenantRegistry(id -> byId.future(), slug -> bySlug.future(), 0,
+      new UnknownTenants(100, 60_000));
+    Future<Optional<Tenant>> first = registry.byId(slow.id());
+    Future<Optional<Tenant>> second = registry.bySlug(slow.slug());
+    assertThat(registry.purgeExpired()).as("the callers waiting on these loads share them").isZero();
+    assertThat(registry.size()).isEqualTo(1);
+
+    byId.complete(Optional.of(slow));
+    bySlug.complete(Optional.of(slow));
+    assertThat(Await.result(first, 5)).contains(slow);
+    assertThat(Await.result(second, 5)).contains(slow);
+    assertThat(registry.purgeExpired()).as("loaded and expired: dropped").isPositive();
+    assertThat(registry.size()).isZero();
+  }
+
+  @Test
+  void listeningOnAVertxPurgesExpiredEntriesPeriodically() {
+    Tenant t = tenant("periodic");
+    TenantRegistry registry = new TenantRegistry(id -> count(Optional.of(t)), slug -> count(Optional.empty()), 0,
+      new UnknownTenants(100, 60_000));
+    Await.result(registry.listen(vertx), 5);
+    assertThat(Await.result(registry.byId(t.id()), 5)).contains(t);
+    assertThat(registry.size()).isEqualTo(1);
+    Eventually.within(java.time.Duration.ofSeconds(10), "the periodic purge dropped the expired tenant",
+      () -> registry.size() == 0);
   }
 
   private static Optional<Tenant> find(List<Tenant> tenants, UUID id) {
