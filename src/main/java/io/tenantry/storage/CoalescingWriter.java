@@ -1,7 +1,6 @@
 package io.tenantry.storage;
 
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
@@ -10,13 +9,12 @@ import io.vertx.core.streams.WriteStream;
  * {@code chunkBytes} to a file: each file write is a hand-off to a worker thread, so a 2 GiB upload costs thousands
  * of them instead of hundreds of thousands. At most one chunk waits here; back-pressure is the file's.
  */
-final class CoalescingWriter implements WriteStream<Buffer> {
-  private final WriteStream<Buffer> out;
+final class CoalescingWriter extends ForwardingWriter {
   private final int chunkBytes;
   private Buffer pending;
 
   CoalescingWriter(WriteStream<Buffer> out, int chunkBytes) {
-    this.out = out;
+    super(out);
     this.chunkBytes = chunkBytes;
     this.pending = Buffer.buffer(chunkBytes);
   }
@@ -37,28 +35,5 @@ final class CoalescingWriter implements WriteStream<Buffer> {
     Buffer last = pending;
     pending = Buffer.buffer(0);
     return last.length() == 0 ? out.end() : out.write(last).compose(v -> out.end());
-  }
-
-  @Override
-  public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-    out.exceptionHandler(handler);
-    return this;
-  }
-
-  @Override
-  public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-    out.setWriteQueueMaxSize(maxSize);
-    return this;
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return out.writeQueueFull();
-  }
-
-  @Override
-  public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-    out.drainHandler(handler);
-    return this;
   }
 }

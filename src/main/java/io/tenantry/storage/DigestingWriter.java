@@ -1,7 +1,6 @@
 package io.tenantry.storage;
 
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
@@ -14,14 +13,13 @@ import java.util.HexFormat;
  * write that would take it beyond {@code maxBytes} ({@link BlobTooLarge}): the pipe feeding it then stops, so an
  * over-quota upload is cut off as soon as it crosses the quota, not at its end. Back-pressure is the destination's.
  */
-final class DigestingWriter implements WriteStream<Buffer> {
-  private final WriteStream<Buffer> out;
+final class DigestingWriter extends ForwardingWriter {
   private final long maxBytes;
   private final MessageDigest sha256;
   private long size;
 
   DigestingWriter(WriteStream<Buffer> out, long maxBytes) {
-    this.out = out;
+    super(out);
     this.maxBytes = maxBytes;
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -51,28 +49,5 @@ final class DigestingWriter implements WriteStream<Buffer> {
   @Override
   public Future<Void> end() {
     return out.end();
-  }
-
-  @Override
-  public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-    out.exceptionHandler(handler);
-    return this;
-  }
-
-  @Override
-  public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-    out.setWriteQueueMaxSize(maxSize);
-    return this;
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return out.writeQueueFull();
-  }
-
-  @Override
-  public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-    out.drainHandler(handler);
-    return this;
   }
 }
