@@ -10,8 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -44,12 +42,12 @@ class MeteringCrashTest {
     Config config = ConfigLoader.load(null, Map.of(), aFlags);
     Vertx vertx = Vertx.vertx();
     try (TenantryProcess a = TenantryProcess.serve(aFlags)) {
-      Api toA = api(vertx, aFlags);
-      String admin = ready(toA, a);
+      Api toA = TenantryProcess.api(vertx, aFlags);
+      String admin = a.ready(toA);
       String member = memberOfNewTenant(toA, admin);
       try (TenantryProcess b = TenantryProcess.serve(bFlags)) {
-        Api toB = api(vertx, bFlags);
-        ready(toB, b);
+        Api toB = TenantryProcess.api(vertx, bFlags);
+        b.ready(toB);
         // A serves writes and reads, B reads, at the same time.
         AtomicInteger writesServedByA = new AtomicInteger();
         AtomicInteger readsServed = new AtomicInteger();
@@ -144,24 +142,4 @@ class MeteringCrashTest {
     }
   }
 
-  private static Api api(Vertx vertx, Map<String, String> flags) {
-    return new Api(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-      .setDefaultPort(Integer.parseInt(flags.get("http.port")))));
-  }
-
-  private static String ready(Api api, TenantryProcess process) {
-    String[] token = new String[1];
-    within(Duration.ofSeconds(90), "the node serves", () -> {
-      if (!process.alive()) {
-        throw new AssertionError("the node exited; log:\n" + process.logText());
-      }
-      try {
-        token[0] = api.token(TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD, null);
-        return true;
-      } catch (Exception notYet) {
-        return false;
-      }
-    });
-    return token[0];
-  }
 }

@@ -9,8 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -51,8 +49,8 @@ class MoveCrashTest {
       List<String> written = new ArrayList<>();
       String moveId;
       try (TenantryProcess first = TenantryProcess.serve(flags, Map.of(PAUSE, "catching_up"))) {
-        Api api = api(vertx, flags);
-        String admin = ready(api, first);
+        Api api = TenantryProcess.api(vertx, flags);
+        String admin = first.ready(api);
         HttpResponse<Buffer> created = api.post("/admin/v1/tenants", admin, new JsonObject().put("slug", slug)
           .put("name", "Crash move").put("isolation", "shared"));
         assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
@@ -80,8 +78,8 @@ class MoveCrashTest {
       assertThat(one(config.dbName(), "SELECT isolation FROM platform.tenants WHERE id = '" + id + "'")).isEqualTo("shared");
 
       try (TenantryProcess second = TenantryProcess.serve(flags)) {
-        Api api = api(vertx, flags);
-        String admin = ready(api, second);
+        Api api = TenantryProcess.api(vertx, flags);
+        String admin = second.ready(api);
         JsonObject failed = api.get("/admin/v1/tenants/" + slug + "/relocations/" + moveId, admin).bodyAsJsonObject();
         assertThat(failed.getString("phase")).as(failed.encode()).isEqualTo("failed");
         assertThat(failed.getString("error")).contains("stopped");
@@ -139,28 +137,6 @@ class MoveCrashTest {
       .put("email", "member@" + slug + ".test").put("password", "password-of-a-member-123").put("role", "tenant_admin"));
     assertThat(user.statusCode()).as(user.bodyAsString()).isEqualTo(201);
     return api.token("member@" + slug + ".test", "password-of-a-member-123", slug);
-  }
-
-  private static Api api(Vertx vertx, Map<String, String> flags) {
-    return new Api(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-      .setDefaultPort(Integer.parseInt(flags.get("http.port")))));
-  }
-
-  /** Waits until the node answers, and signs its super-admin in. */
-  private static String ready(Api api, TenantryProcess process) {
-    String[] token = new String[1];
-    within(Duration.ofSeconds(90), "the node serves", () -> {
-      if (!process.alive()) {
-        throw new AssertionError("the node exited; log:\n" + process.logText());
-      }
-      try {
-        token[0] = api.token(TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD, null);
-        return true;
-      } catch (Exception notYet) { // not listening yet: the client's connect failure
-        return false;
-      }
-    });
-    return token[0];
   }
 
   private static void execute(String database, String sql) throws SQLException {

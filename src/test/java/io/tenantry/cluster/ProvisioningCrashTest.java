@@ -12,8 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,8 +44,8 @@ class ProvisioningCrashTest {
     try {
       String id;
       try (TenantryProcess first = TenantryProcess.serve(flags, Map.of(PAUSE, step))) {
-        Api api = api(vertx, flags);
-        String admin = ready(api, first);
+        Api api = TenantryProcess.api(vertx, flags);
+        String admin = first.ready(api);
         HttpResponse<Buffer> template = api.post("/admin/v1/templates", admin, template());
         assertThat(template.statusCode()).as(template.bodyAsString()).isEqualTo(201);
         var create = api.request(HttpMethod.POST, "/admin/v1/tenants", admin).putHeader("Prefer", "respond-async");
@@ -68,8 +66,8 @@ class ProvisioningCrashTest {
       }
       flags.put("http.port", Integer.toString(TestServer.freePort()));
       try (TenantryProcess second = TenantryProcess.serve(flags)) {
-        Api api = api(vertx, flags);
-        String admin = ready(api, second);
+        Api api = TenantryProcess.api(vertx, flags);
+        String admin = second.ready(api);
         within(Duration.ofSeconds(90), slug + " active after the restart",
           () -> "active".equals(api.get("/admin/v1/tenants/" + slug + "/provisioning", admin).bodyAsJsonObject()
             .getString("status")));
@@ -100,28 +98,6 @@ class ProvisioningCrashTest {
     return new JsonObject().put("name", "crash-kit").put("config", new JsonObject().put("locale", "en"))
       .put("collections", new JsonObject().put("notes", new JsonObject().put("schema", schema)
         .put("records", new JsonArray().add(new JsonObject().put("title", "seeded")))));
-  }
-
-  private static Api api(Vertx vertx, Map<String, String> flags) {
-    return new Api(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-      .setDefaultPort(Integer.parseInt(flags.get("http.port")))));
-  }
-
-  /** Waits until the node answers, and signs its super-admin in. */
-  private static String ready(Api api, TenantryProcess process) {
-    String[] token = new String[1];
-    within(Duration.ofSeconds(90), "the node serves", () -> {
-      if (!process.alive()) {
-        throw new AssertionError("the node exited; log:\n" + process.logText());
-      }
-      try {
-        token[0] = api.token(TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD, null);
-        return true;
-      } catch (Exception notYet) { // not listening yet: the client's connect failure
-        return false;
-      }
-    });
-    return token[0];
   }
 
   private static String state(Api api, String admin, String slug, String step) {

@@ -1,8 +1,15 @@
 package io.tenantry.cluster;
 
+import io.tenantry.support.Api;
+import io.tenantry.support.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +78,29 @@ final class TenantryProcess implements AutoCloseable {
       throw new AssertionError("the process did not exit within " + seconds + " s; log:\n" + logText());
     }
     return process.exitValue();
+  }
+
+  /** A client of the node started with {@code flags}. */
+  static Api api(Vertx vertx, Map<String, String> flags) {
+    return new Api(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+      .setDefaultPort(Integer.parseInt(flags.get("http.port")))));
+  }
+
+  /** Waits until the node answers, and signs its super-admin in; fails with the log if the node exits. */
+  String ready(Api api) {
+    String[] token = new String[1];
+    Eventually.within(Duration.ofSeconds(90), "the node serves", () -> {
+      if (!alive()) {
+        throw new AssertionError("the node exited; log:\n" + logText());
+      }
+      try {
+        token[0] = api.token(TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD, null);
+        return true;
+      } catch (Exception notYet) { // not listening yet: the client's connect failure
+        return false;
+      }
+    });
+    return token[0];
   }
 
   String logText() {
