@@ -24,6 +24,7 @@ import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Request validation against openapi.yaml on the event loop that serves the request. vertx-openapi 5.0.7 runs every
@@ -38,24 +39,33 @@ public final class OnLoopValidation implements Handler<RoutingContext> {
   private final Validator validator;
   private final Operation operation;
   private final RequestExtractor extractor;
+  private final boolean bodyParsedByEndpoint;
 
-  private OnLoopValidation(Validator validator, Operation operation, RequestExtractor extractor) {
+  private OnLoopValidation(Validator validator, Operation operation, RequestExtractor extractor, boolean bodyParsedByEndpoint) {
     this.validator = validator;
     this.operation = operation;
     this.extractor = extractor;
+    this.bodyParsedByEndpoint = bodyParsedByEndpoint;
   }
 
   /**
    * Moves validation of every route that still validates onto the event loop: the builder's own validation is
    * turned off and this handler put first on the route. Call after all routes are configured, before the router is
    * created; a route that turned validation off keeps it off, and one without handlers stays unmounted.
+   *
+   * @param bodiesParsedByEndpoints operation ids whose parameters are validated here but whose body is not: their
+   *                                endpoint parses it at least as strictly as the contract's schema and says better
+   *                                what is wrong (a bulk write's 1,000 records are not walked twice)
    */
-  public static void install(Vertx vertx, OpenAPIContract contract, RouterBuilder builder, RequestExtractor extractor) {
+  public static void install(Vertx vertx, OpenAPIContract contract, RouterBuilder builder, RequestExtractor extractor,
+                             Set<String> bodiesParsedByEndpoints) {
     Validator validator = new Validator(vertx, contract);
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.doValidation() && !route.getHandlers().isEmpty()) { // the builder mounts only routes with handlers
         route.setDoValidation(false);
-        route.getHandlers().add(0, new OnLoopValidation(validator, route.getOperation(), extractor));
+        Operation operation = route.getOperation();
+        route.getHandlers().add(0, new OnLoopValidation(validator, operation, extractor,
+          bodiesParsedByEndpoints.contains(operation.getOperationId())));
       }
     }
   }
@@ -69,7 +79,7 @@ public final class OnLoopValidation implements Handler<RoutingContext> {
       }
       ValidatedRequest validated;
       try {
-        validated = validator.now(extracted.result(), operation);
+        validated = validator.now(extracted.result(), operation, bodyParsedByEndpoint);
       } catch (ValidatorException e) {
         ctx.fail(new HttpException(400, e.getMessage(), e));
         return;
@@ -116,8 +126,11 @@ public final class OnLoopValidation implements Handler<RoutingContext> {
       }
     }
 
-    /** What {@code validate(request, operationId)} computes on a worker thread, computed here. */
-    ValidatedRequest now(ValidatableRequest request, Operation operation) {
+    /**
+     * What {@code validate(request, operationId)} computes on a worker thread, computed here; with
+     * {@code bodyParsedByEndpoint} the body is passed on as it came.
+     */
+    ValidatedRequest now(ValidatableRequest request, Operation operation, boolean bodyParsedByEndpoint) {
       Map<String, RequestParameter> cookies = new HashMap<>(request.getCookies().size());
       Map<String, RequestParameter> headers = new HashMap<>(request.getHeaders().size());
       Map<String, RequestParameter> path = new HashMap<>(request.getPathParameters().size());
@@ -132,7 +145,7 @@ public final class OnLoopValidation implements Handler<RoutingContext> {
           default -> throw new IllegalStateException("parameter location " + parameter.getIn());
         }
       }
-      RequestParameter body = validateBody(operation.getRequestBody(), request);
+      RequestParameter body = bodyParsedByEndpoint ? request.getBody() : validateBody(operation.getRequestBody(), request);
       return new ValidatedRequestImpl(cookies, headers, path, query, body);
     }
   }
