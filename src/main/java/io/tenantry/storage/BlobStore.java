@@ -2,6 +2,7 @@ package io.tenantry.storage;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
@@ -24,6 +25,15 @@ public interface BlobStore {
 
   /** Streams {@code length} bytes from {@code offset} of the blob into {@code to}, and ends it. */
   Future<Void> readInto(UUID tenant, String blob, long offset, long length, WriteStream<Buffer> to);
+
+  /**
+   * Sends {@code length} bytes from {@code offset} of the blob as the response's body (its head set by the caller) and
+   * ends it. A store whose bytes are a local file leaves the copy to the kernel; the others stream through
+   * {@link #readInto}.
+   */
+  default Future<Void> send(UUID tenant, String blob, long offset, long length, HttpServerResponse response) {
+    return readInto(tenant, blob, offset, length, response);
+  }
 
   /** A new blob with the bytes of another of the same tenant's. */
   Future<Void> copy(UUID tenant, String from, String to);

@@ -156,7 +156,7 @@ public final class FileEndpoints {
       response.end();
       return;
     }
-    blobs.readInto(tenant, file.blob(), start, length, response).onFailure(e -> {
+    blobs.send(tenant, file.blob(), start, length, response).onFailure(e -> {
       if (!response.headWritten()) {
         response.headers().remove(HttpHeaders.CONTENT_LENGTH);
         ctx.fail(e);

@@ -6,6 +6,7 @@ import io.tenantry.settings.Resolved;
 import io.tenantry.tenant.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
@@ -73,8 +74,8 @@ final class TenantStores {
     return storeOf(tenant).compose(name -> stores.get(name).store().write(tenant.id(), blob, body, length, maxBytes));
   }
 
-  Future<Void> readInto(Tenant tenant, String blob, long offset, long length, WriteStream<Buffer> to) {
-    return firstHolding(tenant, store -> store.readInto(tenant.id(), blob, offset, length, to));
+  Future<Void> send(Tenant tenant, String blob, long offset, long length, HttpServerResponse response) {
+    return firstHolding(tenant, store -> store.send(tenant.id(), blob, offset, length, response));
   }
 
   Future<Void> copy(Tenant tenant, String from, String to) {
