@@ -242,10 +242,8 @@ final class Relocator {
             st.execute("DELETE FROM shared." + table.name() + " WHERE tenant_id = '" + id + "'");
           }
         }
-        indexes.drop(home(id, where, 0)); // partial indexes on the tenant's rows, which the DELETE leaves behind
-      } else {
-        provisioner.deprovision(id, where.tier(), where.database());
       }
+      provisioner.deprovision(id, where.tier(), where.database()); // on the shared tier: the tenant's partial indexes
     } catch (SQLException | RuntimeException e) {
       LOG.warn("could not remove the {} copy of tenant {}: {}", where.describe(), id, e.getMessage());
     }

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A move carries the tenant's declared indexes: after it, the new home's records table has every index of the
  * declaration (the filter it serves answers where the guard refuses an unindexed one), the declaration is ready, and
  * the old copy leaves none of the tenant's indexes behind (on shared.records they are partial indexes that outlive
- * the rows).
+ * the rows) — nor does a shared-tier tenant that is purged.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IndexMoveTest {
@@ -33,7 +33,7 @@ class IndexMoveTest {
   @BeforeAll
   void start() {
     server = TestServer.start(Map.of("relocations.grace-seconds", "1", "relocations.drain-ms", "300",
-      "records.max-rows-scanned", "1000", "db.connect-timeout-ms", "30000"));
+      "records.max-rows-scanned", "1000", "db.connect-timeout-ms", "30000", "tenancy.delete-grace-seconds", "1"));
     root = server.adminToken();
   }
 
@@ -74,6 +74,28 @@ class IndexMoveTest {
     IndexedTenant.waitReady(server, root, slug);
     IndexedTenant.assertServed(server, token);
     assertThat(IndexedTenant.indexes(before, id)).as("the old copy's indexes").isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aPurgedSharedTierTenantLeavesNoIndexBehindOnTheSharedTable() throws SQLException {
+    String slug = "ix-purged";
+    HttpResponse<Buffer> created = server.api.post("/admin/v1/tenants", root,
+      new JsonObject().put("slug", slug).put("name", "Tenant " + slug).put("isolation", "shared"));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    UUID id = UUID.fromString(tenantRow(slug).getString("id"));
+    IndexedTenant.Table shared = IndexedTenant.Table.of(server, tenantRow(slug));
+    IndexedTenant.fill(shared, id);
+    IndexedTenant.declare(server, root, slug);
+    assertThat(IndexedTenant.indexes(shared, id)).hasSize(4);
+    HttpResponse<Buffer> deleted = server.api.delete("/admin/v1/tenants/" + slug, root, null);
+    assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isBetween(200, 204);
+    Eventually.within(Duration.ofSeconds(60), "the purge drops the tenant's indexes", () -> {
+      try {
+        return IndexedTenant.indexes(shared, id).isEmpty();
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   private JsonObject tenantRow(String slug) {

@@ -78,8 +78,10 @@ public final class IndexCopies {
    * the recording pass after the cut-over tries it again.
    */
   public void build(Home home, boolean record) throws SQLException {
-    List<IndexDeclaration> declared = declared(home.tenant());
+    // What is there before what is declared: an index built for a declaration made meanwhile is then declared too,
+    // never taken for one left by a deletion.
     Map<String, Boolean> present = present(home);
+    List<IndexDeclaration> declared = declared(home.tenant());
     FieldFunctions functions = home.functions();
     Set<String> named = new HashSet<>();
     for (IndexDeclaration d : declared) {

@@ -95,7 +95,7 @@ public final class IndexedTenant {
     try (Connection c = TestEnv.connect(table.database(), TestEnv.adminUser()); PreparedStatement ps = c.prepareStatement(
       "SELECT x.relname FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid "
         + "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = ? AND t.relname = 'records' AND i.indisvalid "
-        + "AND x.relname LIKE 'rx%' AND pg_get_expr(i.indpred, i.indrelid) LIKE ? ORDER BY 1 COLLATE \"C\"")) {
+        + "AND x.relname LIKE 'rx%' AND pg_get_expr(i.indpred, i.indrelid) LIKE ? ORDER BY x.relname COLLATE \"C\"")) {
       ps.setString(1, table.schema());
       ps.setString(2, "%" + tenant + "%");
       try (ResultSet rs = ps.executeQuery()) {
