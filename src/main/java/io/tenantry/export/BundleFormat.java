@@ -8,10 +8,11 @@ import java.util.regex.Pattern;
  */
 public final class BundleFormat {
   /**
-   * Bumped on any change a reader of the previous version could misread. 2 added the files parts; a version 1
-   * bundle (no files) reads the same under version 2's rules, so this server reads both.
+   * Bumped on any change a reader of the previous version could misread. 2 added the files parts, 3 the declared
+   * indexes ({@link #INDEXES}); an older bundle (no files, no indexes) reads the same under version 3's rules, so
+   * this server reads all three.
    */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   public static final int OLDEST_READ = 1;
   public static final String FORMAT = "tenantry-tenant-bundle";
 
@@ -20,6 +21,11 @@ public final class BundleFormat {
   public static final String TENANT_SETTINGS = "config/tenant-settings.ndjson";
   public static final String USER_SETTINGS = "config/user-settings.ndjson";
   public static final String SCHEMAS = "schemas.ndjson";
+  /**
+   * The tenant's declared collection indexes (version 3): right after the {@link #PLATFORM_PARTS}, before the records;
+   * absent from older bundles. The indexes themselves are rebuilt where the tenant is imported.
+   */
+  public static final String INDEXES = "indexes.ndjson";
   public static final String USERS = "users.ndjson";
   public static final String MEMBERSHIPS = "memberships.ndjson";
   public static final String API_KEYS = "api-keys.ndjson";

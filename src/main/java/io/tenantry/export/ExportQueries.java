@@ -44,6 +44,12 @@ final class ExportQueries {
       + "FROM platform.collection_schemas WHERE tenant_id = '" + id + "' ORDER BY collection";
   }
 
+  /** Declarations only (the indexes are built again where the bundle is imported); one being dropped is gone. */
+  static String indexes(UUID id) {
+    return "SELECT json_build_object('collection', collection, 'name', name, 'field', field, 'created_at', created_at)::text "
+      + "FROM platform.record_indexes WHERE tenant_id = '" + id + "' AND status <> 'dropping' ORDER BY collection, name";
+  }
+
   /** The tenant's members; their password hashes only when asked for (they let whoever holds the bundle attack them). */
   static String users(UUID id, boolean passwordHashes) {
     return "SELECT json_build_object('id', u.id, 'email', u.email, 'created_at', u.created_at"

@@ -63,6 +63,7 @@ public final class TenantExporter {
         spooler.copy(platform, BundleFormat.TENANT_SETTINGS, ExportQueries.tenantSettings(id));
         spooler.copy(platform, BundleFormat.USER_SETTINGS, ExportQueries.userSettings(id));
         spooler.copy(platform, BundleFormat.SCHEMAS, ExportQueries.schemas(id));
+        spooler.copy(platform, BundleFormat.INDEXES, ExportQueries.indexes(id));
         if (tenant.isolation() != Isolation.DATABASE) {
           tierParts(spooler, platform, tenant, files.included());
         }

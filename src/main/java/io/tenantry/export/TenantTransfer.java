@@ -34,7 +34,8 @@ public record TenantTransfer(Exports exports, ExportEndpoints exportEndpoints, I
     Exports exports = new Exports(vertx, pool, new TenantExporter(connections, files), workers,
       config.dataDir(), node(config), config.exports().ttlSeconds());
     Imports imports = new Imports(tenants, registry, provisioner,
-      Imports.importer(connections, provisioner, vertx, blobs, config.dataDir()), workers, vertx.fileSystem(),
+      Imports.importer(connections, provisioner, vertx, blobs, config.dataDir(),
+        new io.tenantry.records.indexes.IndexCopies(config)), workers, vertx.fileSystem(),
       config.dataDir(), lifecycle);
     return new TenantTransfer(exports, new ExportEndpoints(tenants, exports), new ImportEndpoint(imports), workers);
   }

@@ -96,7 +96,10 @@ final class BundleVerifier {
     }
   }
 
-  /** The platform parts first in their order, then records, then audit, then files: the importer relies on it. */
+  /**
+   * The platform parts first in their order (then the indexes part, which bundles before version 3 lack), then
+   * records, then audit, then files: the importer relies on it.
+   */
   private static void checkOrder(Manifest manifest) {
     List<Manifest.Part> parts = manifest.parts();
     int fixed = BundleFormat.PLATFORM_PARTS.size();
@@ -110,6 +113,9 @@ final class BundleVerifier {
       }
     }
     int i = fixed;
+    if (i < parts.size() && parts.get(i).name().equals(BundleFormat.INDEXES)) {
+      i++;
+    }
     while (i < parts.size() && BundleFormat.collectionOf(parts.get(i).name()) != null) {
       i++;
     }

@@ -46,8 +46,9 @@ public final class Imports {
 
   /** @param blobs the server's blob store (a bundle's files go there); null: bundles with files are refused */
   public static TenantImporter importer(io.tenantry.export.TierConnections connections, TenantProvisioner provisioner,
-                                        io.vertx.core.Vertx vertx, io.tenantry.storage.BlobStore blobs, Path dataDir) {
-    return new TenantImporter(connections, provisioner, new BundleBlobs(vertx, blobs, dataDir.resolve("imports")));
+                                        io.vertx.core.Vertx vertx, io.tenantry.storage.BlobStore blobs, Path dataDir,
+                                        io.tenantry.records.indexes.IndexCopies indexes) {
+    return new TenantImporter(connections, provisioner, new BundleBlobs(vertx, blobs, dataDir.resolve("imports")), indexes);
   }
 
   /**
@@ -76,10 +77,23 @@ public final class Imports {
             importer.write(file, manifest, target);
             return manifest;
           }, false))
+          .onSuccess(v -> buildIndexes(manifest, target))
           .compose(v -> tenants.byId(manifest.tenantId()))
           .map(found -> found.orElseThrow(() -> new IllegalStateException("the imported tenant is not there")));
       })
       .onSuccess(registry::changed);
+  }
+
+  /**
+   * The bundle's declared indexes, built after the answer (a build takes as long as the tenant is large); the
+   * declarations show "building" until then, and a node stopped meanwhile resumes them at its start.
+   */
+  private void buildIndexes(Manifest manifest, ImportTarget target) {
+    workers.executeBlocking(() -> {
+      importer.buildIndexes(manifest.tenantId(), target);
+      return null;
+    }, false).onFailure(e -> org.slf4j.LoggerFactory.getLogger(Imports.class).warn(
+      "the declared indexes of imported tenant {} were not built: {}", manifest.tenantId(), e.getMessage()));
   }
 
   private ImportTarget target(Manifest manifest, String slug, Isolation isolation, DbTarget server) {

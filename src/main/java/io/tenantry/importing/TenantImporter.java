@@ -4,6 +4,7 @@ import io.tenantry.export.BundleFormat;
 import io.tenantry.export.Manifest;
 import io.tenantry.export.TierConnections;
 import io.tenantry.provisioning.TenantProvisioner;
+import io.tenantry.records.indexes.IndexCopies;
 import io.tenantry.tenant.Isolation;
 import io.tenantry.tenant.TenantNames;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -38,11 +39,22 @@ final class TenantImporter {
   private final TierConnections connections;
   private final TenantProvisioner provisioner;
   private final BundleBlobs blobs;
+  private final IndexCopies indexes;
 
-  TenantImporter(TierConnections connections, TenantProvisioner provisioner, BundleBlobs blobs) {
+  TenantImporter(TierConnections connections, TenantProvisioner provisioner, BundleBlobs blobs, IndexCopies indexes) {
     this.connections = connections;
     this.provisioner = provisioner;
     this.blobs = blobs;
+    this.indexes = indexes;
+  }
+
+  /**
+   * After the import's commit: builds the declared indexes the bundle carried (CONCURRENTLY: the tenant serves
+   * already) and records each one's status. The home was provisioned at the latest tenant migration.
+   */
+  void buildIndexes(UUID id, ImportTarget target) throws SQLException {
+    indexes.build(new IndexCopies.Home(id, target.isolation(), target.database(),
+      io.tenantry.provisioning.TenantMigrations.latest()), true);
   }
 
   void write(Path bundle, Manifest manifest, ImportTarget target) {
@@ -99,6 +111,10 @@ final class TenantImporter {
         if (name.equals(BundleFormat.TENANT)) {
           stage(platform, tar);
           tenantRow(platform, id, target, schemaVersion);
+          continue;
+        }
+        if (name.equals(BundleFormat.INDEXES)) {
+          BundleIndexes.load(platform, id, new Unclosable(tar));
           continue;
         }
         String blob = BundleFormat.blobOf(name);

@@ -160,7 +160,9 @@ public final class TenantProvisioner {
   public void deprovision(UUID tenantId, Isolation isolation, DbTarget database) {
     try {
       switch (isolation) {
-        case SHARED -> { }
+        // the rows go with the tenant row; its declared indexes on shared.records are partial on them and would stay
+        case SHARED -> new io.tenantry.records.indexes.IndexCopies(config)
+          .drop(new io.tenantry.records.indexes.IndexCopies.Home(tenantId, Isolation.SHARED, null, 0));
         case SCHEMA -> {
           try (Connection c = AdminJdbc.connect(platformDatabase())) {
             execute(c, "SET ROLE " + quoteIdent(config.ownerRole()));

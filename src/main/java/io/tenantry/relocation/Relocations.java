@@ -40,7 +40,8 @@ public final class Relocations {
     this.vertx = vertx;
     this.store = new RelocationStore(pool);
     this.settings = config.relocations();
-    this.relocator = new Relocator(new TierConnections(config), provisioner, gates, store, registry, settings);
+    this.relocator = new Relocator(new TierConnections(config), provisioner, gates, store, registry, settings,
+      new io.tenantry.records.indexes.IndexCopies(config));
     this.provisioner = provisioner;
     this.workers = workers;
     this.node = node;
@@ -53,6 +54,7 @@ public final class Relocations {
         if (placementOf(job, false).equals(relocator.current(job.tenantId()))) {
           // stopped between the switch and recording it: the move happened; only the old copy is left to remove
           LOG.warn("move {} of tenant {} switched before its node stopped", job.id(), job.tenantId());
+          settleIndexes(job.id(), job.tenantId());
           removeOldCopyLater(job.id(), job.tenantId(), placementOf(job, true));
           continue;
         }
@@ -61,8 +63,10 @@ public final class Relocations {
         relocator.removeCopy(job.tenantId(), placementOf(job, false));
       }
       return null;
-    }, false)).compose(v -> store.switchedNotCleaned(node)).onSuccess(jobs -> jobs.forEach(job ->
-      removeOldCopyLater(job.id(), job.tenantId(), placementOf(job, true)))).<Void>mapEmpty()
+    }, false)).compose(v -> store.switchedNotCleaned(node)).onSuccess(jobs -> jobs.forEach(job -> {
+      settleIndexes(job.id(), job.tenantId()); // the settling after the switch may be what the stop interrupted
+      removeOldCopyLater(job.id(), job.tenantId(), placementOf(job, true));
+    })).<Void>mapEmpty()
       .onFailure(e -> LOG.warn("moves: cleaning up after interrupted moves did not run: {}", e.getMessage()));
   }
 
@@ -120,6 +124,7 @@ public final class Relocations {
       .onSuccess(pauseMs -> {
         LOG.atInfo().addKeyValue("tenantId", tenant.id()).log("moved tenant {} from {} to {}; writes paused {} ms",
           tenant.slug(), from.describe(), to.describe(), pauseMs);
+        settleIndexes(job.id(), tenant.id());
         removeOldCopyLater(job.id(), tenant.id(), from);
       })
       .onFailure(e -> {
@@ -129,6 +134,15 @@ public final class Relocations {
           cancelled ? "cancelled" : "failed", why);
         store.finished(job.id(), cancelled ? "cancelled" : "failed", cancelled ? null : why, null);
       });
+  }
+
+  /** The declared indexes where the tenant now lives, off the event loop; a failure is logged (statuses tell). */
+  private void settleIndexes(UUID jobId, UUID tenantId) {
+    workers.executeBlocking(() -> {
+      relocator.settleIndexes(tenantId);
+      return null;
+    }, false).onFailure(e -> LOG.warn("move {}: the declared indexes of tenant {} were not settled at its new home: {}",
+      jobId, tenantId, e.getMessage()));
   }
 
   private void removeOldCopyLater(UUID jobId, UUID tenantId, Placement old) {

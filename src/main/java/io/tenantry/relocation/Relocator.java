@@ -2,6 +2,7 @@ package io.tenantry.relocation;
 
 import io.tenantry.export.TierConnections;
 import io.tenantry.provisioning.TenantProvisioner;
+import io.tenantry.records.indexes.IndexCopies;
 import io.tenantry.tenant.Isolation;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantRegistry;
@@ -55,10 +56,12 @@ final class Relocator {
   private final RelocationStore store;
   private final TenantRegistry registry;
   private final io.tenantry.config.Config.RelocationSettings settings;
+  private final IndexCopies indexes;
 
   Relocator(TierConnections connections, TenantProvisioner provisioner, ClusterGates gates, RelocationStore store,
-            TenantRegistry registry, io.tenantry.config.Config.RelocationSettings settings) {
+            TenantRegistry registry, io.tenantry.config.Config.RelocationSettings settings, IndexCopies indexes) {
     this.connections = connections;
+    this.indexes = indexes;
     this.provisioner = provisioner;
     this.gates = gates;
     this.store = store;
@@ -85,6 +88,8 @@ final class Relocator {
         for (TenantTable table : TenantTable.ALL) {
           copied += copier.bulk(source, target, table);
         }
+        checkCancel(job);
+        buildIndexes(job, home(id, to, schemaVersion));
         checkCancel(job);
         await(store.phase(job.id(), "catching_up", copied, 0), ANSWER_MS);
         RelocationFaults.enter("catching_up", id);
@@ -237,12 +242,45 @@ final class Relocator {
             st.execute("DELETE FROM shared." + table.name() + " WHERE tenant_id = '" + id + "'");
           }
         }
-      } else {
-        provisioner.deprovision(id, where.tier(), where.database());
       }
+      provisioner.deprovision(id, where.tier(), where.database()); // on the shared tier: the tenant's partial indexes
     } catch (SQLException | RuntimeException e) {
       LOG.warn("could not remove the {} copy of tenant {}: {}", where.describe(), id, e.getMessage());
     }
+  }
+
+  /**
+   * The declared indexes on the target copy, built after the bulk copy and before the catch-up passes: the copy serves
+   * filtered queries from its first request, the passes catch up with what was written meanwhile, and the pause never
+   * waits for a build. With nobody reading the copy yet a failed build does not stop the move; the pass after the
+   * switch ({@link #settleIndexes}) tries it again and records the outcome. Source and target connections are idle
+   * here: a CREATE INDEX CONCURRENTLY waits for every older snapshot of its database, theirs too.
+   */
+  private void buildIndexes(RelocationJob job, IndexCopies.Home target) {
+    long start = System.nanoTime();
+    try {
+      indexes.build(target, false);
+      LOG.info("move {}: declared indexes built on the target copy in {} ms", job.id(), ms(System.nanoTime() - start));
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("move {}: declared indexes not built on the target copy before the switch: {}", job.id(), e.getMessage());
+    }
+  }
+
+  /**
+   * After the switch, where the tenant lives: builds what the copy still lacks (a declaration made during the move),
+   * drops what no declaration names any more (one deleted during the move, its drop run on the old copy), and sets
+   * each declaration's status (and typed flag) to what the new home holds.
+   */
+  void settleIndexes(UUID id) throws SQLException {
+    Placement home = current(id);
+    if (home != null) {
+      indexes.build(home(id, home, io.tenantry.provisioning.TenantMigrations.latest()), true);
+    }
+  }
+
+  /** A move's target is provisioned at the latest tenant migration: its records have the field functions. */
+  private static IndexCopies.Home home(UUID id, Placement where, int schemaVersion) {
+    return new IndexCopies.Home(id, where.tier(), where.database(), schemaVersion);
   }
 
   /** Where the tenant row says the tenant lives now; null when the tenant is gone. */

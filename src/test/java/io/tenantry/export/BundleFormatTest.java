@@ -19,17 +19,18 @@ class BundleFormatTest {
   }
 
   @Test
-  void versionsOneAndTwoAreRead() {
+  void versionsOneToThreeAreRead() {
     assertThat(Manifest.parse(manifest(1)).formatVersion()).isEqualTo(1);
     assertThat(Manifest.parse(manifest(2)).formatVersion()).isEqualTo(2);
+    assertThat(Manifest.parse(manifest(3)).formatVersion()).isEqualTo(3);
     assertThat(Manifest.parse(manifest(1)).files()).isEqualTo(new JsonObject());
   }
 
   @Test
   void otherVersionsAreRefusedNamingWhatIsRead() {
-    for (Object version : new Object[] {0, 3, 1.5, "2"}) {
+    for (Object version : new Object[] {0, 4, 1.5, "2"}) {
       assertThatThrownBy(() -> Manifest.parse(manifest(version))).as(String.valueOf(version))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reads versions 1 to 2");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reads versions 1 to 3");
     }
   }
 

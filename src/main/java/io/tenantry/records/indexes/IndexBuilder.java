@@ -1,7 +1,6 @@
 package io.tenantry.records.indexes;
 
 import io.tenantry.config.Config;
-import io.tenantry.config.PgUrl;
 import io.tenantry.db.AdminJdbc;
 import io.tenantry.records.query.FieldFunctions;
 import io.tenantry.tenant.Tenant;
@@ -20,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import static io.tenantry.db.SqlIdentifiers.quoteIdent;
-
 /**
  * Builds and drops declared indexes off the request path: CREATE/DROP INDEX CONCURRENTLY (which writes do not wait
  * for) over an admin JDBC connection as the owner role, on a worker executor of its own (a build can take minutes and
@@ -39,15 +36,15 @@ public final class IndexBuilder {
   private static final String UNFINISHED = "SELECT tenant_id, collection, name, status FROM platform.record_indexes "
     + "WHERE status IN ('building', 'dropping') OR status = 'ready' AND NOT typed";
 
-  private static final long TABLE_LOCK_POLL_MS = 200;
-
   private final Config config;
+  private final IndexDdlRunner runner;
   private final IndexStore store;
   private final TenantStore tenants;
   private final WorkerExecutor worker;
 
   IndexBuilder(Vertx vertx, Config config, IndexStore store, TenantStore tenants) {
     this.config = config;
+    this.runner = new IndexDdlRunner(config);
     this.store = store;
     this.tenants = tenants;
     this.worker = vertx.createSharedWorkerExecutor("tenantry-index-builds", 2, 24, java.util.concurrent.TimeUnit.HOURS);
@@ -64,7 +61,7 @@ public final class IndexBuilder {
     }, false).compose(
         done -> store.ready(tenant.id(), declared.collection(), declared.name(), functions != null),
         failed -> {
-          if (failed instanceof Busy) {
+          if (failed instanceof IndexDdlRunner.Busy) {
             return Future.succeededFuture(java.util.Optional.<IndexDeclaration>empty()); // the other node reports
           }
           LOG.warn("index {} of tenant {} collection {} failed to build: {}", declared.name(), tenant.id(),
@@ -91,13 +88,6 @@ public final class IndexBuilder {
   public void resumeUnfinished() {
     worker.executeBlocking(this::unfinished, false).onSuccess(all -> all.forEach(this::resume))
       .onFailure(e -> LOG.warn("unfinished index builds not resumed: {}", e.getMessage()));
-  }
-
-  /** Another node holds the index's lock: it builds (or drops) it and stores the outcome. */
-  private static final class Busy extends SQLException {
-    Busy() {
-      super("another node is working on this index");
-    }
   }
 
   private record Unfinished(UUID tenant, String collection, String name, String status) {
@@ -130,64 +120,8 @@ public final class IndexBuilder {
     })).onFailure(e -> LOG.warn("index {} not resumed: {}", u.name(), e.getMessage()));
   }
 
-  /**
-   * Runs CONCURRENTLY statements (outside a transaction, as they must be) in the records table's database, as its
-   * owner, under the declaration's advisory lock and then its table's (waited for); an invalid index of one of its
-   * names (an interrupted build) is dropped first.
-   */
   private void ddl(Tenant tenant, String indexName, List<String> statements) throws SQLException {
-    try (Connection c = AdminJdbc.connect(database(tenant))) {
-      if (!AdminJdbc.tryAdvisoryLock(c, "tenantry.index:" + indexName)) {
-        throw new Busy();
-      }
-      lockTable(c, tenant.schema());
-      AdminJdbc.execute(c, "SET ROLE " + quoteIdent(config.ownerRole()));
-      for (String name : IndexDdl.indexNames(indexName)) {
-        dropIfInvalid(c, tenant.schema(), name);
-      }
-      for (String statement : statements) {
-        AdminJdbc.execute(c, statement);
-      }
-    }
-  }
-
-  /**
-   * One build or drop at a time per records table: two CREATE INDEX CONCURRENTLY on one table (or one and another's
-   * ANALYZE) deadlock, each waiting for the other's transaction in its wait-for-old-snapshots phase. The lock is
-   * polled, not waited for: a statement waiting on an advisory lock is itself a transaction the holder's CREATE INDEX
-   * CONCURRENTLY would wait for — a deadlock again. This runs on the builds' own worker executor.
-   */
-  private static void lockTable(Connection c, String schema) throws SQLException {
-    while (!AdminJdbc.tryAdvisoryLock(c, "tenantry.index-table:" + schema)) {
-      try {
-        Thread.sleep(TABLE_LOCK_POLL_MS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SQLException("interrupted waiting for another index build on " + schema + ".records", e);
-      }
-    }
-  }
-
-  private static void dropIfInvalid(Connection c, String schema, String name) throws SQLException {
-    try (PreparedStatement invalid = c.prepareStatement("SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
-      + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE n.nspname = ? AND x.relname = ? AND NOT i.indisvalid")) {
-      invalid.setString(1, schema);
-      invalid.setString(2, name);
-      try (ResultSet rs = invalid.executeQuery()) {
-        if (rs.next()) {
-          AdminJdbc.execute(c, IndexDdl.drop(schema, name));
-        }
-      }
-    }
-  }
-
-  private PgUrl database(Tenant tenant) {
-    PgUrl admin = config.dbAdminUrl();
-    if (tenant.database() == null) {
-      return admin.withDatabase(config.dbName());
-    }
-    return new PgUrl(tenant.database().host(), tenant.database().port(), admin.database(), admin.user(), admin.password())
-      .withDatabase(tenant.database().database());
+    runner.run(runner.database(tenant.database()), tenant.schema(), indexName, statements);
   }
 
   public Future<Void> close() {

@@ -26,8 +26,13 @@ public final class FieldFunctions {
 
   /** The tenant's functions; null when its schema or database has not been migrated to V6 yet. */
   public static FieldFunctions of(Tenant tenant) {
-    boolean present = tenant.isolation() == Isolation.SHARED || tenant.schemaVersion() >= TENANT_VERSION;
-    return present ? new FieldFunctions(tenant.schema()) : null;
+    return of(tenant.isolation(), tenant.schemaVersion(), tenant.schema());
+  }
+
+  /** The functions in a records table's schema of this tier and tenant migration version; null when not there yet. */
+  public static FieldFunctions of(Isolation tier, int schemaVersion, String schema) {
+    boolean present = tier == Isolation.SHARED || schemaVersion >= TENANT_VERSION;
+    return present ? new FieldFunctions(schema) : null;
   }
 
   /** A JSON string at the path (else NULL), in the C collation: code point order, what prefix ranges need. */
