@@ -22,6 +22,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The baseline's HTTP verticle: the same server options, OpenAPI contract and validation, root handlers (request
@@ -75,7 +76,7 @@ final class BaselineVerticle extends VerticleBase {
       on(builder, other, ctx -> ctx.fail(404));
     }
 
-    io.tenantry.server.OnLoopValidation.install(vertx, contract, builder, RequestExtractor.withBodyHandler());
+    io.tenantry.server.OnLoopValidation.install(vertx, contract, builder, RequestExtractor.withBodyHandler(), Set.of());
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);
