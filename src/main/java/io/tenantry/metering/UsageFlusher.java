@@ -29,6 +29,8 @@ public final class UsageFlusher {
   private final int flushMs;
   private final Deque<UsageBatch> queued = new ArrayDeque<>();
   private long timer = -1;
+  /** The flush waiting for the running one to end, if any. */
+  private Future<Void> behind;
   private Future<Void> running = Future.succeededFuture();
 
   public UsageFlusher(Vertx vertx, Pool pool, UsageMeter meter, int flushMs) {
@@ -44,10 +46,22 @@ public final class UsageFlusher {
     }
   }
 
-  /** Drains the counters and stores every queued batch, oldest first; joins a flush already running. */
+  /**
+   * Stores everything counted before the call: drains the counters and stores every queued batch, oldest first. While
+   * a flush runs, what was counted after its drain needs another: one flush waits behind the running one, shared by
+   * every caller meanwhile (the periodic timer included), so a slow or failing store never queues more than one.
+   */
   public synchronized Future<Void> flush() {
     if (!running.isComplete()) {
-      return running;
+      if (behind == null) {
+        behind = running.transform(done -> {
+          synchronized (this) {
+            behind = null;
+          }
+          return flush();
+        });
+      }
+      return behind;
     }
     UsageBatch batch = meter.drain(Instant.now());
     if (batch != null) {

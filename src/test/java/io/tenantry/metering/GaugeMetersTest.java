@@ -121,6 +121,33 @@ class GaugeMetersTest {
     }
   }
 
+  /**
+   * A flush asked for while another is storing (here held by a lock on the flush table) stores what was counted
+   * after that one drained, not only what it had: the caller's counts are there when its flush answers.
+   */
+  @Test
+  void aFlushAskedWhileAnotherStoresStoresWhatWasCountedAfterThatOnesDrain() throws SQLException {
+    java.util.UUID tenant = java.util.UUID.fromString(text("SELECT id FROM platform.tenants WHERE slug = 'gm-shared'"));
+    UsageMeter meter = ts.server().metering().meter();
+    UsageFlusher flusher = ts.server().metering().flusher();
+    Await.result(flusher.flush(), 30);
+    long before = counted("gm-shared", "query_units");
+    try (Connection lock = TestEnv.connect(ts.config.dbName(), TestEnv.adminUser())) {
+      lock.setAutoCommit(false);
+      try (Statement st = lock.createStatement()) {
+        st.execute("LOCK TABLE platform.usage_flushes IN EXCLUSIVE MODE"); // reads go on, inserts wait
+      }
+      meter.add(tenant, Meter.QUERY_UNITS, 1);
+      io.vertx.core.Future<Void> first = flusher.flush();
+      meter.add(tenant, Meter.QUERY_UNITS, 2);
+      io.vertx.core.Future<Void> second = flusher.flush();
+      assertThat(first.isComplete() || second.isComplete()).as("the stores wait for the lock").isFalse();
+      lock.commit();
+      Await.result(second, 30);
+    }
+    assertThat(counted("gm-shared", "query_units") - before).isEqualTo(3L);
+  }
+
   @Test
   void aFileDownloadCountsItsBytesAsEgress() {
     assertThat(upload("shared", "big/egress.bin", 50_000).statusCode()).isIn(200, 201);
@@ -177,6 +204,16 @@ class GaugeMetersTest {
   private long counted(String slug, String meter) {
     return one("SELECT coalesce(sum(quantity), 0) FROM platform.usage_flushes f JOIN platform.tenants t ON t.id = f.tenant_id"
       + " WHERE t.slug = '" + slug + "' AND meter = '" + meter + "'");
+  }
+
+  private String text(String sql) {
+    try (Connection c = TestEnv.connect(ts.config.dbName(), TestEnv.adminUser()); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private long one(String sql) {

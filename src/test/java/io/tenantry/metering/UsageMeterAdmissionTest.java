@@ -38,6 +38,70 @@ class UsageMeterAdmissionTest {
   }
 
   @Test
+  void everyUserOfAWindowIsCountedOnceWhateverTheirSlotsAndUuidInstances() {
+    java.util.List<UUID> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 10 * TenantCounters.RECENT_SLOTS; i++) {
+      many.add(UUID.randomUUID());
+    }
+    for (int round = 0; round < 3; round++) {
+      for (UUID u : many) {
+        // another request of the same user, through another token: an equal UUID, not the same instance
+        UUID same = round == 1 ? new UUID(u.getMostSignificantBits(), u.getLeastSignificantBits()) : u;
+        meter.admit(tenant, same, HttpMethod.GET, "/api/v1/collections/c/records").answered(200, 1);
+      }
+    }
+    UsageBatch first = meter.drain(Instant.now());
+    assertThat(first.users()).hasSize(many.size())
+      .extracting(UsageBatch.User::userId).containsExactlyInAnyOrderElementsOf(many);
+    meter.admit(tenant, many.get(0), HttpMethod.GET, "/api/v1/collections/c/records").answered(200, 1);
+    assertThat(meter.drain(Instant.now()).users()).as("the next window holds only who came back")
+      .containsExactly(new UsageBatch.User(tenant, many.get(0)));
+  }
+
+  /**
+   * Drains racing requests of one user (the same UUID instance, as a cached token gives): a request that began after
+   * drain k-1 returned is in the users of drain k or k+1 — never skipped because a slot vouched for an earlier window.
+   */
+  @Test
+  void aUserNotedWhileDrainsRunIsNeverLostBetweenWindows() throws InterruptedException {
+    int drains = 300;
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicIntegerArray startedAfter = new java.util.concurrent.atomic.AtomicIntegerArray(drains + 1);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread requests = new Thread(() -> {
+      while (!stop.get()) {
+        int k = done.get();
+        meter.admit(tenant, user, HttpMethod.GET, "/api/v1/collections/c/records").answered(200, 1);
+        startedAfter.set(k, 1);
+      }
+    });
+    requests.start();
+    boolean[] seen = new boolean[drains + 1];
+    for (int k = 0; k < drains; k++) {
+      long deadline = System.nanoTime() + 50_000_000L;
+      while (startedAfter.get(k) == 0 && System.nanoTime() < deadline) { // a request of this window, then drain under it
+        Thread.onSpinWait();
+      }
+      UsageBatch batch = meter.drain(Instant.now());
+      seen[k] = batch != null && batch.users().contains(new UsageBatch.User(tenant, user));
+      done.incrementAndGet();
+    }
+    stop.set(true);
+    requests.join();
+    UsageBatch last = meter.drain(Instant.now());
+    seen[drains] = last != null && last.users().contains(new UsageBatch.User(tenant, user));
+    int checked = 0;
+    for (int k = 0; k < drains; k++) {
+      if (startedAfter.get(k) == 1) {
+        checked++;
+        assertThat(seen[k] || seen[k + 1]).as("a request begun after drain %d returned is in drain %d or %d", k - 1, k, k + 1)
+          .isTrue();
+      }
+    }
+    assertThat(checked).as("requests ran between the drains").isGreaterThan(drains / 2);
+  }
+
+  @Test
   void aRequestThatOutlivesItsTenantsCountersCountsOnTheCurrentOnes() {
     UsageMeter.Admission longDownload = meter.admit(tenant, null, HttpMethod.GET, "/api/v1/files/big");
     for (int i = 0; i <= UsageMeter.IDLE_DRAINS; i++) {
