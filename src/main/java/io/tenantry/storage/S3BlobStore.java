@@ -57,8 +57,9 @@ final class S3BlobStore implements BlobStore {
     if (length > maxBytes) {
       return Future.failedFuture(new BlobTooLarge());
     }
-    Future<Written> written = length >= 0 && length <= SINGLE_PUT_MAX ? put(key, body, length, maxBytes)
-      : multipart(key, body, length >= 0 ? length : maxBytes, maxBytes);
+    // streamed exchanges run on an event loop, whoever calls (an import's worker thread): S3Client.onContext
+    Future<Written> written = s3.onContext(() -> length >= 0 && length <= SINGLE_PUT_MAX ? put(key, body, length, maxBytes)
+      : multipart(key, body, length >= 0 ? length : maxBytes, maxBytes));
     // whatever failed, no key stays behind (a reset PUT stores nothing; the delete is for certainty)
     return written.recover(failed -> s3.call(HttpMethod.DELETE, key, Map.of(), Map.of(), null).otherwiseEmpty()
       .compose(v -> Future.failedFuture(LocalBlobStore.unwrapped(failed))));
@@ -98,7 +99,7 @@ final class S3BlobStore implements BlobStore {
   public Future<Void> readInto(UUID tenant, String blob, long offset, long length, WriteStream<Buffer> to) {
     Map<String, String> headers = new HashMap<>();
     headers.put("Range", "bytes=" + offset + "-" + (offset + length - 1));
-    return s3.request(HttpMethod.GET, key(tenant, blob), Map.of(), Map.of(), headers, SigV4.EMPTY_SHA256)
+    return s3.onContext(() -> s3.request(HttpMethod.GET, key(tenant, blob), Map.of(), Map.of(), headers, SigV4.EMPTY_SHA256)
       .compose(HttpClientRequest::send)
       .compose(resp -> {
         if (resp.statusCode() == 404) {
@@ -109,7 +110,7 @@ final class S3BlobStore implements BlobStore {
         }
         // a client gone mid-download leaves the store's answer unread: its connection is dropped, not pooled
         return resp.pipeTo(to).onFailure(e -> resp.request().reset());
-      });
+      }));
   }
 
   @Override

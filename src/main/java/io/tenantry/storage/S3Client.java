@@ -1,8 +1,10 @@
 package io.tenantry.storage;
 
 import io.tenantry.config.Config;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +34,7 @@ final class S3Client {
   private static final long IDLE_TIMEOUT_MS = 60_000;
   static final int SIGNED_BODY_MAX = 64 * 1024;
 
+  private final Vertx vertx;
   private final HttpClientAgent http;
   private final SigV4 signer;
   private final String bucket;
@@ -41,6 +45,7 @@ final class S3Client {
   private final String hostHeaderSuffix;
 
   S3Client(Vertx vertx, Config.S3Settings settings) {
+    this.vertx = vertx;
     URI endpoint = URI.create(settings.endpoint());
     this.ssl = "https".equals(endpoint.getScheme());
     this.port = endpoint.getPort() > 0 ? endpoint.getPort() : ssl ? 443 : 80;
@@ -101,7 +106,7 @@ final class S3Client {
   Future<Answer> call(HttpMethod method, String key, Map<String, String> query, Map<String, String> amzHeaders, Buffer body) {
     String hash = body == null || body.length() == 0 ? SigV4.EMPTY_SHA256
       : body.length() > SIGNED_BODY_MAX ? SigV4.UNSIGNED_PAYLOAD : SigV4.sha256Hex(body.getBytes());
-    return request(method, key, query, amzHeaders, Map.of(), hash)
+    return onContext(() -> request(method, key, query, amzHeaders, Map.of(), hash)
       // PUT and POST carry Content-Length even when empty (S3 asks for it)
       .compose(req -> body == null && method != HttpMethod.PUT && method != HttpMethod.POST ? req.send()
         : req.send(body == null ? Buffer.buffer() : body))
@@ -111,7 +116,24 @@ final class S3Client {
           throw failure(method, answer.status(), answer.body());
         }
         return answer;
-      });
+      }));
+  }
+
+  /**
+   * Runs an exchange on a Vert.x context. The HTTP client answers on the context that sent the request and expects
+   * the response's handlers set there as it arrives: a chain started on a thread of its own (a test's, a plain
+   * executor's) can set the body handler after the answer ended and then wait until the idle timeout —
+   * {@code S3ClientThreadsTest} saw it within a few calls. A caller on an event loop runs as it is; any other (a
+   * blocking worker's thread, whose context's answers come on its event loop, or a foreign thread) hands the exchange
+   * to its context (a new one for a foreign thread).
+   */
+  <T> Future<T> onContext(Supplier<Future<T>> exchange) {
+    if (Context.isOnEventLoopThread()) {
+      return exchange.get();
+    }
+    Promise<T> done = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> exchange.get().onComplete(done));
+    return done.future();
   }
 
   static S3Failure failure(HttpMethod method, int status, Buffer body) {
