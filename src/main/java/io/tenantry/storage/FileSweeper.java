@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -17,7 +18,8 @@ import java.util.UUID;
 /**
  * Removes what interrupted work left behind: every expired reservation's blob, unless committed metadata references
  * it (an upload that finished after all), then the row; and on the local disk, temporaries older than the pending
- * TTL (a node that died mid-upload). Idempotent, so every node can run it; removing a blob twice is harmless. It
+ * TTL (a node that died mid-upload), and on each S3 store, multipart uploads initiated longer ago than that TTL (the
+ * same death, there: {@link StaleUploads}). Idempotent, so every node can run it; removing a blob twice is harmless. It
  * also counts the usage of tenants that have no row in platform.storage_usage yet ({@link Quotas#recount}).
  */
 public final class FileSweeper {
@@ -33,13 +35,14 @@ public final class FileSweeper {
   private final FileStore files;
   private final TenantStores blobs;
   private final LocalBlobStore local;
+  private final List<S3BlobStore> s3Stores;
   private final long pendingTtlMs;
   private final Quotas quotas;
   private long timer = -1;
   private boolean running;
 
   FileSweeper(Vertx vertx, Pool platform, TenantStore tenants, TenantDb db, FileStore files, TenantStores blobs,
-              LocalBlobStore local, long pendingTtlMs, Quotas quotas) {
+              LocalBlobStore local, List<S3BlobStore> s3Stores, long pendingTtlMs, Quotas quotas) {
     this.quotas = quotas;
     this.vertx = vertx;
     this.platform = platform;
@@ -48,6 +51,7 @@ public final class FileSweeper {
     this.files = files;
     this.blobs = blobs;
     this.local = local;
+    this.s3Stores = List.copyOf(s3Stores);
     this.pendingTtlMs = pendingTtlMs;
   }
 
@@ -81,12 +85,23 @@ public final class FileSweeper {
         return chain;
       })
       .compose(n -> local == null ? Future.succeededFuture(n) : local.removeStaleTemporaries(pendingTtlMs).map(t -> n + t))
+      .compose(n -> abortStaleUploads().map(t -> n + t))
       .compose(n -> countUncounted().map(n))
       .onFailure(e -> LOG.warn("storage sweep failed: {}", e.getMessage()))
       .eventually(() -> {
         running = false;
         return Future.succeededFuture();
       });
+  }
+
+  /** One store after the other: each pass is a listing per store, and a store's failure is logged by it. */
+  private Future<Integer> abortStaleUploads() {
+    Instant cutoff = Instant.now().minusMillis(pendingTtlMs);
+    Future<Integer> chain = Future.succeededFuture(0);
+    for (S3BlobStore store : s3Stores) {
+      chain = chain.compose(n -> store.abortUploadsInitiatedBefore(cutoff).map(t -> n + t));
+    }
+    return chain;
   }
 
   /**

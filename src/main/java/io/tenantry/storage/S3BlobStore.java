@@ -37,10 +37,12 @@ final class S3BlobStore implements BlobStore {
 
   private final S3Client s3;
   private final String prefix;
+  private final StaleUploads staleUploads;
 
   S3BlobStore(Vertx vertx, Config.S3Settings settings) {
     this.s3 = new S3Client(vertx, settings);
     this.prefix = settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
+    this.staleUploads = new StaleUploads(s3, prefix);
   }
 
   String tenantPrefix(UUID tenant) {
@@ -166,7 +168,15 @@ final class S3BlobStore implements BlobStore {
     });
   }
 
-  private static String unescape(String xml) {
+  /**
+   * Aborts the multipart uploads under the store's prefix initiated before {@code cutoff} (a node that died mid-upload
+   * left them); the number aborted. Never fails ({@link StaleUploads}).
+   */
+  Future<Integer> abortUploadsInitiatedBefore(java.time.Instant cutoff) {
+    return staleUploads.abortInitiatedBefore(cutoff);
+  }
+
+  static String unescape(String xml) {
     return xml.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&");
   }
 

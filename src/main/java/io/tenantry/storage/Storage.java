@@ -69,7 +69,7 @@ public final class Storage {
     TenantStores blobs = new TenantStores(named, settings.backend(), tenantSettings);
     FileStore files = new FileStore();
     Quotas quotas = new Quotas(platform, db, files, settings.chunkedReservationBytes(), settings.pendingTtlSeconds());
-    FileSweeper sweeper = new FileSweeper(vertx, platform, tenants, db, files, blobs, local,
+    FileSweeper sweeper = new FileSweeper(vertx, platform, tenants, db, files, blobs, local, s3Stores,
       settings.pendingTtlSeconds() * 1000L, quotas);
     return new Storage(worker, blobs, s3Stores, new FileEndpoints(db, files, quotas, blobs, sealer), sweeper,
       settings.sweepIntervalMs(), platform, new StorageAdminEndpoints(new io.tenantry.admin.Delegation(tenants), quotas));
