@@ -1,6 +1,7 @@
 package io.tenantry.records.changes;
 
 import io.tenantry.support.Await;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -38,12 +39,17 @@ final class EventStream implements AutoCloseable {
     if (lastEventId != null) {
       options.putHeader("Last-Event-ID", lastEventId);
     }
-    HttpClientResponse response = Await.result(client.request(options).compose(req -> req.send()), 30);
-    EventStream stream = new EventStream(client, response);
-    response.handler(stream::received);
-    response.endHandler(v -> stream.end());
-    response.exceptionHandler(e -> stream.end());
-    return stream;
+    // The handlers are set on the event loop as the answer arrives: set here after an await, the stream's first
+    // chunks (the events a resumed stream opens with) could be delivered and lost before them.
+    Promise<EventStream> opened = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> client.request(options).compose(req -> req.send()).map(response -> {
+      EventStream stream = new EventStream(client, response);
+      response.handler(stream::received);
+      response.endHandler(end -> stream.end());
+      response.exceptionHandler(e -> stream.end());
+      return stream;
+    }).onComplete(opened));
+    return Await.result(opened.future(), 30);
   }
 
   private void end() {
