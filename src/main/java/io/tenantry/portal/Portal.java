@@ -25,7 +25,7 @@ public final class Portal {
   }
 
   /** The server's request handler: portal files to the portal, everything else to the API router. */
-  public static Handler<HttpServerRequest> inFrontOf(Vertx vertx, Router api) {
+  public static Handler<HttpServerRequest> inFrontOf(Vertx vertx, Handler<HttpServerRequest> api) {
     Router portal = router(vertx);
     return request -> (serves(request.path()) ? portal : api).handle(request);
   }

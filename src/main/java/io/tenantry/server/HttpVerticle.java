@@ -38,9 +38,10 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     platform.pool().claim(); // this loop's requests use connections of this loop only
-    Router router = router();
+    Router router = router(path -> true);
+    Router dataPlane = router(DataPlaneRouting::mounts);
     // Admin portal: its static files are served by a router of its own in front of the API's (docs/portal.md).
-    var handler = io.tenantry.portal.Portal.inFrontOf(vertx, router);
+    var handler = io.tenantry.portal.Portal.inFrontOf(vertx, DataPlaneRouting.inFrontOf(dataPlane, router));
     StalledConnections stalled = new StalledConnections();
     stalled.start(vertx, platform.config().headerTimeoutMs());
     server = vertx.createHttpServer(new HttpServerOptions()
@@ -58,7 +59,13 @@ public final class HttpVerticle extends VerticleBase {
     return server.shutdown(platform.config().shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
   }
 
+  /** The router of every route in the contract. */
   Router router() {
+    return router(path -> true);
+  }
+
+  /** A router of the contract's operations whose OpenAPI path {@code mounted} accepts (the others answer 404). */
+  private Router router(java.util.function.Predicate<String> mounted) {
     RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
     builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) platform.audit().hooks()::observe);
     // Operations: trusted scrapers of /metrics (scrape token, allowed address) pass before the gate; every
@@ -231,6 +238,12 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "cancelTenantRelocation", Access::superAdmin, relocations::cancel);
     on(builder, "cancelTenantRelocationPost", Access::superAdmin, relocations::cancel);
 
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      if (!mounted.test(route.getOperation().getOpenAPIPath())) {
+        route.getHandlers().clear(); // the builder mounts only routes with handlers
+        route.getFailureHandlers().clear();
+      }
+    }
     // BatchRequest.parse checks a bulk write's body as strictly as its schema, naming the operation at fault; the
     // schema's walk over up to 1,000 records was a third of the server's CPU in a bulk load (docs/benchmarks.md)
     OnLoopValidation.install(vertx, platform.contract(), builder, RequestExtractor.withBodyHandler(), Set.of("batchRecords"));

@@ -1,0 +1,32 @@
+package io.tenantry.server;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which requests the data-plane router may take: only those whose normalized path is the raw one's /api/ path. */
+class DataPlaneRoutingTest {
+  @Test
+  void plainDataPlanePathsGoToTheDataPlaneRouter() {
+    assertThat(DataPlaneRouting.serves("/api/v1/collections/notes/records/0190f0a2-6a1b-7c3d-8e4f-0123456789ab")).isTrue();
+    assertThat(DataPlaneRouting.serves("/api/v1/collections/notes/records")).isTrue();
+  }
+
+  @Test
+  void pathsNormalizationCouldMoveGoToTheFullRouter() {
+    assertThat(DataPlaneRouting.serves("/api/../admin/v1/tenants")).isFalse();
+    assertThat(DataPlaneRouting.serves("/api/%2e%2e/admin/v1/tenants")).isFalse();
+    assertThat(DataPlaneRouting.serves("/api/v1/files/report.pdf")).isFalse();
+    assertThat(DataPlaneRouting.serves("/t/acme/api/v1/collections/notes/records")).isFalse();
+    assertThat(DataPlaneRouting.serves("/admin/v1/tenants")).isFalse();
+    assertThat(DataPlaneRouting.serves("/apis/v1")).isFalse();
+    assertThat(DataPlaneRouting.serves(null)).isFalse();
+  }
+
+  @Test
+  void theDataPlaneRouterMountsTheContractsApiPathsOnly() {
+    assertThat(DataPlaneRouting.mounts("/api/v1/collections/{collection}/records/{id}")).isTrue();
+    assertThat(DataPlaneRouting.mounts("/admin/v1/tenants/{slug}")).isFalse();
+    assertThat(DataPlaneRouting.mounts("/auth/token")).isFalse();
+  }
+}
