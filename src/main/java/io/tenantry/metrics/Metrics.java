@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Pool;
  * rendered on a worker thread of their own: a large registry's text takes milliseconds of CPU.
  */
 public final class Metrics {
+  private static final String OBSERVED = "tenantry.metrics.observed";
   private final Vertx vertx;
   private final NodeMetrics node;
   private final TopTenants topTenants;
@@ -24,6 +25,7 @@ public final class Metrics {
   private final JobMeters jobs;
   private final WorkerExecutor scrapes;
   private final MetricsEndpoint endpoint;
+  private final HttpServerMeters http;
   private final long topTimer;
   private java.util.List<io.micrometer.core.instrument.Meter> platformMeters = java.util.List.of();
 
@@ -35,6 +37,7 @@ public final class Metrics {
     this.jobs = new JobMeters(node.registry(), pool);
     this.scrapes = vertx.createSharedWorkerExecutor("tenantry-metrics-scrape", 1);
     this.endpoint = new MetricsEndpoint(node.registry(), scrapes, settings);
+    this.http = node.vertxMeasured() ? new HttpServerMeters(node.registry()) : null;
     this.topTimer = vertx.setPeriodic(settings.topTenantsIntervalSeconds() * 1000L, id -> topTenants.recompute());
   }
 
@@ -59,14 +62,31 @@ public final class Metrics {
     return topTenants;
   }
 
-  /** Counts the request's tenant (when it has one) towards the busiest tenants, once its response is sent. */
-  public void countTenant(io.vertx.ext.web.RoutingContext ctx) {
+  /**
+   * Measures the request (HTTP series, when this node's Vert.x reports here) and counts its tenant, when it has
+   * one, towards the busiest tenants once its response is sent. Called by a root handler; a rerouted request, which
+   * passes the root handlers again, is counted once.
+   */
+  public void observe(io.vertx.ext.web.RoutingContext ctx) {
+    if (ctx.get(OBSERVED) != null) {
+      return;
+    }
+    ctx.put(OBSERVED, Boolean.TRUE);
+    if (http != null) {
+      http.begin(ctx);
+    }
     ctx.addBodyEndHandler(v -> {
       Tenant tenant = Tenant.of(ctx);
       if (tenant != null) {
         topTenants.request(tenant.id());
       }
     });
+  }
+
+  /** The handler that names a route for the HTTP series, or none (this node's Vert.x is not measured here). */
+  public java.util.Optional<io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> routed(
+    io.vertx.openapi.contract.Operation operation) {
+    return http == null ? java.util.Optional.empty() : java.util.Optional.of(http.routed(operation));
   }
 
   public Future<Void> stop() {

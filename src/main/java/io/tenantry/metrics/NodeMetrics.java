@@ -9,8 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.Match;
-import io.vertx.micrometer.MatchType;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -20,10 +18,11 @@ import java.util.EnumSet;
 
 /**
  * One node's metrics registry, and the Vert.x instance that reports into it. Vert.x only measures what it was
- * built with, so the node's Vert.x is built here: HTTP server requests labelled by route template (never the raw
- * path), method and status class, with latency histograms of fixed buckets; SQL pool use; JVM. Everything else
- * (pools per tier, rate limiter, tenant cache, ...) is registered on {@link #registry()} by {@link PlatformMeters}.
- * A Vert.x built elsewhere (a test's) gets a {@link #detached()} registry: the platform's meters, no HTTP ones.
+ * built with, so the node's Vert.x is built here: SQL pool and worker pool use; JVM. HTTP server requests (by route
+ * template, never the raw path, method and status class, with latency histograms of the fixed buckets below) are
+ * measured by {@link HttpServerMeters}. Everything else (pools per tier, rate limiter, tenant cache, ...) is
+ * registered on {@link #registry()} by {@link PlatformMeters}. A Vert.x built elsewhere (a test's) gets a
+ * {@link #detached()} registry: the platform's meters, no HTTP ones.
  */
 public final class NodeMetrics {
   /** Latency buckets: enough to see a p99 move, few enough to keep series per route small. */
@@ -87,18 +86,15 @@ public final class NodeMetrics {
     MicrometerMetricsOptions options = new MicrometerMetricsOptions()
       .setEnabled(true)
       .setJvmMetricsEnabled(true)
-      // No path, remote address or pool name: each would give every tenant (or client) series of its own.
-      .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE))
-      // Only the data plane matters here; the event bus and the HTTP clients (JWKS) are not measured.
+      // No remote address or pool name: each would give every tenant (or client) series of its own.
+      .setLabels(EnumSet.of(Label.POOL_TYPE))
+      // Only the data plane matters here; the event bus and the HTTP clients (JWKS) are not measured. The HTTP
+      // server's requests are measured by HttpServerMeters, which resolves its meters once per route.
+      .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
       .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
       .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
       .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
       .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET);
-    for (int status = 1; status <= 5; status++) {
-      // the status class, not the code: 2xx, 4xx, ...
-      options.addLabelMatch(new Match().setDomain(MetricsDomain.HTTP_SERVER).setLabel(Label.HTTP_CODE.toString())
-        .setType(MatchType.REGEX).setValue(status + "\\d\\d").setAlias(status + "xx"));
-    }
     return options;
   }
 

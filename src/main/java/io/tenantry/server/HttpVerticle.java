@@ -73,7 +73,7 @@ public final class HttpVerticle extends VerticleBase {
     // and every log line of a request carries its id, tenant and user (io.tenantry.logging)
     builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) ctx -> {
       io.tenantry.logging.RequestLogContext.remember(ctx);
-      platform.metrics().countTenant(ctx);
+      platform.metrics().observe(ctx);
       platform.metrics().endpoint().trusted(ctx);
     });
     platform.pipeline().install(vertx, builder);
@@ -247,6 +247,11 @@ public final class HttpVerticle extends VerticleBase {
     // BatchRequest.parse checks a bulk write's body as strictly as its schema, naming the operation at fault; the
     // schema's walk over up to 1,000 records was a third of the server's CPU in a bulk load (docs/benchmarks.md)
     OnLoopValidation.install(vertx, platform.contract(), builder, RequestExtractor.withBodyHandler(), Set.of("batchRecords"));
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      if (!route.getHandlers().isEmpty()) { // first on the route, so a request its validation refuses is named too
+        platform.metrics().routed(route.getOperation()).ifPresent(named -> route.getHandlers().add(0, named));
+      }
+    }
     Router router = builder.createRouter();
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);

@@ -131,4 +131,39 @@ class MetricsEndpointTest {
     assertThat(m.named("tenantry_tenant_requests", label("tenant", tenantId))).singleElement()
       .extracting(MetricsScrape.Sample::value).isEqualTo(400.0);
   }
+
+  /**
+   * The HTTP series name the route a request took however it ended: refused by validation, not found, rerouted from
+   * /t/{slug}/ (which passes the root handlers twice, and still counts once), and refused before any route (no token).
+   */
+  @Test
+  void eachRequestCountsOnceUnderTheRouteItTookWhateverItsEnd() throws Exception {
+    ts.createTenant(admin, "routed");
+    ts.addUser(admin, "routed", "reader@routed.test", "member");
+    String reader = ts.api.token("reader@routed.test", "password-of-reader@routed.test", "routed");
+    var route = label("route", "/api/v1/collections/:collection/records/:id").and(label("method", "GET"));
+    MetricsScrape before = MetricsScrape.parse(ts.api.get("/metrics", SCRAPE_TOKEN).bodyAsString());
+
+    String missing = "/api/v1/collections/notes/records/" + java.util.UUID.randomUUID();
+    assertThat(status(ts.http.get("/api/v1/collections/notes/records/not-a-uuid").bearerTokenAuthentication(reader)))
+      .isEqualTo(400);
+    assertThat(status(ts.http.get(missing).bearerTokenAuthentication(reader))).isEqualTo(404);
+    assertThat(status(ts.http.get("/t/routed" + missing).bearerTokenAuthentication(reader))).isEqualTo(404);
+    assertThat(status(ts.http.get(missing))).isEqualTo(401);
+
+    MetricsScrape after = MetricsScrape.parse(ts.api.get("/metrics", SCRAPE_TOKEN).bodyAsString());
+    String requests = "vertx_http_server_requests_total";
+    assertThat(after.sum(requests, route.and(label("code", "4xx"))) - before.sum(requests, route.and(label("code", "4xx"))))
+      .isEqualTo(3);
+    var unrouted = label("route", "").and(label("method", "GET")).and(label("code", "4xx"));
+    assertThat(after.sum(requests, unrouted) - before.sum(requests, unrouted)).isEqualTo(1);
+    assertThat(after.named("vertx_http_server_response_time_seconds_count", route.and(label("code", "4xx"))))
+      .singleElement().extracting(MetricsScrape.Sample::value).isEqualTo(after.sum(requests, route.and(label("code", "4xx"))));
+    assertThat(after.named("vertx_http_server_active_requests")).singleElement()
+      .extracting(MetricsScrape.Sample::value).isEqualTo(1.0); // the scrape itself
+  }
+
+  private static int status(io.vertx.ext.web.client.HttpRequest<Buffer> request) throws Exception {
+    return request.send().await(30, TimeUnit.SECONDS).statusCode();
+  }
 }
