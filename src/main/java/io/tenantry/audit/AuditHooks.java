@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * use in each hour on this node. A successful read costs an end handler and a map lookup for API-key callers.
  */
 public final class AuditHooks {
-  private static final String OBSERVED = "audit.observed";
   private static final String STORED = "audit.stored";
   private static final String ACTION = "audit.action";
 
@@ -62,21 +61,18 @@ public final class AuditHooks {
     };
   }
 
-  /** A root handler, before the gate (so that its refusals are seen); a rerouted request is observed once. */
+  /** Sees every request once, before the gate (so that its refusals are seen). */
   public void observe(RoutingContext ctx) {
-    if (ctx.get(OBSERVED) == null) {
-      ctx.put(OBSERVED, Boolean.TRUE);
-      String path = ctx.request().path();
-      if (path.startsWith("/api/") || path.startsWith("/t/")) {
-        ctx.addEndHandler(v -> dataPlaneEnded(ctx));
-      } else if (path.startsWith("/admin/") && mutating(ctx.request().method())) {
-        ctx.addEndHandler(v -> adminEnded(ctx));
-      } else if (path.equals("/auth/token") && ctx.request().method() == HttpMethod.POST) {
-        ctx.addEndHandler(v -> authEnded(ctx));
-      }
+    String path = ctx.request().path();
+    if (path.startsWith("/api/") || path.startsWith("/t/")) {
+      ctx.addEndHandler(v -> dataPlaneEnded(ctx));
+    } else if (path.startsWith("/admin/") && mutating(ctx.request().method())) {
+      ctx.addEndHandler(v -> adminEnded(ctx));
+    } else if (path.equals("/auth/token") && ctx.request().method() == HttpMethod.POST) {
+      ctx.addEndHandler(v -> authEnded(ctx));
     }
-    ctx.next();
   }
+
 
   private void dataPlaneEnded(RoutingContext ctx) {
     Tenant tenant = Tenant.of(ctx);

@@ -17,7 +17,6 @@ import io.vertx.sqlclient.Pool;
  * rendered on a worker thread of their own: a large registry's text takes milliseconds of CPU.
  */
 public final class Metrics {
-  private static final String OBSERVED = "tenantry.metrics.observed";
   private final Vertx vertx;
   private final NodeMetrics node;
   private final TopTenants topTenants;
@@ -64,14 +63,9 @@ public final class Metrics {
 
   /**
    * Measures the request (HTTP series, when this node's Vert.x reports here) and counts its tenant, when it has
-   * one, towards the busiest tenants once its response is sent. Called by a root handler; a rerouted request, which
-   * passes the root handlers again, is counted once.
+   * one, towards the busiest tenants once its response is sent. Call once per request.
    */
   public void observe(io.vertx.ext.web.RoutingContext ctx) {
-    if (ctx.get(OBSERVED) != null) {
-      return;
-    }
-    ctx.put(OBSERVED, Boolean.TRUE);
     if (http != null) {
       http.begin(ctx);
     }

@@ -14,24 +14,27 @@ public final class AccessLog {
   private AccessLog() {
   }
 
+  /** A root handler: {@link #observe}, then on. */
   public static void handle(RoutingContext ctx) {
-    if (ctx.get("accessLogged") == null) {
-      ctx.put("accessLogged", Boolean.TRUE);
-      long start = System.nanoTime();
-      ctx.addBodyEndHandler(v -> {
-        Tenant tenant = Tenant.of(ctx);
-        Caller caller = Caller.of(ctx);
-        LOG.atInfo()
-          .addKeyValue("requestId", RequestIds.of(ctx))
-          .addKeyValue("method", ctx.request().method().name())
-          .addKeyValue("path", ctx.request().path())
-          .addKeyValue("status", ctx.response().getStatusCode())
-          .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000.0)
-          .addKeyValue("tenantId", tenant == null ? null : tenant.id())
-          .addKeyValue("userId", caller == null ? null : caller.userId())
-          .log("request");
-      });
-    }
+    observe(ctx);
     ctx.next();
+  }
+
+  /** Arranges the request's line for when its response ends; call once per request. */
+  public static void observe(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addBodyEndHandler(v -> {
+      Tenant tenant = Tenant.of(ctx);
+      Caller caller = Caller.of(ctx);
+      LOG.atInfo()
+        .addKeyValue("requestId", RequestIds.of(ctx))
+        .addKeyValue("method", ctx.request().method().name())
+        .addKeyValue("path", ctx.request().path())
+        .addKeyValue("status", ctx.response().getStatusCode())
+        .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000.0)
+        .addKeyValue("tenantId", tenant == null ? null : tenant.id())
+        .addKeyValue("userId", caller == null ? null : caller.userId())
+        .log("request");
+    });
   }
 }

@@ -8,6 +8,7 @@ import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.storage.StreamedUploads;
 import io.tenantry.tenant.TenantRegistry;
 import io.tenantry.tenant.TenantSources;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -18,8 +19,10 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 /**
  * The request pipeline, in the order every request meets it:
  * <ol>
- *   <li>entry — /t/{slug}/api/... rerouted to /api/...; "Connection: close" while draining; the request id;</li>
- *   <li>access log — one line when the response ends (when enabled);</li>
+ *   <li>entry — once per request the observers see it (log context, audit, metrics) and the access log, when
+ *       enabled, arranges its line for the response's end; /t/{slug}/api/... rerouted to /api/...; "Connection:
+ *       close" while draining; the request id; then the entry's last step (a trusted metrics scraper is served
+ *       there, before authentication);</li>
  *   <li>{@link Gate} — authenticate, and on the data plane name the tenant, resolve it and authorize the caller in
  *       it, then charge its rate limit: all on headers, before the body is read;</li>
  *   <li>body — read, bounded by http.body-limit;</li>
@@ -27,9 +30,10 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
  * </ol>
  * then, per route: validation against openapi.yaml (vertx-openapi), the route's role check
  * ({@link io.tenantry.auth.Access}), the handler. Each root handler is one more pass through the router per
- * request, which is why the gate's steps are one handler.
+ * request, which is why the entry's steps are one handler and the gate's steps another.
  */
 public final class Pipeline {
+  private static final String ENTERED = "pipeline.entered";
   private final Gate gate;
   private final Draining draining;
   private final long bodyLimit;
@@ -55,12 +59,16 @@ public final class Pipeline {
     return new Pipeline(gate, draining, bodyLimit, jsonMaxDepth, accessLog);
   }
 
-  /** Installs the root handlers on a router being built (one router per event loop). */
-  public void install(Vertx vertx, RouterBuilder builder) {
+  /**
+   * Installs the root handlers on a router being built (one router per event loop).
+   *
+   * @param observers what sees every request once, before anything else (it must not end the request)
+   * @param last      the entry's last step, which calls {@code ctx.next()} unless it answers the request itself
+   */
+  public void install(Vertx vertx, RouterBuilder builder, Handler<RoutingContext> observers, Handler<RoutingContext> last) {
     builder
       // Platform handlers first: vertx-web requires them before the gate (a security policy) and the body handler.
-      .rootHandler((PlatformHandler) this::entry)
-      .rootHandler(accessLog ? (PlatformHandler) AccessLog::handle : (PlatformHandler) RoutingContext::next)
+      .rootHandler((PlatformHandler) ctx -> entry(ctx, observers, last))
       .rootHandler(gate)
       // a streamed file upload passes the body handlers paused, its body unread (io.tenantry.storage)
       .rootHandler(StreamedUploads.skipping(BodyHandler.create(false).setBodyLimit(bodyLimit)))
@@ -72,13 +80,21 @@ public final class Pipeline {
    * response asks the client to close its connection, so no keep-alive connection is idle (and about to be reused
    * by the client) when the server stops and closes idle connections.
    */
-  private void entry(RoutingContext ctx) {
+  private void entry(RoutingContext ctx, Handler<RoutingContext> observers, Handler<RoutingContext> last) {
+    if (ctx.get(ENTERED) == null) { // a reroute passes the root handlers again: the request is observed once
+      ctx.put(ENTERED, Boolean.TRUE);
+      observers.handle(ctx);
+      if (accessLog) {
+        AccessLog.observe(ctx);
+      }
+    }
     if (PathPrefix.rerouted(ctx) || StreamedUploads.rerouted(ctx)) {
       return;
     }
     if (draining.active()) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
-    RequestIds.handle(ctx);
+    RequestIds.of(ctx);
+    last.handle(ctx);
   }
 }

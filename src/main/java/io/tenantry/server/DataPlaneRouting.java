@@ -2,7 +2,11 @@ package io.tenantry.server;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
+import io.vertx.openapi.contract.Operation;
+
+import java.util.List;
 
 /**
  * Data-plane requests meet a router that holds only the data plane's routes. vertx-web tries a request against the
@@ -13,13 +17,28 @@ import io.vertx.ext.web.Router;
  */
 final class DataPlaneRouting {
   private static final String DATA_PLANE = "/api/";
+  /** Where vertx-web-openapi-router keeps a route's operation (RouterBuilderImpl, 5.0.7). */
+  static final String OPERATION = "openApiOperation";
 
   private DataPlaneRouting() {
   }
 
-  /** The contract paths the data-plane router mounts. */
+  /** The contract paths the data-plane router keeps. */
   static boolean mounts(String openApiPath) {
     return openApiPath.startsWith(DATA_PLANE);
+  }
+
+  /**
+   * A router built from the contract, without the routes of operations off the data plane. (The builder puts every
+   * operation's route in the router, one without handlers answering 503, so they are removed, not left out.)
+   */
+  static Router only(Router router) {
+    for (Route route : List.copyOf(router.getRoutes())) {
+      if (route.getMetadata(OPERATION) instanceof Operation operation && !mounts(operation.getOpenAPIPath())) {
+        route.remove();
+      }
+    }
+    return router;
   }
 
   /**

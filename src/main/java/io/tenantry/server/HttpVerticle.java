@@ -38,8 +38,8 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     platform.pool().claim(); // this loop's requests use connections of this loop only
-    Router router = router(path -> true);
-    Router dataPlane = router(DataPlaneRouting::mounts);
+    Router router = router();
+    Router dataPlane = DataPlaneRouting.only(router());
     // Admin portal: its static files are served by a router of its own in front of the API's (docs/portal.md).
     var handler = io.tenantry.portal.Portal.inFrontOf(vertx, DataPlaneRouting.inFrontOf(dataPlane, router));
     StalledConnections stalled = new StalledConnections();
@@ -59,24 +59,16 @@ public final class HttpVerticle extends VerticleBase {
     return server.shutdown(platform.config().shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
   }
 
-  /** The router of every route in the contract. */
   Router router() {
-    return router(path -> true);
-  }
-
-  /** A router of the contract's operations whose OpenAPI path {@code mounted} accepts (the others answer 404). */
-  private Router router(java.util.function.Predicate<String> mounted) {
     RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
-    builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) platform.audit().hooks()::observe);
-    // Operations: trusted scrapers of /metrics (scrape token, allowed address) pass before the gate; every
-    // request's tenant counts towards the busiest tenants' series
-    // and every log line of a request carries its id, tenant and user (io.tenantry.logging)
-    builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) ctx -> {
+    // Every request once: every log line of it carries its id, tenant and user (io.tenantry.logging); the audit
+    // sees it before the gate, so that refusals are seen; the HTTP series and the busiest tenants count it.
+    // Trusted scrapers of /metrics (scrape token, allowed address) are served at the entry's end, before the gate.
+    platform.pipeline().install(vertx, builder, ctx -> {
       io.tenantry.logging.RequestLogContext.remember(ctx);
+      platform.audit().hooks().observe(ctx);
       platform.metrics().observe(ctx);
-      platform.metrics().endpoint().trusted(ctx);
-    });
-    platform.pipeline().install(vertx, builder);
+    }, platform.metrics().endpoint()::trusted);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
     on(builder, "getReady", new ReadinessEndpoint(platform.readiness()));
@@ -238,12 +230,6 @@ public final class HttpVerticle extends VerticleBase {
     on(builder, "cancelTenantRelocation", Access::superAdmin, relocations::cancel);
     on(builder, "cancelTenantRelocationPost", Access::superAdmin, relocations::cancel);
 
-    for (OpenAPIRoute route : builder.getRoutes()) {
-      if (!mounted.test(route.getOperation().getOpenAPIPath())) {
-        route.getHandlers().clear(); // the builder mounts only routes with handlers
-        route.getFailureHandlers().clear();
-      }
-    }
     // BatchRequest.parse checks a bulk write's body as strictly as its schema, naming the operation at fault; the
     // schema's walk over up to 1,000 records was a third of the server's CPU in a bulk load (docs/benchmarks.md)
     OnLoopValidation.install(vertx, platform.contract(), builder, RequestExtractor.withBodyHandler(), Set.of("batchRecords"));

@@ -29,4 +29,29 @@ class DataPlaneRoutingTest {
     assertThat(DataPlaneRouting.mounts("/admin/v1/tenants/{slug}")).isFalse();
     assertThat(DataPlaneRouting.mounts("/auth/token")).isFalse();
   }
+
+  /** Built from the contract, the data-plane router keeps the /api/ operations' routes and no other. */
+  @Test
+  void theDataPlaneRouterHoldsTheDataPlanesRoutesOnly() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      var contract = ApiContract.load(vertx).await(30, java.util.concurrent.TimeUnit.SECONDS).contract();
+      var builder = io.vertx.ext.web.openapi.router.RouterBuilder.create(vertx, contract);
+      builder.getRoutes().forEach(route -> route.setDoSecurity(false).addHandler(ctx -> ctx.end()));
+      io.vertx.ext.web.Router all = builder.createRouter();
+      java.util.List<String> before = paths(all);
+      java.util.List<String> kept = paths(DataPlaneRouting.only(all));
+      assertThat(before).anyMatch(path -> path.startsWith("/admin/")).contains("/api/v1/collections/{collection}/records/{id}");
+      assertThat(kept).isNotEmpty().allMatch(path -> path.startsWith("/api/"))
+        .containsAll(before.stream().filter(path -> path.startsWith("/api/")).toList());
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private static java.util.List<String> paths(io.vertx.ext.web.Router router) {
+    return router.getRoutes().stream().map(route -> route.getMetadata(DataPlaneRouting.OPERATION))
+      .filter(io.vertx.openapi.contract.Operation.class::isInstance)
+      .map(operation -> ((io.vertx.openapi.contract.Operation) operation).getOpenAPIPath()).toList();
+  }
 }
