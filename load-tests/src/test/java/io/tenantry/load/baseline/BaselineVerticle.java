@@ -12,6 +12,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -20,6 +21,7 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
 
 import java.util.List;
 import java.util.Set;
@@ -78,6 +80,15 @@ final class BaselineVerticle extends VerticleBase {
 
     io.tenantry.server.OnLoopValidation.install(vertx, contract, builder, RequestExtractor.withBodyHandler(), Set.of());
     Router router = builder.createRouter();
+    // Only its own routes, as a single-tenant server would have: the builder puts every operation of the shared
+    // contract in the router, one without handlers answering 503, and vertx-web would match each request's path
+    // against each of their patterns (the multi-tenant server's data plane has a router of its own routes too).
+    for (Route route : List.copyOf(router.getRoutes())) {
+      if (route.getMetadata("openApiOperation") instanceof Operation operation
+        && builder.getRoute(operation.getOperationId()).getHandlers().isEmpty()) {
+        route.remove();
+      }
+    }
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);
     router.errorHandler(405, ProblemHandler::handle);
