@@ -35,6 +35,8 @@ final class S3UploadsStandIn implements AutoCloseable {
   final String bucket;
   private final HttpServer server;
   private final List<Upload> uploads = new CopyOnWriteArrayList<>();
+  /** Every upload ever initiated, aborted ones too: a listing's markers may name one aborted since. */
+  private final java.util.Map<String, Upload> everLeft = new ConcurrentHashMap<>();
   /** Each ListMultipartUploads request's query, in order. */
   final List<JsonObject> listings = new CopyOnWriteArrayList<>();
   final List<String> aborted = new CopyOnWriteArrayList<>();
@@ -57,7 +59,9 @@ final class S3UploadsStandIn implements AutoCloseable {
   /** An upload as a node that died left it, initiated at {@code when}; its id. */
   String leave(String key, Instant when) {
     String id = UUID.randomUUID().toString();
-    uploads.add(new Upload(key, id, when));
+    Upload upload = new Upload(key, id, when);
+    everLeft.put(id, upload);
+    uploads.add(upload);
     return id;
   }
 
@@ -110,14 +114,16 @@ final class S3UploadsStandIn implements AutoCloseable {
     String idMarker = req.params().get("upload-id-marker") == null ? "" : req.params().get("upload-id-marker");
     List<Upload> all = inProgress().stream().filter(u -> u.key().startsWith(prefix)).toList();
     int start = 0;
-    if (!keyMarker.isEmpty()) { // after the upload the markers name, else after every upload of the marker's key
+    if (!keyMarker.isEmpty()) {
+      // after the upload the markers name, in listing order, even if it has been aborted since (as S3 does);
+      // an unknown upload id: after every upload of the marker's key
+      Upload marker = everLeft.get(idMarker);
       start = all.size();
       for (int i = 0; i < all.size(); i++) {
-        if (all.get(i).key().equals(keyMarker) && all.get(i).uploadId().equals(idMarker)) {
-          start = i + 1;
-          break;
-        }
-        if (all.get(i).key().compareTo(keyMarker) > 0) {
+        Upload upload = all.get(i);
+        boolean after = marker != null && marker.key().equals(keyMarker)
+          ? LISTING_ORDER.compare(upload, marker) > 0 : upload.key().compareTo(keyMarker) > 0;
+        if (after) {
           start = i;
           break;
         }
