@@ -19,7 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,14 +64,7 @@ class S3ExportImportTest {
 
   /** Another installation's store: the same bucket, its own prefix; bundles of a few MiB are accepted whole. */
   private Map<String, String> onS3(String prefix) {
-    Map<String, String> config = new HashMap<>();
-    config.put("storage.backend", "s3");
-    config.put("storage.s3.endpoint", s3rver.endpoint());
-    config.put("storage.s3.bucket", BUCKET);
-    config.put("storage.s3.access-key", S3rver.KEY);
-    config.put("storage.s3.secret-key", S3rver.KEY);
-    config.put("storage.s3.path-style", "true");
-    config.put("storage.s3.prefix", prefix);
+    Map<String, String> config = s3rver.storeSettings(BUCKET, prefix);
     config.put("http.body-limit", Integer.toString(64 << 20));
     config.put("db.connect-timeout-ms", "30000");
     return config;

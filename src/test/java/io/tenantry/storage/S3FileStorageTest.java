@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,14 +30,7 @@ class S3FileStorageTest extends FileStorageSuite {
   @Override
   Map<String, String> backend() {
     s3rver = S3rver.start(BUCKET, REGULATED);
-    Map<String, String> config = new HashMap<>();
-    config.put("storage.backend", "s3");
-    config.put("storage.s3.endpoint", s3rver.endpoint());
-    config.put("storage.s3.bucket", BUCKET);
-    config.put("storage.s3.access-key", S3rver.KEY);
-    config.put("storage.s3.secret-key", S3rver.KEY);
-    config.put("storage.s3.path-style", "true");
-    config.put("storage.s3.prefix", "t");
+    Map<String, String> config = s3rver.storeSettings(BUCKET, "t");
     config.put("storage.stores", new JsonArray().add(new JsonObject().put("name", "regulated")
       .put("endpoint", s3rver.endpoint()).put("bucket", REGULATED).put("access-key", S3rver.KEY)
       .put("secret-key", S3rver.KEY).put("prefix", "").put("tenants", new JsonArray().add("fr-regulated"))).encode());

@@ -73,6 +73,19 @@ public final class S3rver implements AutoCloseable {
     return port;
   }
 
+  /** A server's settings for an S3 store on this s3rver: the bucket, key and path style, under {@code prefix}. */
+  public java.util.Map<String, String> storeSettings(String bucket, String prefix) {
+    java.util.Map<String, String> config = new java.util.HashMap<>();
+    config.put("storage.backend", "s3");
+    config.put("storage.s3.endpoint", endpoint());
+    config.put("storage.s3.bucket", bucket);
+    config.put("storage.s3.access-key", KEY);
+    config.put("storage.s3.secret-key", KEY);
+    config.put("storage.s3.path-style", "true");
+    config.put("storage.s3.prefix", prefix);
+    return config;
+  }
+
   public String endpoint() {
     return "http://127.0.0.1:" + port();
   }
