@@ -20,6 +20,9 @@
 #   PROFILE_DIR=dir attaches async-profiler (tools.profiler:async-profiler from Maven Central) to the servers for
 #   the measured rounds only and writes CPU stacks in collapsed form to dir/{mt,base,iso}.collapsed (flame-graph input;
 #   each server is idle while the other runs, so each file holds its own rounds),
+#   STRACE_DIR=dir counts each server's system calls in the measured rounds (strace -c -f, attached after the warm-up;
+#   it slows the servers many times, so that run's throughput figures mean nothing) into dir/{mt,base,...}.strace and
+#   prints the calls per request served, by call, per server,
 #   MT_FLAGS extra --key=value flags for the multi-tenant server only (e.g. --db.tenant-context=transaction),
 #   ABLATION=1 adds a third server to every round, A B C A B C ...: the baseline serving the multi-tenant database's
 #   shared.records through the shared tier's statement shapes (BaselineMain --shared-table: tenant
@@ -267,6 +270,7 @@ if [ "${MIX%%,*}" = 100 ]; then
     sleep 1
   done
   SIDES=("${SIDES[@]}" raw)
+  SIDE_PID[raw]=$RAW_PID
 fi
 
 run_load() { # port seconds -> RESULT line
@@ -316,19 +320,35 @@ if [ -n "${PROFILE_DIR:-}" ]; then
   PROFILER_LIB=$WORK/async-profiler/linux-x64/libasyncProfiler.so
 fi
 profiler start
+declare -A STRACE_PID=()
+if [ -n "${STRACE_DIR:-}" ]; then
+  command -v strace >/dev/null || { log "STRACE_DIR needs strace (apt-get install strace)"; exit 2; }
+  mkdir -p "$STRACE_DIR"
+  for side in "${SIDES[@]}"; do
+    strace -c -f -o "$(realpath "$STRACE_DIR")/$side.strace" -p "${SIDE_PID[$side]}" 2>/dev/null &
+    STRACE_PID[$side]=$!
+    PIDS+=($!)
+  done
+  sleep 2 # strace attaches to each of the JVM's threads
+fi
 echo "shape: $SHAPE; access log $ACCESS_LOG in both servers${VARIANT_FLAGS:+; variant: the multi-tenant server with $VARIANT_FLAGS}"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the rounds; tool $TOOL, auth $AUTH," \
   "$CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, tenants=$TENANTS ($ISOLATION, $DIST), mix $MIX"
 # initialized empty: under set -u bash 5 calls a declared array without elements unbound
 VAR_RPS=() VAR_P50=() VAR_P99=() MT_RPS=() MT_P50=() MT_P99=() BASE_RPS=() BASE_P50=() BASE_P99=() ISO_RPS=() ISO_P50=() ISO_P99=() RAW_RPS=() RAW_P50=() RAW_P99=() NON2XX=()
+context_switches() { # pid: voluntary and involuntary context switches of all its threads so far
+  cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches/ {n += $2} END {printf "%d", n}'
+}
 for round in $(seq 1 "$ROUNDS"); do
   for side in "${SIDES[@]}"; do
+    switches_before=$(context_switches "${SIDE_PID[$side]}")
     line=$(run_load "$(port_of $side)" "$SECONDS_PER_RUN")
+    switches=$(( $(context_switches "${SIDE_PID[$side]}") - switches_before ))
     rps=$(field rps "$line"); p50=$(field p50_ms "$line"); p99=$(field p99_ms "$line")
     bad=$(field non2xx "$line"); err=$(field errors "$line")
-    printf "round %d %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s  socket errors %s  (load %s)\n" \
+    printf "round %d %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s  socket errors %s  (load %s, %s context switches a request)\n" \
       "$round" "$(name_of $side)" "$rps" "$p50" "$p99" "$bad" "$err" \
-      "$(cut -d' ' -f1 /proc/loadavg)"
+      "$(cut -d' ' -f1 /proc/loadavg)" "$(awk -v s="$switches" -v r="$rps" -v t="$SECONDS_PER_RUN" 'BEGIN {printf "%.2f", r > 0 ? s / (r * t) : 0}')"
     NON2XX+=("$bad")
     case $side in
       mt) MT_RPS+=("$rps"); MT_P50+=("$p50"); MT_P99+=("$p99") ;;
@@ -341,6 +361,27 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 profiler stop
+syscalls_per_request() { # side requests: the side's strace summary, per request, the dearest calls first
+  awk -v n="$2" -v side="$(name_of $1)" '
+    $NF == "total" {printf "syscalls %-12s %7.2f per request (%d calls, %d requests):", side, $4 / n, $4, n}
+    $1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" {calls[$NF] = $4}
+    END {m = 0; for (c in calls) order[++m] = c
+         for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (calls[order[j]] > calls[order[i]]) {t = order[i]; order[i] = order[j]; order[j] = t}
+         for (i = 1; i <= m && i <= 8; i++) printf " %s %.2f", order[i], calls[order[i]] / n
+         printf "\n"}' "$STRACE_DIR/$1.strace"
+}
+if [ -n "${STRACE_DIR:-}" ]; then
+  for side in "${SIDES[@]}"; do kill -INT "${STRACE_PID[$side]}" 2>/dev/null || true; done
+  for side in "${SIDES[@]}"; do wait "${STRACE_PID[$side]}" 2>/dev/null || true; done
+  for side in "${SIDES[@]}"; do
+    case $side in
+      mt) served=("${MT_RPS[@]}") ;; iso) served=("${ISO_RPS[@]}") ;; raw) served=("${RAW_RPS[@]}") ;;
+      var) served=("${VAR_RPS[@]}") ;; *) served=("${BASE_RPS[@]}") ;;
+    esac
+    requests=$(printf '%s\n' "${served[@]}" | awk -v s="$SECONDS_PER_RUN" '{n += $1 * s} END {printf "%d", n}')
+    syscalls_per_request "$side" "$requests"
+  done
+fi
 non2xx_total=$(printf '%s\n' "${NON2XX[@]}" | awk '{s+=$1} END {print s+0}')
 if [ "$non2xx_total" != 0 ]; then
   echo "WARNING: $non2xx_total non-2xx answers in the measured rounds (429s: the tenants' plan is lower than the offered load; see PLAN_RATE): the comparison is not like for like"
