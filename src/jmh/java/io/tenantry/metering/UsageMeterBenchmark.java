@@ -59,7 +59,7 @@ public class UsageMeterBenchmark {
   public UsageMeter.Admission metered() {
     int i = next++ & Integer.MAX_VALUE;
     UsageMeter.Admission admission = meter.admit(tenantIds[i % tenants], userIds[i % userIds.length], HttpMethod.GET, PATH);
-    admission.answered(200, 512);
+    admission.answered(true, 200, 512);
     return admission;
   }
 

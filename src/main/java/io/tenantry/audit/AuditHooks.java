@@ -1,6 +1,7 @@
 package io.tenantry.audit;
 
 import io.tenantry.auth.Caller;
+import io.tenantry.http.RequestObserver;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.tenant.TenantRegistry;
 import io.vertx.core.Handler;
@@ -19,9 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * own entry, and any request refused (401, 403, 429) or failed (5xx); on the control plane every POST, PUT, PATCH
  * and DELETE, into the log of the tenant its path names, or the platform log; every POST /auth/token (sign-ins,
  * lockouts, refreshes and refresh-token reuse, named by the handler's {@link AuditMarks}); and an API key's first
- * use in each hour on this node. A successful read costs an end handler and a map lookup for API-key callers.
+ * use in each hour on this node. A successful read costs a path check and a map lookup for API-key callers.
  */
-public final class AuditHooks {
+public final class AuditHooks implements RequestObserver {
   private static final String STORED = "audit.stored";
   private static final String ACTION = "audit.action";
 
@@ -61,18 +62,21 @@ public final class AuditHooks {
     };
   }
 
-  /** Sees every request once, before the gate (so that its refusals are seen). */
-  public void observe(RoutingContext ctx) {
+  /**
+   * Every request once it is over, whether or not its response was sent. After a reroute the path is /api/..., so a
+   * /t/{slug}/api/ request is on the data plane either way.
+   */
+  @Override
+  public void ended(RoutingContext ctx, boolean sent, long nanos) {
     String path = ctx.request().path();
     if (path.startsWith("/api/") || path.startsWith("/t/")) {
-      ctx.addEndHandler(v -> dataPlaneEnded(ctx));
+      dataPlaneEnded(ctx);
     } else if (path.startsWith("/admin/") && mutating(ctx.request().method())) {
-      ctx.addEndHandler(v -> adminEnded(ctx));
+      adminEnded(ctx);
     } else if (path.equals("/auth/token") && ctx.request().method() == HttpMethod.POST) {
-      ctx.addEndHandler(v -> authEnded(ctx));
+      authEnded(ctx);
     }
   }
-
 
   private void dataPlaneEnded(RoutingContext ctx) {
     Tenant tenant = Tenant.of(ctx);

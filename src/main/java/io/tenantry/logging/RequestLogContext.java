@@ -2,6 +2,7 @@ package io.tenantry.logging;
 
 import io.tenantry.auth.Caller;
 import io.tenantry.http.RequestIds;
+import io.tenantry.http.RequestObserver;
 import io.tenantry.tenant.Tenant;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -21,8 +22,15 @@ public final class RequestLogContext {
   private RequestLogContext() {
   }
 
-  /** Remembers the request on its context (called first thing by a root handler). */
-  public static void remember(RoutingContext ctx) {
+  /** Remembers each request on its context as it enters the pipeline, before anything else logs. */
+  public static final RequestObserver OBSERVER = new RequestObserver() {
+    @Override
+    public void entered(RoutingContext ctx) {
+      remember(ctx);
+    }
+  };
+
+  private static void remember(RoutingContext ctx) {
     if (Vertx.currentContext() instanceof ContextInternal context && context.isDuplicate()) {
       context.putLocal(KEY, ctx);
     }

@@ -1,5 +1,6 @@
 package io.tenantry.metering;
 
+import io.tenantry.http.RequestObserver;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A tenant's counters leave memory after {@value #IDLE_DRAINS} drains without a count (30 s at the shipped
  * {@code metering.flush-ms}), so the map follows the active tenants, not every tenant since start.
  */
-public final class UsageMeter {
+public final class UsageMeter implements RequestObserver {
+  private static final String ADMISSION = "metering.admission";
   private final boolean enabled;
   private final UUID node = UUID.randomUUID(); // stable for the process: with the sequence, a flush's identity
   private final AtomicLong sequence = new AtomicLong();
@@ -47,22 +49,29 @@ public final class UsageMeter {
   }
 
   /**
-   * A data-plane request admitted to its tenant: counted by class with its response bytes when it was answered without
-   * a server error (5xx). A request refused before admission (unauthenticated, another tenant's caller, rate limited)
-   * costs its tenant nothing.
+   * A data-plane request admitted to its tenant: counted by class when its response was sent without a server error
+   * (5xx), by {@link #ended}, so the requests counted are the requests served (the access log's lines); the bytes it
+   * wrote count as egress even when its connection closed before the end (a download cut short). A request refused
+   * before admission (unauthenticated, another tenant's caller, rate limited) costs its tenant nothing.
    */
   public void admitted(RoutingContext ctx, UUID tenantId, UUID userId) {
-    if (!enabled) {
-      return;
+    if (enabled) {
+      ctx.put(ADMISSION, admit(tenantId, userId, ctx.request().method(), ctx.normalizedPath()));
     }
-    Admission admission = admit(tenantId, userId, ctx.request().method(), ctx.normalizedPath());
-    ctx.addEndHandler(ended -> admission.answered(ctx.response().getStatusCode(), ctx.response().bytesWritten()));
+  }
+
+  @Override
+  public void ended(RoutingContext ctx, boolean sent, long nanos) {
+    Admission admission = ctx.get(ADMISSION);
+    if (admission != null) {
+      admission.answered(sent, ctx.response().getStatusCode(), ctx.response().bytesWritten());
+    }
   }
 
   /**
    * The request's share of {@link #admitted}: its tenant's counters found and its user noted now, its counts added by
-   * {@link Admission#answered} once the response is done. Apart from the routing context's end handler, this is all a
-   * request pays for metering (the JMH benchmark {@code UsageMeterBenchmark} measures it).
+   * {@link Admission#answered} once the response is done. Apart from a routing-context entry, this is all a request
+   * pays for metering (the JMH benchmark {@code UsageMeterBenchmark} measures it).
    */
   Admission admit(UUID tenantId, UUID userId, HttpMethod method, String path) {
     TenantCounters counters = counters(tenantId);
@@ -74,11 +83,13 @@ public final class UsageMeter {
 
   /** An admitted request's counters and meter, until it is answered. */
   record Admission(UsageMeter meter, TenantCounters counters, Meter requests) {
-    void answered(int status, long bytes) {
+    void answered(boolean sent, int status, long bytes) {
       if (status < 500) { // a server failure is not charged
         // the request may have outlived its counters (a long download while the tenant was otherwise idle)
         TenantCounters current = counters.dropped ? meter.counters(counters.tenantId) : counters;
-        current.add(requests, 1);
+        if (sent) {
+          current.add(requests, 1);
+        }
         current.add(Meter.EGRESS_BYTES, bytes);
       }
     }

@@ -43,22 +43,23 @@ public final class HttpServerMeters {
       .description("Number of requests whose connection closed before the response ended").register(registry);
   }
 
-  /** Starts measuring a request (call once per request); its route is named by {@link #routed}. */
-  void begin(RoutingContext ctx) {
-    long start = System.nanoTime();
+  /** A request began (once per request); its route is named by {@link #routed}. */
+  void entered() {
     active.increment();
-    ctx.addEndHandler(ended -> {
-      active.decrement();
-      if (ended.failed()) {
-        resets.increment();
-        return;
-      }
-      RouteMeters route = ctx.get(ROUTE);
-      if (route == null) {
-        route = unrouted.computeIfAbsent(method(ctx.request().method()), m -> new RouteMeters(registry, "", m));
-      }
-      route.record(ctx.response().getStatusCode(), System.nanoTime() - start);
-    });
+  }
+
+  /** It ended: counted under its route and status class, or as a reset when its connection closed first. */
+  void ended(RoutingContext ctx, boolean sent, long nanos) {
+    active.decrement();
+    if (!sent) {
+      resets.increment();
+      return;
+    }
+    RouteMeters route = ctx.get(ROUTE);
+    if (route == null) {
+      route = unrouted.computeIfAbsent(method(ctx.request().method()), m -> new RouteMeters(registry, "", m));
+    }
+    route.record(ctx.response().getStatusCode(), nanos);
   }
 
   /** A handler, first on the operation's route, that names the route its request took. */

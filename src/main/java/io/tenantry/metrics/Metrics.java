@@ -2,6 +2,7 @@ package io.tenantry.metrics;
 
 import io.tenantry.cluster.Membership;
 import io.tenantry.config.Config;
+import io.tenantry.http.RequestObserver;
 import io.tenantry.pool.TenantPools;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.tenant.Tenant;
@@ -16,7 +17,7 @@ import io.vertx.sqlclient.Pool;
  * event-loop probes and the job counts, and the GET /metrics endpoint ({@link MetricsEndpoint}). Scrapes are
  * rendered on a worker thread of their own: a large registry's text takes milliseconds of CPU.
  */
-public final class Metrics {
+public final class Metrics implements RequestObserver {
   private final Vertx vertx;
   private final NodeMetrics node;
   private final TopTenants topTenants;
@@ -63,18 +64,26 @@ public final class Metrics {
 
   /**
    * Measures the request (HTTP series, when this node's Vert.x reports here) and counts its tenant, when it has
-   * one, towards the busiest tenants once its response is sent. Call once per request.
+   * one, towards the busiest tenants once its response is sent.
    */
-  public void observe(io.vertx.ext.web.RoutingContext ctx) {
+  @Override
+  public void entered(io.vertx.ext.web.RoutingContext ctx) {
     if (http != null) {
-      http.begin(ctx);
+      http.entered();
     }
-    ctx.addBodyEndHandler(v -> {
+  }
+
+  @Override
+  public void ended(io.vertx.ext.web.RoutingContext ctx, boolean sent, long nanos) {
+    if (http != null) {
+      http.ended(ctx, sent, nanos);
+    }
+    if (sent) {
       Tenant tenant = Tenant.of(ctx);
       if (tenant != null) {
         topTenants.request(tenant.id());
       }
-    });
+    }
   }
 
   /** The handler that names a route for the HTTP series, or none (this node's Vert.x is not measured here). */

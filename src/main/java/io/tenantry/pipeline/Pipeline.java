@@ -3,6 +3,7 @@ package io.tenantry.pipeline;
 import io.tenantry.auth.Authenticator;
 import io.tenantry.health.Draining;
 import io.tenantry.http.RequestIds;
+import io.tenantry.http.RequestObserver;
 import io.tenantry.http.StrictJson;
 import io.tenantry.ratelimit.RateLimiting;
 import io.tenantry.storage.StreamedUploads;
@@ -16,13 +17,16 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The request pipeline, in the order every request meets it:
  * <ol>
- *   <li>entry — once per request the observers see it (log context, audit, metrics) and the access log, when
- *       enabled, arranges its line for the response's end; /t/{slug}/api/... rerouted to /api/...; "Connection:
- *       close" while draining; the request id; then the entry's last step (a trusted metrics scraper is served
- *       there, before authentication);</li>
+ *   <li>entry — once per request the observers ({@link RequestObserver}: log context, metrics, usage meter, audit,
+ *       and the access log when enabled) see it enter, and one end handler shows them its end; /t/{slug}/api/...
+ *       rerouted to /api/...; "Connection: close" while draining; the request id; then the entry's last step (a
+ *       trusted metrics scraper is served there, before authentication);</li>
  *   <li>{@link Gate} — authenticate, and on the data plane name the tenant, resolve it and authorize the caller in
  *       it, then charge its rate limit: all on headers, before the body is read;</li>
  *   <li>body — read, bounded by http.body-limit;</li>
@@ -62,13 +66,19 @@ public final class Pipeline {
   /**
    * Installs the root handlers on a router being built (one router per event loop).
    *
-   * @param observers what sees every request once, before anything else (it must not end the request)
+   * @param observers what sees every request once when it enters, before anything else, and once when it ends
+   *                  (the access log, when on, is the last of them)
    * @param last      the entry's last step, which calls {@code ctx.next()} unless it answers the request itself
    */
-  public void install(Vertx vertx, RouterBuilder builder, Handler<RoutingContext> observers, Handler<RoutingContext> last) {
+  public void install(Vertx vertx, RouterBuilder builder, List<RequestObserver> observers, Handler<RoutingContext> last) {
+    List<RequestObserver> all = new ArrayList<>(observers);
+    if (accessLog) {
+      all.add(AccessLog.OBSERVER);
+    }
+    RequestObserver[] seeing = all.toArray(RequestObserver[]::new);
     builder
       // Platform handlers first: vertx-web requires them before the gate (a security policy) and the body handler.
-      .rootHandler((PlatformHandler) ctx -> entry(ctx, observers, last))
+      .rootHandler((PlatformHandler) ctx -> entry(ctx, seeing, last))
       .rootHandler(gate)
       // a streamed file upload passes the body handlers paused, its body unread (io.tenantry.storage)
       .rootHandler(StreamedUploads.skipping(BodyHandler.create(false).setBodyLimit(bodyLimit)))
@@ -80,13 +90,10 @@ public final class Pipeline {
    * response asks the client to close its connection, so no keep-alive connection is idle (and about to be reused
    * by the client) when the server stops and closes idle connections.
    */
-  private void entry(RoutingContext ctx, Handler<RoutingContext> observers, Handler<RoutingContext> last) {
+  private void entry(RoutingContext ctx, RequestObserver[] observers, Handler<RoutingContext> last) {
     if (ctx.get(ENTERED) == null) { // a reroute passes the root handlers again: the request is observed once
       ctx.put(ENTERED, Boolean.TRUE);
-      observers.handle(ctx);
-      if (accessLog) {
-        AccessLog.observe(ctx);
-      }
+      observe(ctx, observers);
     }
     if (PathPrefix.rerouted(ctx) || StreamedUploads.rerouted(ctx)) {
       return;
@@ -96,5 +103,20 @@ public final class Pipeline {
     }
     RequestIds.of(ctx);
     last.handle(ctx);
+  }
+
+  /** One end handler for all the observers: none of them adds its own to the request. */
+  private static void observe(RoutingContext ctx, RequestObserver[] observers) {
+    long start = System.nanoTime();
+    for (RequestObserver observer : observers) {
+      observer.entered(ctx);
+    }
+    ctx.addEndHandler(ended -> {
+      long nanos = System.nanoTime() - start;
+      boolean sent = ended.succeeded();
+      for (RequestObserver observer : observers) {
+        observer.ended(ctx, sent, nanos);
+      }
+    });
   }
 }

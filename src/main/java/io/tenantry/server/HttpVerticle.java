@@ -61,14 +61,13 @@ public final class HttpVerticle extends VerticleBase {
 
   Router router() {
     RouterBuilder builder = RouterBuilder.create(vertx, platform.contract(), RequestExtractor.withBodyHandler());
-    // Every request once: every log line of it carries its id, tenant and user (io.tenantry.logging); the audit
-    // sees it before the gate, so that refusals are seen; the HTTP series and the busiest tenants count it.
-    // Trusted scrapers of /metrics (scrape token, allowed address) are served at the entry's end, before the gate.
-    platform.pipeline().install(vertx, builder, ctx -> {
-      io.tenantry.logging.RequestLogContext.remember(ctx);
-      platform.audit().hooks().observe(ctx);
-      platform.metrics().observe(ctx);
-    }, platform.metrics().endpoint()::trusted);
+    // Every request once: every log line of it carries its id, tenant and user (io.tenantry.logging); when it ends,
+    // the HTTP series and the busiest tenants count it, the usage meter charges it if the gate admitted it, and the
+    // audit sees it (refusals too). Trusted scrapers of /metrics (scrape token, allowed address) are served at the
+    // entry's end, before the gate.
+    platform.pipeline().install(vertx, builder, List.of(io.tenantry.logging.RequestLogContext.OBSERVER,
+        platform.metrics(), platform.metering().meter(), platform.audit().hooks()),
+      platform.metrics().endpoint()::trusted);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
     on(builder, "getReady", new ReadinessEndpoint(platform.readiness()));

@@ -1,6 +1,7 @@
 package io.tenantry.metering;
 
 import io.tenantry.support.Await;
+import io.tenantry.support.Eventually;
 import io.tenantry.support.TestEnv;
 import io.tenantry.support.TestServer;
 import io.vertx.core.http.HttpMethod;
@@ -14,10 +15,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +107,43 @@ class MeteringTest {
       ts.restart();
       peer.close();
     }
+  }
+
+  @Test
+  void aWriteCutOffBeforeItsResponseIsNotChargedAndTheServedOnesAre() throws Exception {
+    String admin = ts.adminToken();
+    String member = ts.tenantWithUser(admin, "cut-off", "member");
+    assertThat(ts.api.send(ts.api.request(HttpMethod.POST, RECORDS, member), new JsonObject().put("i", 1)).statusCode())
+      .isEqualTo(201);
+    double resets = resets(admin);
+    try (Socket socket = new Socket("127.0.0.1", ts.config.httpPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST " + RECORDS + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + member
+        + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      // the body handler asks for the body once the gate has admitted the request (and the meter noted it)
+      String interim = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+        .readLine();
+      assertThat(interim).isEqualTo("HTTP/1.1 100 Continue");
+      out.write("{\"data\":".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    } // closed before the body's end: the request never gets its response
+    Eventually.within(Duration.ofSeconds(10), "the server saw the connection close", () -> resets(admin) > resets);
+
+    // the cut-off write ended before this one started: a flush holding this one holds whatever the other counted
+    assertThat(ts.api.send(ts.api.request(HttpMethod.POST, RECORDS, member), new JsonObject().put("i", 2)).statusCode())
+      .isEqualTo(201);
+    Eventually.within(Duration.ofSeconds(10), "both served writes flushed", () -> stored("cut-off", "requests_write") >= 2);
+    assertThat(stored("cut-off", "requests_write")).as("the served writes, not the one cut off").isEqualTo(2);
+  }
+
+  /** This node's vertx_http_server_request_resets_total, read by the super-admin. */
+  private double resets(String admin) {
+    String text = ts.api.get("/metrics", admin).bodyAsString();
+    return text.lines().filter(l -> l.startsWith("vertx_http_server_request_resets_total"))
+      .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   @Test

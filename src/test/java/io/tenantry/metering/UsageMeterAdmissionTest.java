@@ -16,10 +16,10 @@ class UsageMeterAdmissionTest {
 
   @Test
   void anAnsweredRequestCountsItsClassItsBytesAndItsUserOnce() {
-    meter.admit(tenant, user, HttpMethod.GET, "/api/v1/collections/c/records").answered(200, 512);
-    meter.admit(tenant, user, HttpMethod.POST, "/api/v1/collections/c/records").answered(201, 100);
-    meter.admit(tenant, user, HttpMethod.GET, "/api/v1/usage").answered(404, 40);
-    meter.admit(tenant, null, HttpMethod.GET, "/api/v1/files/a").answered(503, 90); // a server failure: not charged
+    meter.admit(tenant, user, HttpMethod.GET, "/api/v1/collections/c/records").answered(true, 200, 512);
+    meter.admit(tenant, user, HttpMethod.POST, "/api/v1/collections/c/records").answered(true, 201, 100);
+    meter.admit(tenant, user, HttpMethod.GET, "/api/v1/usage").answered(true, 404, 40);
+    meter.admit(tenant, null, HttpMethod.GET, "/api/v1/files/a").answered(true, 503, 90); // a server failure: not charged
     UsageBatch batch = meter.drain(Instant.now());
     assertThat(batch.counts()).containsExactlyInAnyOrder(
       new UsageBatch.Count(tenant, Meter.REQUESTS_READ, 1),
@@ -30,10 +30,20 @@ class UsageMeterAdmissionTest {
   }
 
   @Test
+  void aRequestCutOffBeforeItsResponseEndedCountsItsBytesButNotItself() {
+    meter.admit(tenant, user, HttpMethod.GET, "/api/v1/collections/c/records").answered(true, 200, 300);
+    meter.admit(tenant, user, HttpMethod.GET, "/api/v1/files/big").answered(false, 200, 4096); // a download cut short
+    meter.admit(tenant, user, HttpMethod.POST, "/api/v1/collections/c/records").answered(false, 200, 0); // body never came
+    assertThat(meter.drain(Instant.now()).counts()).containsExactlyInAnyOrder(
+      new UsageBatch.Count(tenant, Meter.REQUESTS_READ, 1),
+      new UsageBatch.Count(tenant, Meter.EGRESS_BYTES, 4396));
+  }
+
+  @Test
   void aUserSeenAgainAfterADrainIsSeenInTheNextWindowToo() {
-    meter.admit(tenant, user, HttpMethod.GET, "/api/v1/collections/c/records").answered(200, 1);
+    meter.admit(tenant, user, HttpMethod.GET, "/api/v1/collections/c/records").answered(true, 200, 1);
     assertThat(meter.drain(Instant.now()).users()).containsExactly(new UsageBatch.User(tenant, user));
-    meter.admit(tenant, user, HttpMethod.GET, "/api/v1/collections/c/records").answered(200, 1);
+    meter.admit(tenant, user, HttpMethod.GET, "/api/v1/collections/c/records").answered(true, 200, 1);
     assertThat(meter.drain(Instant.now()).users()).containsExactly(new UsageBatch.User(tenant, user));
   }
 
@@ -47,13 +57,13 @@ class UsageMeterAdmissionTest {
       for (UUID u : many) {
         // another request of the same user, through another token: an equal UUID, not the same instance
         UUID same = round == 1 ? new UUID(u.getMostSignificantBits(), u.getLeastSignificantBits()) : u;
-        meter.admit(tenant, same, HttpMethod.GET, "/api/v1/collections/c/records").answered(200, 1);
+        meter.admit(tenant, same, HttpMethod.GET, "/api/v1/collections/c/records").answered(true, 200, 1);
       }
     }
     UsageBatch first = meter.drain(Instant.now());
     assertThat(first.users()).hasSize(many.size())
       .extracting(UsageBatch.User::userId).containsExactlyInAnyOrderElementsOf(many);
-    meter.admit(tenant, many.get(0), HttpMethod.GET, "/api/v1/collections/c/records").answered(200, 1);
+    meter.admit(tenant, many.get(0), HttpMethod.GET, "/api/v1/collections/c/records").answered(true, 200, 1);
     assertThat(meter.drain(Instant.now()).users()).as("the next window holds only who came back")
       .containsExactly(new UsageBatch.User(tenant, many.get(0)));
   }
@@ -71,7 +81,7 @@ class UsageMeterAdmissionTest {
     Thread requests = new Thread(() -> {
       while (!stop.get()) {
         int k = done.get();
-        meter.admit(tenant, user, HttpMethod.GET, "/api/v1/collections/c/records").answered(200, 1);
+        meter.admit(tenant, user, HttpMethod.GET, "/api/v1/collections/c/records").answered(true, 200, 1);
         startedAfter.set(k, 1);
       }
     });
@@ -108,7 +118,7 @@ class UsageMeterAdmissionTest {
       meter.drain(Instant.now());
     }
     assertThat(meter.tenants()).as("idle counters dropped").isZero();
-    longDownload.answered(200, 1 << 20);
+    longDownload.answered(true, 200, 1 << 20);
     assertThat(meter.drain(Instant.now()).counts()).containsExactlyInAnyOrder(
       new UsageBatch.Count(tenant, Meter.REQUESTS_READ, 1),
       new UsageBatch.Count(tenant, Meter.EGRESS_BYTES, 1 << 20));
