@@ -348,7 +348,7 @@ for round in $(seq 1 "$ROUNDS"); do
     bad=$(field non2xx "$line"); err=$(field errors "$line")
     printf "round %d %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s  socket errors %s  (load %s, %s context switches a request)\n" \
       "$round" "$(name_of $side)" "$rps" "$p50" "$p99" "$bad" "$err" \
-      "$(cut -d' ' -f1 /proc/loadavg)" "$(awk -v s="$switches" -v r="$rps" -v t="$SECONDS_PER_RUN" 'BEGIN {printf "%.2f", r > 0 ? s / (r * t) : 0}')"
+      "$(cut -d' ' -f1 /proc/loadavg)" "$(awk -v s="$switches" -v r="$rps" -v t="$SECONDS_PER_RUN" 'BEGIN {printf "%.2f", (r > 0 ? s / (r * t) : 0)}')"
     NON2XX+=("$bad")
     case $side in
       mt) MT_RPS+=("$rps"); MT_P50+=("$p50"); MT_P99+=("$p99") ;;
