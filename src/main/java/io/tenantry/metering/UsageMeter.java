@@ -2,6 +2,7 @@ package io.tenantry.metering;
 
 import io.tenantry.http.RequestObserver;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Instant;
@@ -64,7 +65,8 @@ public final class UsageMeter implements RequestObserver {
   public void ended(RoutingContext ctx, boolean sent, long nanos) {
     Admission admission = ctx.get(ADMISSION);
     if (admission != null) {
-      admission.answered(sent, ctx.response().getStatusCode(), ctx.response().bytesWritten());
+      HttpServerResponse response = ctx.response();
+      admission.answered(sent, response.getStatusCode(), response.bytesWritten());
     }
   }
 

@@ -4,6 +4,7 @@ import io.tenantry.auth.Authenticator;
 import io.tenantry.auth.Caller;
 import io.tenantry.http.Problem;
 import io.tenantry.metering.Metering;
+import io.tenantry.metering.UsageMeter;
 import io.tenantry.ratelimit.Decision;
 import io.tenantry.ratelimit.LimitsCache;
 import io.tenantry.ratelimit.RateLimiter;
@@ -47,11 +48,13 @@ public final class Gate implements SecurityPolicyHandler {
   private final LimitsCache limits;
   private final RateLimiter limiter;
   private final Metering metering;
+  private final UsageMeter meter;
   private final WriteGates writeGates;
 
   Gate(Authenticator authenticator, TenantNaming naming, TenantAccess access, LimitsCache limits, RateLimiter limiter,
        Metering metering, WriteGates writeGates) {
     this.metering = metering;
+    this.meter = metering.meter();
     this.writeGates = writeGates;
     this.authenticator = authenticator;
     this.naming = naming;
@@ -150,7 +153,7 @@ public final class Gate implements SecurityPolicyHandler {
     Decision decision = decided.result();
     RateLimitAnswer.headers(ctx.response(), decision);
     if (decision.allowed()) {
-      metering.meter().admitted(ctx, tenant.id(), caller.userId());
+      meter.admitted(ctx, tenant.id(), caller.userId());
       proceed(ctx);
     } else {
       fail(ctx, RateLimitAnswer.tooManyRequests(decision));
