@@ -109,7 +109,7 @@ histogram() { # file: the live objects after a full GC (GC.class_histogram runs 
 total() { awk '/^Total/ {print $3}' "$1"; }
 grew() { # before after: the classes whose live bytes grew most
   awk 'FNR == NR && $1 ~ /^[0-9]+:$/ {b[$4] = $3; next}
-       $1 ~ /^[0-9]+:$/ {d = $3 - b[$4]; if (d > 0) printf "%12d %s\n", d, $4}' "$1" "$2" | sort -rn | head -15
+       $1 ~ /^[0-9]+:$/ {d = $3 - b[$4]; if (d > 0) printf "%12d %s\n", d, $4}' "$1" "$2" | sort -rn | awk 'NR <= 15' # not head: sort killed by SIGPIPE would end the script (pipefail)
 }
 
 log "warm-up: touching $WARM tenants twice"
