@@ -14,7 +14,9 @@
 #   load-tests/heap-per-tenant.sh [TENANTS=10000]
 # Environment: WARM (200), TOUCH (rw|r, default rw), IDLE (0 seconds), JAVA_OPTS (-Xms1g -Xmx1g), PORT (18090),
 #   PG_ADMIN (postgresql://postgres@127.0.0.1:5432/postgres), REDIS_URL, JAR (target/tenantry.jar), KEEP=1 keeps
-#   the database and the server's log, PARALLEL (4 curl processes touching tenants at once).
+#   the database and the server's log, DUMP (a path: a heap dump of the live
+#   objects after touching, for finding owners), PARALLEL (4 curl processes touching tenants at once,
+#   each reusing one keep-alive connection for its batch of 200 tenants).
 # Bounded: the tenant count is fixed, the server is stopped and its database dropped on exit. Loopback only.
 # The super-admin's requests charge the same per-tenant state as a member's, except that one user (not one per
 # tenant) appears in each tenant's per-user rate-limit state.
@@ -85,17 +87,20 @@ token=$(curl -sf -X POST "$BASE/auth/token" -H 'Content-Type: application/json' 
 [ -n "$token" ] || { log "no admin token"; exit 1; }
 
 touch_tenants() { # prefix count -> prints the status codes that were not 2xx, if any
+  # One curl process per batch of 200 tenants, its requests given as a config on stdin (next between them), so they
+  # share one keep-alive connection: per-connection objects in the server are per client, not per tenant.
   local prefix=$1 count=$2
   seq 1 "$count" | xargs -P "$PARALLEL" -n 200 sh -c '
     token=$1; base=$2; prefix=$3; touch=$4; shift 4
     for i in "$@"; do
-      curl -s -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $token" \
-        "$base/t/$prefix$i/api/v1/collections/notes/records?limit=1"
+      printf "%s\n" next "silent" "output = /dev/null" "write-out = \"%{http_code}\\n\"" \
+        "header = \"Authorization: Bearer $token\"" "url = \"$base/t/$prefix$i/api/v1/collections/notes/records?limit=1\""
       if [ "$touch" = rw ]; then
-        curl -s -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
-          -d "{\"n\": $i}" "$base/t/$prefix$i/api/v1/collections/notes/records"
+        printf "%s\n" next "silent" "output = /dev/null" "write-out = \"%{http_code}\\n\"" \
+          "header = \"Authorization: Bearer $token\"" "header = \"Content-Type: application/json\"" \
+          "data = \"{\\\"n\\\": $i}\"" "url = \"$base/t/$prefix$i/api/v1/collections/notes/records\""
       fi
-    done' _ "$token" "$BASE" "$prefix" "$TOUCH" | grep -v '^2' | sort | uniq -c || true
+    done | sed 1d | curl -K -' _ "$token" "$BASE" "$prefix" "$TOUCH" | grep -v '^2' | sort | uniq -c || true
 }
 
 histogram() { # file: the live objects after a full GC (GC.class_histogram runs one)
@@ -104,7 +109,7 @@ histogram() { # file: the live objects after a full GC (GC.class_histogram runs 
 total() { awk '/^Total/ {print $3}' "$1"; }
 grew() { # before after: the classes whose live bytes grew most
   awk 'FNR == NR && $1 ~ /^[0-9]+:$/ {b[$4] = $3; next}
-       $1 ~ /^[0-9]+:$/ {d = $3 - b[$4]; if (d > 0) printf "%12d %s\n", d, $4}' "$1" "$2" | sort -rn | head -15
+       $1 ~ /^[0-9]+:$/ {d = $3 - b[$4]; if (d > 0) printf "%12d %s\n", d, $4}' "$1" "$2" | sort -rn | awk 'NR <= 15' # not head: sort killed by SIGPIPE would end the script (pipefail)
 }
 
 log "warm-up: touching $WARM tenants twice"
@@ -116,6 +121,7 @@ log "touching $TENANTS tenants (TOUCH=$TOUCH)"
 refused=$(touch_tenants heap-t- "$TENANTS")
 log "touched in $(( $(date +%s) - started )) s"
 histogram "$WORK/after.txt"
+if [ -n "${DUMP:-}" ]; then jcmd "$SERVER_PID" GC.heap_dump "$(realpath -m "$DUMP")" >&2; fi
 if [ -n "$refused" ]; then
   echo "WARNING: answers other than 2xx while touching (count, status):"; echo "$refused"
 fi

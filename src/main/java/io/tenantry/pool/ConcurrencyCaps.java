@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntBinaryOperator;
 
@@ -35,6 +36,11 @@ public final class ConcurrencyCaps {
   private static final int RETIRED = Integer.MIN_VALUE;
   /** A running count plus one, unless the slot is retired or at the cap {@code max}; allocates nothing. */
   private static final IntBinaryOperator TAKE_ONE = (now, max) -> now < 0 || now >= max ? now : now + 1;
+  /** The slot's counters as plain volatile fields, updated atomically: no AtomicInteger objects per tenant. */
+  private static final AtomicIntegerFieldUpdater<Slot> RUNNING =
+    AtomicIntegerFieldUpdater.newUpdater(Slot.class, "running");
+  private static final AtomicIntegerFieldUpdater<Slot> WAITERS =
+    AtomicIntegerFieldUpdater.newUpdater(Slot.class, "waiters");
 
   private final Vertx vertx;
   private final int max;
@@ -62,32 +68,34 @@ public final class ConcurrencyCaps {
 
   /** One tenant's places. It is its own permit: releasing gives one place back. */
   final class Slot implements Permit {
-    final AtomicInteger running = new AtomicInteger();
-    final AtomicInteger waiters = new AtomicInteger();
+    /** Through {@link #RUNNING} only, but for plain reads. */
+    volatile int running;
+    /** Through {@link #WAITERS} only, but for plain reads. */
+    volatile int waiters;
     final Future<Permit> granted = Future.succeededFuture(this);
     /** Guarded by this slot's lock; made when the first waiter comes. */
     ArrayDeque<Waiter> queue;
 
     /** One place if the cap allows and the slot is live: the JDK's compare-and-set loop, with no lock. */
     boolean tryTake() {
-      int before = running.getAndAccumulate(max, TAKE_ONE);
+      int before = RUNNING.getAndAccumulate(this, max, TAKE_ONE);
       return before >= 0 && before < max;
     }
 
     @Override
     public void release() {
-      running.decrementAndGet();
-      if (waiters.get() > 0) {
+      RUNNING.decrementAndGet(this);
+      if (waiters > 0) {
         handOver();
       }
     }
 
     /** Null when the slot is retired (the caller takes a fresh one). */
     synchronized Future<Permit> queueOrTake() {
-      if (running.get() < 0) {
+      if (running < 0) {
         return null;
       }
-      if (waiters.get() == 0 && tryTake()) {
+      if (waiters == 0 && tryTake()) {
         return granted;
       }
       if (timeoutMs == 0) {
@@ -99,7 +107,7 @@ public final class ConcurrencyCaps {
         queue = new ArrayDeque<>(4);
       }
       queue.addLast(waiter);
-      waiters.incrementAndGet();
+      WAITERS.incrementAndGet(this);
       waiting.incrementAndGet();
       queued.incrementAndGet();
       waiter.timer = vertx.setTimer(timeoutMs, id -> expire(waiter));
@@ -114,7 +122,7 @@ public final class ConcurrencyCaps {
     synchronized void handOver() {
       while (!queue.isEmpty() && tryTake()) {
         Waiter next = queue.pollFirst();
-        waiters.decrementAndGet();
+        WAITERS.decrementAndGet(this);
         waiting.decrementAndGet();
         vertx.cancelTimer(next.timer);
         next.context.runOnContext(v -> next.promise.complete(this));
@@ -127,7 +135,7 @@ public final class ConcurrencyCaps {
         if (!queue.remove(waiter)) {
           return; // already given a place: its timer fired before the hand-over cancelled it
         }
-        waiters.decrementAndGet();
+        WAITERS.decrementAndGet(this);
       }
       waiting.decrementAndGet();
       rejected.incrementAndGet();
@@ -136,7 +144,7 @@ public final class ConcurrencyCaps {
 
     /** Retires the slot when nothing runs or waits in it; true when retired. */
     synchronized boolean retireIfIdle() {
-      return waiters.get() == 0 && running.compareAndSet(0, RETIRED);
+      return waiters == 0 && RUNNING.compareAndSet(this, 0, RETIRED);
     }
   }
 
@@ -172,7 +180,7 @@ public final class ConcurrencyCaps {
    */
   Future<Permit> acquire(UUID tenant, Slot slot) {
     for (;;) {
-      if (slot.waiters.get() == 0 && slot.tryTake()) {
+      if (slot.waiters == 0 && slot.tryTake()) {
         return slot.granted;
       }
       Future<Permit> queuedOrTaken = slot.queueOrTake();
@@ -225,7 +233,7 @@ public final class ConcurrencyCaps {
   public int running() {
     int sum = 0;
     for (Slot slot : slots.values()) {
-      sum += Math.max(0, slot.running.get());
+      sum += Math.max(0, slot.running);
     }
     return sum;
   }

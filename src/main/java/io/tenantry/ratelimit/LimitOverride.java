@@ -16,6 +16,9 @@ public record LimitOverride(Integer rate, Integer burst, Integer userRate, Integ
    * changed under an override) means no per-user sub-limit: requests are never failed over stored data.
    */
   public Limits applyTo(Limits plan) {
+    if (plan.subtree() == null && (plan.userRate() == null) == (plan.userBurst() == null) && isEmpty()) {
+      return plan; // nothing changes: every tenant on the plan without an override shares its instance
+    }
     Integer effectiveUserRate = userRate != null ? userRate : plan.userRate();
     Integer effectiveUserBurst = userBurst != null ? userBurst : plan.userBurst();
     boolean user = effectiveUserRate != null && effectiveUserBurst != null;

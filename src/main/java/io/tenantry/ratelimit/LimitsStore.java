@@ -11,8 +11,10 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one class that knows the SQL of platform.plans, platform.tenant_limits and platform.tenants.plan. A tenant's
@@ -44,6 +46,11 @@ public final class LimitsStore {
   private static final String FK_VIOLATION = "23503";
 
   private final Pool pool;
+  /**
+   * One instance per distinct plan read, shared by the limits of all its tenants (and, through
+   * {@link LimitOverride#applyTo}, their limits when they have no override) instead of a copy per tenant held.
+   */
+  private final Map<Plan, Plan> knownPlans = new ConcurrentHashMap<>();
 
   public LimitsStore(Pool pool) {
     this.pool = pool;
@@ -102,7 +109,7 @@ public final class LimitsStore {
 
   public Future<Optional<TenantLimits>> byTenant(UUID tenantId) {
     return pool.preparedQuery(BY_ID).execute(Tuple.of(tenantId))
-      .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(tenantLimits(rows.iterator().next())));
+      .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(tenantLimits(rows.iterator().next(), tenantId)));
   }
 
   /** A number that every committed change to any tenant's limits moves (V57: plans, overrides, budgets, tenants). */
@@ -112,7 +119,7 @@ public final class LimitsStore {
 
   /** The limits of every tenant in {@code ids} that exists, in one query. */
   public Future<List<TenantLimits>> byTenants(List<UUID> ids) {
-    return pool.preparedQuery(BY_IDS).execute(Tuple.of(ids.toArray(UUID[]::new))).map(LimitsStore::allTenantLimits);
+    return pool.preparedQuery(BY_IDS).execute(Tuple.of(ids.toArray(UUID[]::new))).map(this::allTenantLimits);
   }
 
   /** Replaces the tenant's override (an empty one removes it) and, when {@code plan} is not null, its plan. */
@@ -158,18 +165,26 @@ public final class LimitsStore {
     return done.mapEmpty();
   }
 
-  private static List<TenantLimits> allTenantLimits(RowSet<Row> rows) {
+  private List<TenantLimits> allTenantLimits(RowSet<Row> rows) {
     List<TenantLimits> all = new ArrayList<>(rows.size());
-    rows.forEach(row -> all.add(tenantLimits(row)));
+    rows.forEach(row -> all.add(tenantLimits(row, row.getUUID("id"))));
     return all;
   }
 
-  private static TenantLimits tenantLimits(Row row) {
+  /** @param id the tenant's id (the caller's instance when it has one: one fewer copy held per tenant) */
+  private TenantLimits tenantLimits(Row row, UUID id) {
     LimitOverride override = new LimitOverride(row.getInteger("o_rate"), row.getInteger("o_burst"),
       row.getInteger("o_user_rate"), row.getInteger("o_user_burst"), row.getInteger("o_write_cost"));
-    UUID id = row.getUUID("id");
     Subtree subtree = Subtree.of(id, List.of(row.getArrayOfUUIDs("path")), SubtreeStore.line(row.getString("subtree")));
-    return TenantLimits.of(id, plan(row), override, subtree);
+    return TenantLimits.of(id, shared(plan(row)), override.isEmpty() ? LimitOverride.NONE : override, subtree);
+  }
+
+  private Plan shared(Plan plan) {
+    if (knownPlans.size() > 256) {
+      knownPlans.clear(); // plans are few; edited ones leave old variants behind
+    }
+    Plan known = knownPlans.putIfAbsent(plan, plan);
+    return known != null ? known : plan;
   }
 
   private static Plan plan(Row row) {

@@ -40,7 +40,8 @@ final class TenantBudget {
 
   private final Limits limits;
   private final Lease tenant;
-  private final Map<UUID, Lease> users = new HashMap<>();
+  /** The per-user leases; null until the limits have a per-user sub-limit and a user comes (most tenants: never). */
+  private Map<UUID, Lease> users;
   /** The leases on the subtree budgets and caps, in the order of {@code limits.subtree()}; null when none applies. */
   private final Lease[] shared;
   private final SubtreeLimit[] sharedLimits;
@@ -181,14 +182,19 @@ final class TenantBudget {
         sharedIdle &= lease.idle(now, idleNanos);
       }
     }
-    for (Iterator<Lease> it = users.values().iterator(); it.hasNext(); ) {
-      Lease lease = it.next();
-      expire(lease, now, ttlNanos, giveBack);
-      if (lease.idle(now, idleNanos)) {
-        it.remove();
+    if (users != null) {
+      for (Iterator<Lease> it = users.values().iterator(); it.hasNext(); ) {
+        Lease lease = it.next();
+        expire(lease, now, ttlNanos, giveBack);
+        if (lease.idle(now, idleNanos)) {
+          it.remove();
+        }
+      }
+      if (users.isEmpty()) {
+        users = null;
       }
     }
-    return users.isEmpty() && refilling == null && tenant.idle(now, idleNanos) && sharedIdle;
+    return users == null && refilling == null && tenant.idle(now, idleNanos) && sharedIdle;
   }
 
   private static void expire(Lease lease, long now, long ttlNanos, ObjIntConsumer<Bucket> giveBack) {
@@ -203,15 +209,22 @@ final class TenantBudget {
       if (!limits.hasUserLimit() || userId == null) {
         return List.of(tenant);
       }
-      return List.of(tenant, users.computeIfAbsent(userId, id -> new Lease(userBucket(id), now)));
+      return List.of(tenant, userLease(userId, now));
     }
     List<Lease> all = new ArrayList<>(shared.length + 2);
     all.add(tenant);
     if (limits.hasUserLimit() && userId != null) {
-      all.add(users.computeIfAbsent(userId, id -> new Lease(userBucket(id), now)));
+      all.add(userLease(userId, now));
     }
     all.addAll(Arrays.asList(shared));
     return all;
+  }
+
+  private Lease userLease(UUID userId, long now) {
+    if (users == null) {
+      users = new HashMap<>(4);
+    }
+    return users.computeIfAbsent(userId, id -> new Lease(userBucket(id), now));
   }
 
   /** The user's key extends the tenant's own, so it shares its hash tag. */

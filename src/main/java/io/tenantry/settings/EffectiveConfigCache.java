@@ -98,8 +98,18 @@ public final class EffectiveConfigCache {
     Future<Loaded> loading = load(tenant);
     Entry fresh = new Entry(loading.map(Loaded::config), now);
     entries.put(tenant.id(), fresh);
-    loading.onSuccess(loaded -> fresh.from = loaded.from())
-      .onFailure(e -> entries.remove(tenant.id(), fresh));
+    loading.onComplete(result -> {
+      if (result.failed()) {
+        entries.remove(tenant.id(), fresh);
+        return;
+      }
+      // The pending future's context is that of the request that loaded it, which it would keep alive with all its
+      // state: a settled future of the configuration replaces it (unless an eviction dropped the entry meanwhile).
+      Entry settled = new Entry(Future.succeededFuture(result.result().config()), fresh.usedAt);
+      settled.from = result.result().from();
+      fresh.from = settled.from;
+      entries.replace(tenant.id(), fresh, settled);
+    });
     return fresh.config;
   }
 

@@ -208,9 +208,18 @@ public final class TenantRegistry {
           unknown.remember(key, System.nanoTime());
         }
       } else {
+        // The loading future keeps the context of the request that started it, and through it that whole request
+        // (routing context, headers, body): cache a settled future holding the tenant alone, shared by both indexes,
+        // and key the slug index by the tenant's own slug, not the request's copy.
         Tenant tenant = result.result().get();
-        byId.putIfAbsent(tenant.id(), fresh);
-        bySlug.putIfAbsent(tenant.slug(), fresh);
+        Entry settled = new Entry(Future.succeededFuture(result.result()), fresh.expiresAt());
+        if (index.remove(key, fresh)) {
+          byId.put(tenant.id(), settled);
+          bySlug.put(tenant.slug(), settled);
+        } else {
+          byId.putIfAbsent(tenant.id(), settled);
+          bySlug.putIfAbsent(tenant.slug(), settled);
+        }
       }
     });
     return loading;

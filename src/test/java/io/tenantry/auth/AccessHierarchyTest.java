@@ -4,7 +4,7 @@ import io.tenantry.tenant.Isolation;
 import io.tenantry.tenant.Tenant;
 import org.junit.jupiter.api.Test;
 
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -18,9 +18,9 @@ class AccessHierarchyTest {
   private static final UUID SIBLING = UUID.randomUUID();
   private static final UUID CHILD = UUID.randomUUID();
   private static final Tenant CHILD_TENANT = new Tenant(CHILD, "child", "child", Tenant.Status.ACTIVE, Isolation.SHARED,
-    null, 0, null, OffsetDateTime.now(), null, 0, "parent", List.of(ROOT, PARENT));
+    null, 0, null, Instant.now(), null, 0, "parent", List.of(ROOT, PARENT));
   private static final Tenant PARENT_TENANT = new Tenant(PARENT, "parent", "parent", Tenant.Status.ACTIVE,
-    Isolation.SHARED, null, 0, null, OffsetDateTime.now(), null, 0, "root", List.of(ROOT));
+    Isolation.SHARED, null, 0, null, Instant.now(), null, 0, "root", List.of(ROOT));
 
   private static Caller admin(UUID tenant) {
     return new Caller(UUID.randomUUID(), tenant, Set.of(Caller.TENANT_ADMIN));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +48,7 @@ class DedicatedPoolsTest {
 
   private static Tenant tenant(UUID id, DbTarget target, Integer timeoutMs) {
     return new Tenant(id, "t-" + id.toString().substring(0, 8), "T", Tenant.Status.ACTIVE, Isolation.DATABASE, target,
-      1, null, OffsetDateTime.now(), timeoutMs);
+      1, null, Instant.now(), timeoutMs);
   }
 
   private static DedicatedPools.Lease lease(DedicatedPools pools, Tenant tenant) {

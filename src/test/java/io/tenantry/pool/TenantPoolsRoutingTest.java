@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -50,7 +50,7 @@ class TenantPoolsRoutingTest {
 
   private static Tenant tenant(Isolation tier, DbTarget target) {
     return new Tenant(UUID.randomUUID(), "routing", "Routing", Tenant.Status.ACTIVE, tier, target, 1, null,
-      OffsetDateTime.now(), null);
+      Instant.now(), null);
   }
 
   @Test

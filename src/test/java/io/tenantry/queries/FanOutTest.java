@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,7 @@ class FanOutTest {
     List<Tenant> tenants = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       tenants.add(new Tenant(UUID.randomUUID(), "t" + i, "t" + i, Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null,
-        OffsetDateTime.now(), null));
+        Instant.now(), null));
     }
     return tenants;
   }

@@ -11,7 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -45,7 +45,7 @@ final class OneConnection implements AutoCloseable {
 
   private static Tenant tenant(JsonObject json) {
     return new Tenant(UUID.fromString(json.getString("id")), json.getString("slug"), json.getString("name"),
-      Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null, OffsetDateTime.now(), null);
+      Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null, Instant.now(), null);
   }
 
   @Override

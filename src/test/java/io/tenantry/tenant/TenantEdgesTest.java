@@ -12,7 +12,7 @@ import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +35,7 @@ class TenantEdgesTest {
   }
 
   private static Tenant tenant(String slug, Tenant.Status status) {
-    return new Tenant(UUID.randomUUID(), slug, slug, status, Isolation.SHARED, null, 0, null, OffsetDateTime.now(), null);
+    return new Tenant(UUID.randomUUID(), slug, slug, status, Isolation.SHARED, null, 0, null, Instant.now(), null);
   }
 
   @Test
@@ -142,7 +142,7 @@ class TenantEdgesTest {
   void aTenantIsBelowItsAncestorsOnly() {
     UUID root = UUID.randomUUID();
     Tenant child = new Tenant(UUID.randomUUID(), "child", "child", Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null,
-      OffsetDateTime.now(), null, 0, "root", java.util.List.of(root));
+      Instant.now(), null, 0, "root", java.util.List.of(root));
     assertThat(child.below(root)).isTrue();
     assertThat(child.below(UUID.randomUUID())).as("not an ancestor").isFalse();
     assertThat(child.below(child.id())).as("not below itself").isFalse();

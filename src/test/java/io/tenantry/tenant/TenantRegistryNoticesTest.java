@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,7 +41,7 @@ class TenantRegistryNoticesTest {
 
   private static Tenant tenant(String slug) {
     return new Tenant(UUID.randomUUID(), slug, slug, Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null,
-      OffsetDateTime.now(), null);
+      Instant.now(), null);
   }
 
   private TenantRegistry registry(int ttlSeconds) {

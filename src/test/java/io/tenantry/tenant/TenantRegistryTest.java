@@ -11,7 +11,7 @@ import io.vertx.core.VerticleBase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,7 +33,7 @@ class TenantRegistryTest {
   }
 
   private static Tenant tenant(String slug) {
-    return new Tenant(UUID.randomUUID(), slug, slug, Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null, OffsetDateTime.now(), null);
+    return new Tenant(UUID.randomUUID(), slug, slug, Tenant.Status.ACTIVE, Isolation.SHARED, null, 0, null, Instant.now(), null);
   }
 
   @Test

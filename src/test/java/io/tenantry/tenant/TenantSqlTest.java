@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -223,7 +224,7 @@ class TenantSqlTest {
   @Test
   void aTenantTravelsWithItsRequestAndParsesItsTier() {
     Tenant t = new Tenant(UUID.randomUUID(), "ctx", "Ctx", Tenant.Status.ARCHIVED, Isolation.SHARED, null, 0,
-      "V3 failed", OffsetDateTime.now(), null);
+      "V3 failed", Instant.now(), null);
     assertThat(t.toJson().getString("migration_error")).isEqualTo("V3 failed");
     assertThat(t.toJson().containsKey("database")).isFalse();
     assertThat(t.schema()).isEqualTo("shared");

@@ -62,7 +62,7 @@ class FilterParserTest {
     b.bind("collection");
     io.tenantry.tenant.Tenant shared = new io.tenantry.tenant.Tenant(java.util.UUID.randomUUID(), "t-1", "T",
       io.tenantry.tenant.Tenant.Status.ACTIVE, io.tenantry.tenant.Isolation.SHARED, null, 0, null,
-      java.time.OffsetDateTime.now(), null);
+      java.time.Instant.now(), null);
     return QuerySql.clause(b, parse(name, value).get(0), FieldFunctions.of(shared));
   }
 

@@ -293,7 +293,7 @@ abstract class RecordQueriesContract {
 
     io.tenantry.tenant.Tenant tenant = new io.tenantry.tenant.Tenant(id, "queries", "Queries",
       io.tenantry.tenant.Tenant.Status.ACTIVE, io.tenantry.tenant.Isolation.valueOf(isolation().toUpperCase(java.util.Locale.ROOT)),
-      null, io.tenantry.provisioning.TenantMigrations.latest(), null, java.time.OffsetDateTime.now(), null);
+      null, io.tenantry.provisioning.TenantMigrations.latest(), null, java.time.Instant.now(), null);
     io.vertx.pgclient.PgConnectOptions connect = new io.vertx.pgclient.PgConnectOptions().setHost(TestEnv.pgHost())
       .setPort(TestEnv.pgPort()).setDatabase(database).setUser(ts.config.appRole());
     if (!ts.config.dbAppPassword().isEmpty()) {
