@@ -172,8 +172,8 @@ public final class TenantRegistry {
   private void evict(UUID id) {
     generation.incrementAndGet();
     unknown.forget(id);
-    Entry entry = byId.remove(id);
-    bySlug.values().removeIf(e -> e == entry || matches(e, id));
+    byId.remove(id);
+    bySlug.values().removeIf(e -> matches(e, id)); // a slug load still in flight is not cached: the generation moved
   }
 
   private static boolean matches(Entry entry, UUID id) {

@@ -77,6 +77,28 @@ class TenantRegistryTest {
   }
 
   @Test
+  void aChangeWhileItsSlugLoadsLeavesOtherTenantsCachedAndTheLoadUncached() {
+    Tenant changed = tenant("changed");
+    Tenant other = tenant("other");
+    Promise<Optional<Tenant>> slow = Promise.promise();
+    TenantRegistry registry = new TenantRegistry(id -> count(Optional.empty()),
+      slug -> {
+        queries.incrementAndGet();
+        return slug.equals(other.slug()) ? Future.succeededFuture(Optional.of(other)) : slow.future();
+      }, 60, new UnknownTenants(100, 60_000));
+    assertThat(Await.result(registry.bySlug(other.slug()), 5)).contains(other);
+    Future<Optional<Tenant>> loading = registry.bySlug(changed.slug());
+
+    registry.changed(changed.id()); // committed while the load read the old row
+    slow.complete(Optional.of(changed));
+    assertThat(Await.result(loading, 5)).as("its caller gets what was read").contains(changed);
+    assertThat(Await.result(registry.bySlug(other.slug()), 5)).contains(other);
+    assertThat(queries.get()).as("the other tenant stayed cached").isEqualTo(2);
+    assertThat(Await.result(registry.bySlug(changed.slug()), 5)).contains(changed);
+    assertThat(queries.get()).as("the load that raced the change was not cached").isEqualTo(3);
+  }
+
+  @Test
   void listeningOnAVertxPurgesExpiredEntriesPeriodically() {
     Tenant t = tenant("periodic");
     TenantRegistry registry = new TenantRegistry(id -> count(Optional.of(t)), slug -> count(Optional.empty()), 0,
