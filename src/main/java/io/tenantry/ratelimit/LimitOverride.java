@@ -16,18 +16,17 @@ public record LimitOverride(Integer rate, Integer burst, Integer userRate, Integ
    * changed under an override) means no per-user sub-limit: requests are never failed over stored data.
    */
   public Limits applyTo(Limits plan) {
-    if (plan.subtree() == null && (plan.userRate() == null) == (plan.userBurst() == null) && isEmpty()) {
-      return plan; // nothing changes: every tenant on the plan without an override shares its instance
-    }
     Integer effectiveUserRate = userRate != null ? userRate : plan.userRate();
     Integer effectiveUserBurst = userBurst != null ? userBurst : plan.userBurst();
     boolean user = effectiveUserRate != null && effectiveUserBurst != null;
-    return new Limits(
+    Limits applied = new Limits(
       rate != null ? rate : plan.rate(),
       burst != null ? burst : plan.burst(),
       user ? effectiveUserRate : null,
       user ? effectiveUserBurst : null,
       writeCost != null ? writeCost : plan.writeCost());
+    // when nothing changed, the tenant holds the plan's instance, shared by every tenant on the plan
+    return applied.equals(plan) ? plan : applied;
   }
 
   /** A 400 problem when, over this plan, the override would leave a user rate without a burst or the reverse. */
