@@ -23,6 +23,8 @@
 #   STRACE_DIR=dir counts each server's system calls in the measured rounds (strace -c -f, attached after the warm-up;
 #   it slows the servers many times, so that run's throughput figures mean nothing) into dir/{mt,base,...}.strace and
 #   prints the calls per request served, by call, per server,
+#   SWITCHES_BY_THREAD=1 prints, after the rounds, each server's context switches per request served by thread
+#   (voluntary: the thread waited, e.g. an idle event loop; involuntary: it was preempted), the busiest threads first,
 #   MT_FLAGS extra --key=value flags for the multi-tenant server only (e.g. --db.tenant-context=transaction),
 #   ABLATION=1 adds a third server to every round, A B C A B C ...: the baseline serving the multi-tenant database's
 #   shared.records through the shared tier's statement shapes (BaselineMain --shared-table: tenant
@@ -339,11 +341,24 @@ VAR_RPS=() VAR_P50=() VAR_P99=() MT_RPS=() MT_P50=() MT_P99=() BASE_RPS=() BASE_
 context_switches() { # pid: voluntary and involuntary context switches of all its threads so far
   cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches/ {n += $2} END {printf "%d", n}'
 }
+thread_switches() { # pid: one line per thread, "tid name voluntary involuntary"
+  local task
+  for task in /proc/"$1"/task/*; do
+    awk -v tid="${task##*/}" '/^Name:/ {sub(/^Name:[ \t]*/, ""); gsub(/ /, "_"); name = $0}
+      /^voluntary_ctxt_switches/ {v = $2} /^nonvoluntary_ctxt_switches/ {n = $2}
+      END {if (name != "") printf "%s %s %d %d\n", tid, name, v, n}' "$task/status" 2>/dev/null || true
+  done
+}
 for round in $(seq 1 "$ROUNDS"); do
   for side in "${SIDES[@]}"; do
     switches_before=$(context_switches "${SIDE_PID[$side]}")
+    [ "${SWITCHES_BY_THREAD:-0}" = 1 ] && thread_switches "${SIDE_PID[$side]}" > "$WORK/threads.before"
     line=$(run_load "$(port_of $side)" "$SECONDS_PER_RUN")
     switches=$(( $(context_switches "${SIDE_PID[$side]}") - switches_before ))
+    if [ "${SWITCHES_BY_THREAD:-0}" = 1 ]; then # per thread name, this round's switches appended to the side's file
+      thread_switches "${SIDE_PID[$side]}" | awk 'NR == FNR {v[$1] = $3; n[$1] = $4; next}
+        {printf "%s %d %d\n", $2, $3 - v[$1], $4 - n[$1]}' "$WORK/threads.before" - >> "$WORK/threads.$side"
+    fi
     rps=$(field rps "$line"); p50=$(field p50_ms "$line"); p99=$(field p99_ms "$line")
     bad=$(field non2xx "$line"); err=$(field errors "$line")
     printf "round %d %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s  socket errors %s  (load %s, %s context switches a request)\n" \
@@ -380,6 +395,18 @@ if [ -n "${STRACE_DIR:-}" ]; then
     esac
     requests=$(printf '%s\n' "${served[@]}" | awk -v s="$SECONDS_PER_RUN" '{n += $1 * s} END {printf "%d", n}')
     syscalls_per_request "$side" "$requests"
+  done
+fi
+if [ "${SWITCHES_BY_THREAD:-0}" = 1 ]; then
+  for side in "${SIDES[@]}"; do
+    case $side in
+      mt) served=("${MT_RPS[@]}") ;; iso) served=("${ISO_RPS[@]}") ;; raw) served=("${RAW_RPS[@]}") ;;
+      var) served=("${VAR_RPS[@]}") ;; *) served=("${BASE_RPS[@]}") ;;
+    esac
+    requests=$(printf '%s\n' "${served[@]}" | awk -v s="$SECONDS_PER_RUN" '{n += $1 * s} END {printf "%d", n}')
+    awk -v n="$requests" -v side="$(name_of $side)" '{v[$1] += $2; i[$1] += $3}
+      END {for (t in v) if (v[t] + i[t] > 0) printf "switches %-12s %-32s %7.3f voluntary %7.3f involuntary a request\n", side, t, v[t] / n, i[t] / n}' \
+      "$WORK/threads.$side" | sort -k4,4gr | head -12
   done
 fi
 non2xx_total=$(printf '%s\n' "${NON2XX[@]}" | awk '{s+=$1} END {print s+0}')
