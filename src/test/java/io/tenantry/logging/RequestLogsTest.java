@@ -38,7 +38,7 @@ class RequestLogsTest {
   @BeforeAll
   static void start() {
     LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-    JsonEncoder encoder = new JsonEncoder();
+    JsonEncoder encoder = new LeanJsonEncoder();
     encoder.setContext(logging);
     encoder.start();
     appender = new OutputStreamAppender<>();
@@ -96,6 +96,21 @@ class RequestLogsTest {
     for (String mdc : ofRequest) {
       assertThat(mdc).contains("tenantId").contains(tenant.getString("id")).contains("userId");
     }
+    // the access line says it once: the ids in the MDC, what was asked and answered as key-value pairs
+    java.util.function.Supplier<java.util.Optional<JsonObject>> accessLine = () -> lines().stream()
+      .filter(l -> "io.tenantry.access".equals(l.getString("loggerName")))
+      .filter(l -> l.getValue("mdc") instanceof JsonObject mdc && requestId.equals(mdc.getString("requestId")))
+      .findFirst();
+    io.tenantry.support.Eventually.within(java.time.Duration.ofSeconds(5), "the request's access line",
+      () -> accessLine.get().isPresent());
+    JsonObject access = accessLine.get().orElseThrow();
+    assertThat(access.getJsonObject("mdc").getString("tenantId")).isEqualTo(tenant.getString("id"));
+    assertThat(access.getJsonObject("mdc").getString("userId")).isNotBlank();
+    List<String> keys = access.getJsonArray("kvpList").stream()
+      .map(pair -> ((JsonObject) pair).fieldNames().iterator().next()).toList();
+    assertThat(keys).containsExactly("method", "path", "status", "durationMs");
+    assertThat(access.getJsonArray("kvpList").getJsonObject(1).getString("path"))
+      .isEqualTo("/api/v1/collections/notes/records");
     // lines outside any request carry no request's context
     assertThat(lines()).filteredOn(l -> l.getString("loggerName", "").equals("io.tenantry.server.TenantryServer"))
       .allMatch(l -> !String.valueOf(l.getValue("mdc")).contains("requestId"));
