@@ -96,6 +96,50 @@ class LeanJsonEncoderTest {
       b));
   }
 
+  /** Every combination of the encoder's settings, and events with and without what the lean path leaves to Logback. */
+  @Property(tries = 300)
+  void anySettingsAndEventEncodeAsTheParentDoes(@ForAll boolean[] settings, @ForAll("texts") String text,
+                                                @ForAll boolean throwable, @ForAll boolean marker,
+                                                @ForAll boolean arguments) {
+    boolean[] on = java.util.Arrays.copyOf(settings, 14);
+    Consumer<JsonEncoder> configured = e -> {
+      e.setWithSequenceNumber(on[0]);
+      e.setWithTimestamp(on[1]);
+      e.setWithNanoseconds(on[2]);
+      e.setWithLevel(on[3]);
+      e.setWithThreadName(on[4]);
+      e.setWithLoggerName(on[5]);
+      e.setWithContext(on[6]);
+      e.setWithMarkers(on[7]);
+      e.setWithMDC(on[8]);
+      e.setWithKVPList(on[9]);
+      e.setWithMessage(on[10]);
+      e.setWithArguments(on[11]);
+      e.setWithThrowable(on[12]);
+      e.setWithFormattedMessage(on[13]);
+    };
+    Map<String, String> mdc = new LinkedHashMap<>();
+    mdc.put("requestId", text);
+    LoggingEvent event = new LoggingEvent("fqcn", CONTEXT.getLogger("io.tenantry.access"), Level.WARN,
+      "said {}", throwable ? new IllegalStateException(text) : null, arguments ? new Object[] {text} : null);
+    event.setThreadName(text);
+    event.setTimeStamp(1_764_566_400_123L);
+    event.setSequenceNumber(7);
+    event.setMDCPropertyMap(mdc);
+    event.setKeyValuePairs(List.of(new KeyValuePair("path", text)));
+    if (marker) {
+      event.addMarker(org.slf4j.MarkerFactory.getMarker("AUDIT"));
+    }
+    String parent = encode(new JsonEncoder(), configured, event);
+    LeanJsonEncoder lean = new LeanJsonEncoder();
+    assertThat(encode(lean, configured, event)).isEqualTo(parent);
+    StringBuilder appended = new StringBuilder("before|");
+    lean.encodeTo(event, appended);
+    // compared as the bytes written: an unpaired surrogate becomes '?' either way
+    assertThat(new String(appended.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+      .isEqualTo("before|" + parent);
+  }
+
   @Provide
   Arbitrary<String> texts() {
     // every character the escapes distinguish: controls, the quote, both slashes, Latin-1 and beyond
