@@ -26,6 +26,7 @@ public final class S3rver implements AutoCloseable {
   /** Relative to the project directory (gitignored); .ci/run installs into the same place. */
   public static final Path INSTALL_DIR = Path.of(".tools", "s3rver");
 
+  private static boolean patched;
   private final int port;
   private final Path dir;
   private final Process process;
@@ -104,26 +105,41 @@ public final class S3rver implements AutoCloseable {
     }
   }
 
-  /** The s3rver script, installing s3rver with npm first when .ci/run has not. */
+  /**
+   * The s3rver script, installing s3rver with npm first when .ci/run has not, and patched as .ci/run patches it: its
+   * answer to a PUT waits until the bytes are written ({@code .ci/s3rver-patch.js} says why; idempotent).
+   */
   private static synchronized Path installed() {
     Path script = INSTALL_DIR.resolve("node_modules/s3rver/bin/s3rver.js").toAbsolutePath();
-    if (Files.isRegularFile(script)) {
-      return script;
-    }
     try {
-      Process npm = new ProcessBuilder("npm", "install", "--prefix", INSTALL_DIR.toString(), "--no-audit", "--no-fund",
-        "s3rver@" + VERSION).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0 || !Files.isRegularFile(script)) {
-        npm.destroyForcibly();
-        throw new IllegalStateException("npm could not install s3rver@" + VERSION + " into " + INSTALL_DIR
-          + " (.ci/run does it: npm install --prefix " + INSTALL_DIR + " s3rver@" + VERSION + ")");
+      if (!Files.isRegularFile(script)) {
+        run(List.of("npm", "install", "--prefix", INSTALL_DIR.toString(), "--no-audit", "--no-fund", "s3rver@" + VERSION),
+          "npm could not install s3rver@" + VERSION + " into " + INSTALL_DIR + " (.ci/run does it: npm install --prefix "
+            + INSTALL_DIR + " s3rver@" + VERSION + ")");
+        if (!Files.isRegularFile(script)) {
+          throw new IllegalStateException("npm installed no " + script);
+        }
+      }
+      if (!patched) {
+        run(List.of("node", Path.of(".ci", "s3rver-patch.js").toString(), INSTALL_DIR.toString()),
+          "node .ci/s3rver-patch.js " + INSTALL_DIR + " failed");
+        patched = true;
       }
       return script;
     } catch (IOException e) {
-      throw new IllegalStateException("npm is needed to install s3rver: " + e.getMessage(), e);
+      throw new IllegalStateException("npm and node are needed to install s3rver: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void run(List<String> command, String failure) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+      .start();
+    if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IllegalStateException(failure);
     }
   }
 
