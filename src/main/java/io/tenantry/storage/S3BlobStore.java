@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.streams.Pipe;
 import io.vertx.core.streams.ReadStream;
@@ -63,8 +64,10 @@ final class S3BlobStore implements BlobStore {
     Future<Written> written = s3.onContext(() -> length >= 0 && length <= SINGLE_PUT_MAX ? put(key, body, length, maxBytes)
       : multipart(key, body, length >= 0 ? length : maxBytes, maxBytes));
     // whatever failed, no key stays behind (a reset PUT stores nothing; the delete is for certainty)
+    // the store's own refusal is its trouble (503); a broken connection may be the uploading client's going away
     return written.recover(failed -> s3.call(HttpMethod.DELETE, key, Map.of(), Map.of(), null).otherwiseEmpty()
-      .compose(v -> Future.failedFuture(LocalBlobStore.unwrapped(failed))));
+      .compose(v -> Future.failedFuture(failed instanceof S3Client.S3Failure ? S3Client.forClient(failed)
+        : LocalBlobStore.unwrapped(failed))));
   }
 
   private Future<Written> put(String key, ReadStream<Buffer> body, long length, long maxBytes) {
@@ -101,18 +104,22 @@ final class S3BlobStore implements BlobStore {
   public Future<Void> readInto(UUID tenant, String blob, long offset, long length, WriteStream<Buffer> to) {
     Map<String, String> headers = new HashMap<>();
     headers.put("Range", "bytes=" + offset + "-" + (offset + length - 1));
-    return s3.onContext(() -> s3.request(HttpMethod.GET, key(tenant, blob), Map.of(), Map.of(), headers, SigV4.EMPTY_SHA256)
-      .compose(HttpClientRequest::send)
-      .compose(resp -> {
-        if (resp.statusCode() == 404) {
-          return resp.body().otherwiseEmpty().compose(x -> Future.failedFuture(new BlobMissing()));
-        }
-        if (resp.statusCode() != 200 && resp.statusCode() != 206) {
-          return S3Client.failed(HttpMethod.GET, resp);
-        }
-        // a client gone mid-download leaves the store's answer unread: its connection is dropped, not pooled
-        return resp.pipeTo(to).onFailure(e -> resp.request().reset());
-      }));
+    // asked again while the store fails before a byte of the blob came: nothing has reached the client yet
+    return s3.onContext(() -> s3.attempt(1, () -> s3.request(HttpMethod.GET, key(tenant, blob), Map.of(), Map.of(),
+          headers, SigV4.EMPTY_SHA256)
+        .compose(HttpClientRequest::send)
+        .compose(resp -> {
+          if (resp.statusCode() == 404) {
+            return resp.body().otherwiseEmpty().compose(x -> Future.failedFuture(new BlobMissing()));
+          }
+          if (resp.statusCode() != 200 && resp.statusCode() != 206) {
+            return S3Client.failed(HttpMethod.GET, resp).map(x -> (HttpClientResponse) null);
+          }
+          return Future.succeededFuture(resp.pause()); // until the pipe takes it
+        }))
+      .recover(failed -> Future.failedFuture(S3Client.forClient(failed)))
+      // a client gone mid-download leaves the store's answer unread: its connection is dropped, not pooled
+      .compose(resp -> resp.pipeTo(to).onFailure(e -> resp.request().reset())));
   }
 
   @Override
@@ -120,14 +127,16 @@ final class S3BlobStore implements BlobStore {
     String source = "/" + s3.bucket() + "/" + SigV4.uriEncode(key(tenant, from), true);
     return s3.call(HttpMethod.PUT, key(tenant, to), Map.of(), Map.of("x-amz-copy-source", source), null)
       .<Void>mapEmpty()
-      .recover(e -> Future.failedFuture(e instanceof S3Client.S3Failure f && f.status == 404 ? new BlobMissing() : e));
+      .recover(e -> Future.failedFuture(e instanceof S3Client.S3Failure f && f.status == 404 ? new BlobMissing()
+        : S3Client.forClient(e)));
   }
 
   @Override
   public Future<Void> delete(UUID tenant, String blob) {
     return s3.call(HttpMethod.DELETE, key(tenant, blob), Map.of(), Map.of(), null)
       .<Void>mapEmpty()
-      .recover(e -> e instanceof S3Client.S3Failure f && f.status == 404 ? Future.succeededFuture() : Future.failedFuture(e));
+      .recover(e -> e instanceof S3Client.S3Failure f && f.status == 404 ? Future.succeededFuture()
+        : Future.failedFuture(S3Client.forClient(e)));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.tenantry.storage;
 
 import io.tenantry.config.Config;
+import io.tenantry.http.Problem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -14,6 +15,9 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Instant;
@@ -30,9 +34,12 @@ import java.util.regex.Pattern;
  * ({@code http://bucket.host/key}) addressing. Every key it is given was made by {@link S3BlobStore}.
  */
 final class S3Client {
+  private static final Logger LOG = LoggerFactory.getLogger(S3Client.class);
   private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
   private static final long IDLE_TIMEOUT_MS = 60_000;
   static final int SIGNED_BODY_MAX = 64 * 1024;
+  static final int ATTEMPTS = 3;
+  private static final long FIRST_PAUSE_MS = 100;
 
   private final Vertx vertx;
   private final HttpClientAgent http;
@@ -106,7 +113,7 @@ final class S3Client {
   Future<Answer> call(HttpMethod method, String key, Map<String, String> query, Map<String, String> amzHeaders, Buffer body) {
     String hash = body == null || body.length() == 0 ? SigV4.EMPTY_SHA256
       : body.length() > SIGNED_BODY_MAX ? SigV4.UNSIGNED_PAYLOAD : SigV4.sha256Hex(body.getBytes());
-    return onContext(() -> request(method, key, query, amzHeaders, Map.of(), hash)
+    return onContext(() -> attempt(1, () -> request(method, key, query, amzHeaders, Map.of(), hash)
       // PUT and POST carry Content-Length even when empty (S3 asks for it)
       .compose(req -> body == null && method != HttpMethod.PUT && method != HttpMethod.POST ? req.send()
         : req.send(body == null ? Buffer.buffer() : body))
@@ -116,7 +123,32 @@ final class S3Client {
           throw failure(method, answer.status(), answer.body());
         }
         return answer;
-      }));
+      })));
+  }
+
+  /**
+   * The exchange, again after a pause while it fails in a way S3 asks clients to retry (a 5xx: InternalError,
+   * SlowDown, ServiceUnavailable) or its connection broke before an answer, at most {@link #ATTEMPTS} times. Every
+   * request sent through here can be repeated: its body is in memory, and S3 documents each of them as safe to
+   * retry (CompleteMultipartUpload included). Pauses are exponential with jitter, so that nodes do not retry in step.
+   */
+  <T> Future<T> attempt(int n, Supplier<Future<T>> exchange) {
+    return exchange.get().recover(failed -> {
+      if (n >= ATTEMPTS || !retriable(failed)) {
+        return Future.failedFuture(failed);
+      }
+      long ceiling = FIRST_PAUSE_MS << (n - 1);
+      long pause = ceiling / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+      return vertx.timer(pause).compose(v -> attempt(n + 1, exchange));
+    });
+  }
+
+  /** A failure a repeated request may not meet: the store's 5xx, or a connection closed or refused before an answer. */
+  static boolean retriable(Throwable failed) {
+    if (failed instanceof S3Failure f) {
+      return f.status >= 500 && f.status != 501; // 501 NotImplemented is the store's final word
+    }
+    return failed instanceof io.vertx.core.http.HttpClosedException || failed instanceof java.io.IOException;
   }
 
   /**
@@ -134,6 +166,23 @@ final class S3Client {
     Promise<T> done = Promise.promise();
     vertx.getOrCreateContext().runOnContext(v -> exchange.get().onComplete(done));
     return done.future();
+  }
+
+  /**
+   * What the client of a request the store failed is told: a failure {@link #retriable} even after the retries is
+   * the store's trouble, a 503 storage-unavailable with Retry-After (the operation was not applied: an upload's bytes
+   * were not kept, nothing was copied or removed); any other failure as it is.
+   */
+  static Throwable forClient(Throwable failed) {
+    if (!retriable(failed)) {
+      return failed;
+    }
+    LOG.warn("file store unavailable: {}", failed instanceof S3Failure ? failed.getMessage()
+      : failed.getClass().getSimpleName() + ": " + failed.getMessage());
+    return Problem.of(503, "storage-unavailable", "File storage unavailable", "the file store did not complete the "
+      + "operation (" + (failed instanceof S3Failure ? failed.getMessage() : "its connection was lost")
+      + ") even when asked again; nothing was stored or removed; retry after the Retry-After interval")
+      .withHeader("Retry-After", "1");
   }
 
   static S3Failure failure(HttpMethod method, int status, Buffer body) {
