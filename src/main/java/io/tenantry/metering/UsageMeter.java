@@ -1,9 +1,6 @@
 package io.tenantry.metering;
 
-import io.tenantry.http.RequestObserver;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,8 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A tenant's counters leave memory after {@value #IDLE_DRAINS} drains without a count (30 s at the shipped
  * {@code metering.flush-ms}), so the map follows the active tenants, not every tenant since start.
  */
-public final class UsageMeter implements RequestObserver {
-  private static final String ADMISSION = "metering.admission";
+public final class UsageMeter {
   private final boolean enabled;
   private final UUID node = UUID.randomUUID(); // stable for the process: with the sequence, a flush's identity
   private final AtomicLong sequence = new AtomicLong();
@@ -50,32 +46,17 @@ public final class UsageMeter implements RequestObserver {
   }
 
   /**
-   * A data-plane request admitted to its tenant: counted by class when its response was sent without a server error
-   * (5xx), by {@link #ended}, so the requests counted are the requests served (the access log's lines); the bytes it
-   * wrote count as egress even when its connection closed before the end (a download cut short). A request refused
-   * before admission (unauthenticated, another tenant's caller, rate limited) costs its tenant nothing.
+   * A data-plane request admitted to its tenant (the gate calls this): its tenant's counters found and its user noted
+   * now; null when metering is off. The request's pipeline keeps the admission (no routing-context entry of its own)
+   * and calls {@link Admission#answered} when the request ends, so the requests counted are the requests served (the
+   * access log's lines). A request refused before admission (unauthenticated, another tenant's caller, rate limited)
+   * costs its tenant nothing. This is all a request pays for metering (the JMH benchmark {@code UsageMeterBenchmark}
+   * measures it).
    */
-  public void admitted(RoutingContext ctx, UUID tenantId, UUID userId) {
-    if (enabled) {
-      ctx.put(ADMISSION, admit(tenantId, userId, ctx.request().method(), ctx.normalizedPath()));
+  public Admission admit(UUID tenantId, UUID userId, HttpMethod method, String path) {
+    if (!enabled) {
+      return null;
     }
-  }
-
-  @Override
-  public void ended(RoutingContext ctx, boolean sent, long nanos) {
-    Admission admission = ctx.get(ADMISSION);
-    if (admission != null) {
-      HttpServerResponse response = ctx.response();
-      admission.answered(sent, response.getStatusCode(), response.bytesWritten());
-    }
-  }
-
-  /**
-   * The request's share of {@link #admitted}: its tenant's counters found and its user noted now, its counts added by
-   * {@link Admission#answered} once the response is done. Apart from a routing-context entry, this is all a request
-   * pays for metering (the JMH benchmark {@code UsageMeterBenchmark} measures it).
-   */
-  Admission admit(UUID tenantId, UUID userId, HttpMethod method, String path) {
     TenantCounters counters = counters(tenantId);
     if (userId != null) {
       counters.user(userId);
@@ -84,8 +65,22 @@ public final class UsageMeter implements RequestObserver {
   }
 
   /** An admitted request's counters and meter, until it is answered. */
-  record Admission(UsageMeter meter, TenantCounters counters, Meter requests) {
-    void answered(boolean sent, int status, long bytes) {
+  public static final class Admission {
+    private final UsageMeter meter;
+    private final TenantCounters counters;
+    private final Meter requests;
+
+    private Admission(UsageMeter meter, TenantCounters counters, Meter requests) {
+      this.meter = meter;
+      this.counters = counters;
+      this.requests = requests;
+    }
+
+    /**
+     * Counts the request by class when its response was sent without a server error (5xx); the bytes it wrote count
+     * as egress even when its connection closed before the end (a download cut short).
+     */
+    public void answered(boolean sent, int status, long bytes) {
       if (status < 500) { // a server failure is not charged
         // the request may have outlived its counters (a long download while the tenant was otherwise idle)
         TenantCounters current = counters.dropped ? meter.counters(counters.tenantId) : counters;
@@ -140,7 +135,7 @@ public final class UsageMeter implements RequestObserver {
     return found != null ? found : tenants.computeIfAbsent(tenantId, TenantCounters::new);
   }
 
-  /** Everything counted since the last drain, numbered and stamped with the current hour; empty when idle. */
+  /** Everything counted since the last drain, numbered and stamped with the current hour; null when nothing was. */
   public synchronized UsageBatch drain(Instant now) {
     for (TenantCounters late : retiring) {
       moveLateCounts(late);

@@ -33,7 +33,7 @@ import java.util.List;
  *   <li>resolve and authorize — the one tenant the caller may act in ({@link TenantAccess}); a refused caller
  *       costs that tenant nothing and learns nothing of it;</li>
  *   <li>rate limit — charge the tenant (and the user) and set the RateLimit-* headers, or 429;</li>
- *   <li>meter — count the admitted request on its tenant's usage (one striped increment).</li>
+ *   <li>meter — note the admitted request for its tenant's usage, counted when its response was sent ({@link Observed}).</li>
  * </ol>
  * One router step for all of it. Paths are the router's normalized paths, so what the gate checks is what the
  * router routes. Asynchronous steps pause the request (its body waits unread) and continue on the request's own
@@ -153,7 +153,7 @@ public final class Gate implements SecurityPolicyHandler {
     Decision decision = decided.result();
     RateLimitAnswer.headers(ctx.response(), decision);
     if (decision.allowed()) {
-      meter.admitted(ctx, tenant.id(), caller.userId());
+      Observed.admitted(ctx, meter.admit(tenant.id(), caller.userId(), ctx.request().method(), ctx.normalizedPath()));
       proceed(ctx);
     } else {
       fail(ctx, RateLimitAnswer.tooManyRequests(decision));

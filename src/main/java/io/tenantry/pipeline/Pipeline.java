@@ -23,8 +23,9 @@ import java.util.List;
 /**
  * The request pipeline, in the order every request meets it:
  * <ol>
- *   <li>entry — once per request the observers ({@link RequestObserver}: log context, metrics, usage meter, audit,
- *       and the access log when enabled) see it enter, and one end handler shows them its end; /t/{slug}/api/...
+ *   <li>entry — once per request the observers ({@link RequestObserver}: log context, metrics, audit, and the access
+ *       log when enabled) see it enter, and one end handler ({@link Observed}) charges the usage meter's admission
+ *       when the gate admitted the request and shows them its end; /t/{slug}/api/...
  *       rerouted to /api/...; "Connection: close" while draining; the request id; then the entry's last step (a
  *       trusted metrics scraper is served there, before authentication);</li>
  *   <li>{@link Gate} — authenticate, and on the data plane name the tenant, resolve it and authorize the caller in
@@ -37,7 +38,6 @@ import java.util.List;
  * request, which is why the entry's steps are one handler and the gate's steps another.
  */
 public final class Pipeline {
-  private static final String ENTERED = "pipeline.entered";
   private final Gate gate;
   private final Draining draining;
   private final long bodyLimit;
@@ -91,10 +91,7 @@ public final class Pipeline {
    * by the client) when the server stops and closes idle connections.
    */
   private void entry(RoutingContext ctx, RequestObserver[] observers, Handler<RoutingContext> last) {
-    if (ctx.get(ENTERED) == null) { // a reroute passes the root handlers again: the request is observed once
-      ctx.put(ENTERED, Boolean.TRUE);
-      observe(ctx, observers);
-    }
+    Observed.enter(ctx, observers);
     if (PathPrefix.rerouted(ctx) || StreamedUploads.rerouted(ctx)) {
       return;
     }
@@ -103,20 +100,5 @@ public final class Pipeline {
     }
     RequestIds.of(ctx);
     last.handle(ctx);
-  }
-
-  /** One end handler for all the observers: none of them adds its own to the request. */
-  private static void observe(RoutingContext ctx, RequestObserver[] observers) {
-    long start = System.nanoTime();
-    for (RequestObserver observer : observers) {
-      observer.entered(ctx);
-    }
-    ctx.addEndHandler(ended -> {
-      long nanos = System.nanoTime() - start;
-      boolean sent = ended.succeeded();
-      for (RequestObserver observer : observers) {
-        observer.ended(ctx, sent, nanos);
-      }
-    });
   }
 }

@@ -66,7 +66,7 @@ public final class HttpVerticle extends VerticleBase {
     // audit sees it (refusals too). Trusted scrapers of /metrics (scrape token, allowed address) are served at the
     // entry's end, before the gate.
     platform.pipeline().install(vertx, builder, List.of(io.tenantry.logging.RequestLogContext.OBSERVER,
-        platform.metrics(), platform.metering().meter(), platform.audit().hooks()),
+        platform.metrics(), platform.audit().hooks()),
       platform.metrics().endpoint()::trusted);
 
     on(builder, "getLive", ctx -> ctx.json(new JsonObject().put("status", "UP")));
