@@ -1,34 +1,45 @@
 package io.tenantry.metering;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One tenant's counters on this node, created once and kept (interned per tenant id): counting is a striped
- * {@link LongAdder} increment, with no allocation; the users seen since the last flush are a concurrent set, in front
- * of which a few slots remember the users noted in the current window.
+ * One tenant's counters on this node, created once and kept (interned per tenant id): counting is an atomic add to
+ * the calling thread's stripe of one array, with no allocation; the users seen since the last flush are a concurrent
+ * set, in front of which the last user noted and a few slots remember the users noted in the current window. Few
+ * objects on purpose: a request touches this tenant's state once in a while (the other tenants' requests in between
+ * push it out of the CPU's caches), so each object it dereferences is a cache miss.
  */
 final class TenantCounters {
   /** Slots of recently noted users: a power of two, small (a tenant's memory counts at 10,000 tenants). */
   static final int RECENT_SLOTS = 8;
+  /** Longs per stripe: a cache line, so that two event loops counting the same tenant do not share one. */
+  private static final int STRIDE = 8;
+  /** The smallest power of two not below the CPUs (the event loops), at most 4 (a tenant's memory, again). */
+  static final int STRIPES = Math.min(4, Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 2 - 1));
+  private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
 
   final UUID tenantId;
-  private final LongAdder[] counters = new LongAdder[Meter.COUNTERS];
+  /** Stripe s holds meter m at {@code s * STRIDE + m.ordinal()}. */
+  private final long[] cells = new long[STRIPES * STRIDE];
   /** Sized for the few users most tenants have in one flush interval (a table of 16 would cost each tenant ~70 bytes more). */
   private final Set<UUID> users = ConcurrentHashMap.newKeySet(2);
   /**
    * A user noted in window {@code window}: its request found the window first, then added the user, so the add landed
    * after the take that closed the previous window — the user is in the set the next take collects. Immutable, so a
-   * slot read by another thread is whole (its fields are final); slots are written without ordering: a lost or stale
-   * slot only sends a request to the set again.
+   * slot (or {@link #last}) read by another thread is whole (its fields are final); they are written without ordering:
+   * a lost or stale one only sends a request to the set again.
    */
   private record Seen(UUID user, long window) {
   }
 
+  /** The last user noted: most tenants' consecutive requests are one user's, found here without the slots' array. */
+  private Seen last;
   private final Seen[] recent = new Seen[RECENT_SLOTS];
   /** Bumped by each take of the users, after the take. */
   private volatile long window;
@@ -39,41 +50,49 @@ final class TenantCounters {
 
   TenantCounters(UUID tenantId) {
     this.tenantId = tenantId;
-    for (int i = 0; i < counters.length; i++) {
-      counters[i] = new LongAdder();
-    }
   }
 
+  /** Threads keep their stripe (an event loop is one thread), so an increment seldom meets another on its line. */
   void add(Meter meter, long n) {
-    counters[meter.ordinal()].add(n);
+    int stripe = (int) Thread.currentThread().getId() & (STRIPES - 1);
+    CELL.getAndAdd(cells, stripe * STRIDE + meter.ordinal(), n);
   }
 
   /**
    * Notes the user for this window. Most requests come from a user noted already, with the very UUID its cached token
-   * holds: its slot says so without a hash lookup. Otherwise the set: a lock-free read first, since an add takes the
+   * holds: the last user noted or its slot says so without a hash lookup. Otherwise the set: a lock-free read first, since an add takes the
    * bin's lock before it compares keys (ConcurrentHashMap).
    */
   void user(UUID userId) {
     long current = window;
-    int slot = userId.hashCode() & (RECENT_SLOTS - 1);
-    Seen seen = recent[slot];
-    if (seen != null && seen.window == current && (seen.user == userId || seen.user.equals(userId))) {
+    if (noted(last, userId, current)) {
       return;
     }
-    if (!users.contains(userId)) {
-      users.add(userId);
+    int slot = userId.hashCode() & (RECENT_SLOTS - 1);
+    Seen seen = recent[slot];
+    if (!noted(seen, userId, current)) {
+      if (!users.contains(userId)) {
+        users.add(userId);
+      }
+      seen = new Seen(userId, current);
+      recent[slot] = seen;
     }
-    recent[slot] = new Seen(userId, current);
+    last = seen;
+  }
+
+  private static boolean noted(Seen seen, UUID userId, long current) {
+    return seen != null && seen.window == current && (seen.user == userId || seen.user.equals(userId));
   }
 
   /**
-   * The count since the last take. Subtracting what was read (rather than {@link LongAdder#sumThenReset}, which can
-   * lose an increment racing the reset) leaves an increment made meanwhile for the next take: never lost, never twice.
+   * The count since the last take: each stripe's cell read and zeroed in one atomic step, so an increment racing the
+   * take lands either in this count or in the next one — never lost, never twice.
    */
   long take(Meter meter) {
-    LongAdder adder = counters[meter.ordinal()];
-    long sum = adder.sum();
-    adder.add(-sum);
+    long sum = 0;
+    for (int stripe = 0; stripe < STRIPES; stripe++) {
+      sum += (long) CELL.getAndSet(cells, stripe * STRIDE + meter.ordinal(), 0L);
+    }
     return sum;
   }
 

@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpMethod;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,9 +125,51 @@ class UsageMeterAdmissionTest {
       new UsageBatch.Count(tenant, Meter.EGRESS_BYTES, 1 << 20));
   }
 
+  /**
+   * Threads counting on every stripe of one tenant's counters while takes run (as often as possible, so some take
+   * meets an add on its cell): the takes add up to exactly what was counted.
+   */
+  @Test
+  void countsRacingTakesAreNeitherLostNorCountedTwice() throws InterruptedException {
+    TenantCounters counters = new TenantCounters(tenant);
+    int threads = 2 * TenantCounters.STRIPES + 1;
+    int perThread = 200_000;
+    java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger(threads);
+    List<Thread> counting = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          counters.add(Meter.REQUESTS_READ, 1);
+          counters.add(Meter.EGRESS_BYTES, 3);
+        }
+        running.decrementAndGet();
+      });
+      counting.add(thread);
+      thread.start();
+    }
+    long requests = 0;
+    long bytes = 0;
+    int takes = 0;
+    while (running.get() > 0) {
+      takes++;
+      requests += counters.take(Meter.REQUESTS_READ);
+      bytes += counters.take(Meter.EGRESS_BYTES);
+    }
+    for (Thread thread : counting) {
+      thread.join();
+    }
+    requests += counters.take(Meter.REQUESTS_READ);
+    bytes += counters.take(Meter.EGRESS_BYTES);
+    assertThat(takes).as("takes ran while the threads counted").isGreaterThan(1);
+    assertThat(requests).isEqualTo((long) threads * perThread);
+    assertThat(bytes).isEqualTo(3L * threads * perThread);
+    assertThat(counters.take(Meter.REQUESTS_WRITE)).as("other meters untouched").isZero();
+  }
+
   @Test
   void offItCountsNothing() {
     UsageMeter off = new UsageMeter(false);
+    assertThat(off.admit(tenant, user, HttpMethod.GET, "/api/v1/collections/c/records")).isNull();
     off.add(tenant, Meter.QUERY_UNITS, 5);
     assertThat(off.drain(Instant.now())).isNull();
     assertThat(off.tenants()).isZero();
