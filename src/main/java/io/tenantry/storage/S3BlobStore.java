@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * Blobs in a bucket of an S3-compatible store, under {@code <prefix>/<tenant id>/<blob>}: the tenant's UUID is a whole
  * key segment, and every listing of a tenant's keys ends its prefix with '/', so no tenant's prefix is a prefix of
- * another's. An upload of known length up to 5 GiB is one PUT whose body streams from the client's request
+ * another's. An upload of known length up to {@link S3Client#SIGNED_BODY_MAX} is gathered and sent as one signed PUT
+ * that can be retried ({@link BufferedPut}); one up to 5 GiB is one PUT whose body streams from the client's request
  * (x-amz-content-sha256: UNSIGNED-PAYLOAD; SHA-256 computed on the way); an unknown or larger one is a multipart
  * upload ({@link MultipartWriter}). A blob becomes visible in the bucket only complete (S3 semantics), and a failed
  * upload is reset or aborted and its key deleted. Copies are server-side (x-amz-copy-source).
@@ -61,13 +62,20 @@ final class S3BlobStore implements BlobStore {
       return Future.failedFuture(new BlobTooLarge());
     }
     // streamed exchanges run on an event loop, whoever calls (an import's worker thread): S3Client.onContext
-    Future<Written> written = s3.onContext(() -> length >= 0 && length <= SINGLE_PUT_MAX ? put(key, body, length, maxBytes)
+    Future<Written> written = s3.onContext(() -> length >= 0 && length <= S3Client.SIGNED_BODY_MAX
+      ? buffered(key, body, (int) length, maxBytes)
+      : length >= 0 && length <= SINGLE_PUT_MAX ? put(key, body, length, maxBytes)
       : multipart(key, body, length >= 0 ? length : maxBytes, maxBytes));
     // whatever failed, no key stays behind (a reset PUT stores nothing; the delete is for certainty)
     // the store's own refusal is its trouble (503); a broken connection may be the uploading client's going away
     return written.recover(failed -> s3.call(HttpMethod.DELETE, key, Map.of(), Map.of(), null).otherwiseEmpty()
       .compose(v -> Future.failedFuture(failed instanceof S3Client.S3Failure ? S3Client.forClient(failed)
         : LocalBlobStore.unwrapped(failed))));
+  }
+
+  private Future<Written> buffered(String key, ReadStream<Buffer> body, int length, long maxBytes) {
+    DigestingWriter writer = new DigestingWriter(new BufferedPut(s3, key, length), maxBytes);
+    return body.pipe().endOnFailure(false).to(writer).map(sent -> new Written(writer.size(), writer.sha256()));
   }
 
   private Future<Written> put(String key, ReadStream<Buffer> body, long length, long maxBytes) {

@@ -149,6 +149,25 @@ class S3ClientRetryTest {
     }
   }
 
+  @Test
+  void aSmallUploadTheStoreFailsIsSentAgainWhole() throws Exception {
+    failures.add("500 InternalError");
+    S3BlobStore store = new S3BlobStore(vertx, settings());
+    Path file = Files.createTempFile("s3-retry-", ".txt");
+    try {
+      Files.writeString(file, "a small file");
+      AsyncFile in = Await.result(vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true)), 10);
+      BlobStore.Written written = Await.result(store.write(UUID.randomUUID(), Blobs.newName(), in, 12, 1000), 10);
+      assertThat(written.size()).isEqualTo(12);
+      assertThat(written.sha256()).isEqualTo(SigV4.sha256Hex("a small file"));
+      assertThat(requests.get()).isEqualTo(2);
+      assertThat(bodies).containsExactly("a small file", "a small file");
+    } finally {
+      Files.deleteIfExists(file);
+      Await.result(store.close(), 10);
+    }
+  }
+
   private static Throwable failureOf(io.vertx.core.Future<?> future) {
     return Await.result(future.map(ok -> (Throwable) null).otherwise(e -> e), 10);
   }
