@@ -60,8 +60,8 @@ final class TenantCounters {
 
   /**
    * Notes the user for this window. Most requests come from a user noted already, with the very UUID its cached token
-   * holds: the last user noted or its slot says so without a hash lookup. Otherwise the set: a lock-free read first, since an add takes the
-   * bin's lock before it compares keys (ConcurrentHashMap).
+   * holds: the last user noted or its slot says so without a hash lookup. Otherwise the set: a lock-free read first,
+   * since an add takes the bin's lock before it compares keys (ConcurrentHashMap).
    */
   void user(UUID userId) {
     long current = window;

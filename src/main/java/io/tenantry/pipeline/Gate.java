@@ -33,7 +33,8 @@ import java.util.List;
  *   <li>resolve and authorize — the one tenant the caller may act in ({@link TenantAccess}); a refused caller
  *       costs that tenant nothing and learns nothing of it;</li>
  *   <li>rate limit — charge the tenant (and the user) and set the RateLimit-* headers, or 429;</li>
- *   <li>meter — note the admitted request for its tenant's usage, counted when its response was sent ({@link Observed}).</li>
+ *   <li>meter — note the admitted request for its tenant's usage, counted when its response was sent
+ *       ({@link Observed}).</li>
  * </ol>
  * One router step for all of it. Paths are the router's normalized paths, so what the gate checks is what the
  * router routes. Asynchronous steps pause the request (its body waits unread) and continue on the request's own

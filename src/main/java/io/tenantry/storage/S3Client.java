@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -19,11 +20,13 @@ import io.vertx.core.http.RequestOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -138,7 +141,7 @@ final class S3Client {
         return Future.failedFuture(failed);
       }
       long ceiling = FIRST_PAUSE_MS << (n - 1);
-      long pause = ceiling / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+      long pause = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
       return vertx.timer(pause).compose(v -> attempt(n + 1, exchange));
     });
   }
@@ -148,7 +151,7 @@ final class S3Client {
     if (failed instanceof S3Failure f) {
       return f.status >= 500 && f.status != 501; // 501 NotImplemented is the store's final word
     }
-    return failed instanceof io.vertx.core.http.HttpClosedException || failed instanceof java.io.IOException;
+    return failed instanceof HttpClosedException || failed instanceof IOException;
   }
 
   /**
@@ -177,10 +180,11 @@ final class S3Client {
     if (!retriable(failed)) {
       return failed;
     }
-    LOG.warn("file store unavailable: {}", failed instanceof S3Failure ? failed.getMessage()
+    boolean answered = failed instanceof S3Failure;
+    LOG.warn("file store unavailable: {}", answered ? failed.getMessage()
       : failed.getClass().getSimpleName() + ": " + failed.getMessage());
     return Problem.of(503, "storage-unavailable", "File storage unavailable", "the file store did not complete the "
-      + "operation (" + (failed instanceof S3Failure ? failed.getMessage() : "its connection was lost")
+      + "operation (" + (answered ? failed.getMessage() : "its connection was lost")
       + ") even when asked again; nothing was stored or removed; retry after the Retry-After interval")
       .withHeader("Retry-After", "1");
   }
