@@ -20,11 +20,10 @@ import static io.tenantry.db.SqlIdentifiers.quoteIdent;
  * {@code tenant_id = $1}), so it sees the tenant's rows only, in whichever tier it runs.
  */
 public final class RecordSearch {
-  private static final String COLUMNS = "id, version, data, created_at, updated_at";
   private final Map<String, String> bySchema = new ConcurrentHashMap<>();
 
   private String sql(Tenant tenant) {
-    return bySchema.computeIfAbsent(tenant.schema(), schema -> "SELECT " + COLUMNS + " FROM " + quoteIdent(schema)
+    return bySchema.computeIfAbsent(tenant.schema(), schema -> "SELECT " + Record.COLUMNS + " FROM " + quoteIdent(schema)
       + ".records WHERE tenant_id = $1 AND collection = $2 AND " + TenantDb.CONTEXT
       + " AND data @> $3::jsonb ORDER BY id LIMIT $4");
   }

@@ -18,7 +18,6 @@ import static io.tenantry.db.SqlIdentifiers.quoteIdent;
  * parameters follow the write's ({@link AuditSql#appendedTo}).
  */
 public record RecordSql(String insert, String get, String lock, String update, String delete, String listFirst, String listAfter) {
-  private static final String COLUMNS = "id, version, data, created_at, updated_at";
 
   public static RecordSql forSchema(String schema) {
     return build(schema, AuditSql.forSchema(schema));
@@ -27,19 +26,19 @@ public record RecordSql(String insert, String get, String lock, String update, S
   private static RecordSql build(String schema, AuditSql audit) {
     String table = quoteIdent(schema) + ".records";
     String target = "$2 || '/' || w.id";
-    String get = "SELECT " + COLUMNS + " FROM " + table
+    String get = "SELECT " + Record.COLUMNS + " FROM " + table
       + " WHERE tenant_id = $1 AND collection = $2 AND id = $3 AND " + TenantDb.CONTEXT;
-    String list = "SELECT " + COLUMNS + " FROM " + table + " WHERE tenant_id = $1 AND collection = $2 AND "
+    String list = "SELECT " + Record.COLUMNS + " FROM " + table + " WHERE tenant_id = $1 AND collection = $2 AND "
       + TenantDb.CONTEXT + " ";
     return new RecordSql(
       // INSERT ... SELECT, not VALUES: a VALUES row has no WHERE to carry the context.
       audited("INSERT INTO " + table + " (tenant_id, collection, id, data) SELECT $1::uuid, $2::text, $3::uuid, $4::jsonb "
-        + "WHERE " + TenantDb.CONTEXT + " RETURNING " + COLUMNS, audit, "record.create", target, 201, 5, COLUMNS),
+        + "WHERE " + TenantDb.CONTEXT + " RETURNING " + Record.COLUMNS, audit, "record.create", target, 201, 5, Record.COLUMNS),
       get,
       get + " FOR UPDATE",
       audited("UPDATE " + table + " SET data = $4, version = version + 1, updated_at = now() "
-        + "WHERE tenant_id = $1 AND collection = $2 AND id = $3 AND " + TenantDb.CONTEXT + " RETURNING " + COLUMNS,
-        audit, "record.update", target, 200, 5, COLUMNS),
+        + "WHERE tenant_id = $1 AND collection = $2 AND id = $3 AND " + TenantDb.CONTEXT + " RETURNING " + Record.COLUMNS,
+        audit, "record.update", target, 200, 5, Record.COLUMNS),
       audited("DELETE FROM " + table + " WHERE tenant_id = $1 AND collection = $2 AND id = $3 AND " + TenantDb.CONTEXT
         + " RETURNING id", audit, "record.delete", target, 204, 4, "id"),
       list + "ORDER BY id LIMIT $3",

@@ -5,7 +5,6 @@ import io.tenantry.audit.AuditActor;
 import io.tenantry.tenant.Tenant;
 import io.tenantry.http.Uuids;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -31,7 +30,7 @@ public final class RecordStore {
 
   public Future<Record> insert(SqlClient conn, Tenant tenant, String collection, UUID id, JsonObject data, AuditActor actor) {
     return conn.preparedQuery(sql(tenant).insert()).execute(audited(Tuple.of(tenant.id(), collection, id, data), actor))
-      .map(rows -> Record.from(rows.iterator().next(), collection)).recover(RecordStore::unreadable);
+      .map(rows -> Record.from(rows.iterator().next(), collection));
   }
 
   public Future<Optional<Record>> get(SqlClient conn, Tenant tenant, String collection, UUID id) {
@@ -44,7 +43,7 @@ public final class RecordStore {
 
   public Future<Record> update(SqlClient conn, Tenant tenant, String collection, UUID id, JsonObject data, AuditActor actor) {
     return conn.preparedQuery(sql(tenant).update()).execute(audited(Tuple.of(tenant.id(), collection, id, data), actor))
-      .map(rows -> Record.from(rows.iterator().next(), collection)).recover(RecordStore::unreadable);
+      .map(rows -> Record.from(rows.iterator().next(), collection));
   }
 
   public Future<Void> delete(SqlClient conn, Tenant tenant, String collection, UUID id, AuditActor actor) {
@@ -66,21 +65,10 @@ public final class RecordStore {
       List<Record> records = new ArrayList<>(set.size());
       set.forEach(row -> records.add(Record.from(row, collection)));
       return records;
-    }).recover(RecordStore::unreadable);
+    });
   }
 
   private static Future<Optional<Record>> one(Future<RowSet<Row>> rows, String collection) {
-    return rows.map(set -> set.size() == 0 ? Optional.<Record>empty() : Optional.of(Record.from(set.iterator().next(), collection)))
-      .recover(RecordStore::unreadable);
-  }
-
-  /**
-   * A stored document Jackson cannot read back (nested beyond its limit, written before the request depth limit)
-   * is the server's failure, not a malformed request: kept from becoming the 400 of a {@link DecodeException}.
-   */
-  private static <T> Future<T> unreadable(Throwable failure) {
-    return Future.failedFuture(failure instanceof DecodeException
-      ? new IllegalStateException("a stored record cannot be decoded", failure)
-      : failure);
+    return rows.map(set -> set.size() == 0 ? Optional.<Record>empty() : Optional.of(Record.from(set.iterator().next(), collection)));
   }
 }

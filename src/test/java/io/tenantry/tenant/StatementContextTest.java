@@ -179,8 +179,10 @@ class StatementContextTest {
   }
 
   /**
-   * A stored document nested deeper than the JSON reader allows (written before the request depth limit existed)
-   * is the server's failure, an IllegalStateException (500), never a DecodeException (which would read as a 400).
+   * A stored document nested deeper than the JSON reader allows (stored by other means than the API, which refuses
+   * it) is the server's failure, an IllegalStateException (500), never a DecodeException (which would read as a
+   * 400) — and it fails that read only: the connection stays open, and a statement pipelined on it with the read
+   * gets its rows.
    */
   @Test
   void aStoredRecordThatCannotBeReadBackIsTheServersFailure() throws Exception {
@@ -195,9 +197,17 @@ class StatementContextTest {
       st.setString(4, deep);
       st.executeUpdate();
     }
+    int backend = backendPid();
     Future<Optional<Record>> read = db.<Optional<Record>>autocommit(b, client -> store.get(client, b, "deep", id));
+    Future<List<Record>> alongside = db.autocommit(a, client -> store.list(client, a, NOTES, null, 100));
     assertThat(read.toCompletionStage().toCompletableFuture()).failsWithin(java.time.Duration.ofSeconds(10))
       .withThrowableThat().havingCause().isInstanceOf(IllegalStateException.class)
       .withMessage("a stored record cannot be decoded");
+    assertThat(Await.result(alongside, 10)).isNotEmpty();
+    assertThat(backendPid()).isEqualTo(backend);
+  }
+
+  private static int backendPid() {
+    return Await.result(pool.query("SELECT pg_backend_pid()").execute(), 10).iterator().next().getInteger(0);
   }
 }

@@ -2,6 +2,7 @@ package io.tenantry.records.batch;
 
 import io.tenantry.audit.AuditSql;
 import io.tenantry.data.TenantDb;
+import io.tenantry.records.Record;
 
 import static io.tenantry.db.SqlIdentifiers.quoteIdent;
 
@@ -14,7 +15,7 @@ import static io.tenantry.db.SqlIdentifiers.quoteIdent;
  * takes the tenant id as $1 and carries {@link TenantDb#CONTEXT}.
  */
 record BatchSql(String lock, String create, String update, String delete) {
-  private static final String COLUMNS = "id, version, data, created_at, updated_at";
+  private static final String COLUMNS = Record.COLUMNS;
   private static final String W_COLUMNS = "r.id, r.version, r.data, r.created_at, r.updated_at";
 
   static BatchSql forSchema(String schema) {

@@ -68,8 +68,7 @@ final class BatchStore {
     Map<UUID, Record> found = new HashMap<>();
     if (rows != null) {
       for (Row row : rows) {
-        found.put(row.getUUID("id"), new Record(row.getUUID("id"), collection, row.getLong("version"),
-          (JsonObject) row.getValue("data"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at")));
+        found.put(row.getUUID("id"), Record.from(row, collection));
       }
     }
     return found;

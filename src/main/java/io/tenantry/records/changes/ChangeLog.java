@@ -5,7 +5,6 @@ import io.tenantry.data.TenantDb;
 import io.tenantry.records.Record;
 import io.tenantry.tenant.Tenant;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
@@ -79,8 +78,7 @@ public final class ChangeLog {
       .map(rows -> {
         Map<UUID, Record> found = new HashMap<>();
         for (Row row : rows) {
-          found.put(row.getUUID("id"), new Record(row.getUUID("id"), collection, row.getLong("version"),
-            (JsonObject) row.getValue("data"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at")));
+          found.put(row.getUUID("id"), Record.from(row, collection));
         }
         return found;
       });

@@ -2,6 +2,7 @@ package io.tenantry.records.changes;
 
 import io.tenantry.audit.AuditSql;
 import io.tenantry.data.TenantDb;
+import io.tenantry.records.Record;
 
 import static io.tenantry.db.SqlIdentifiers.quoteIdent;
 
@@ -35,7 +36,7 @@ record ChangeSql(String page, String records) {
         + " AND a.action LIKE 'record.%' AND a.outcome = 'success' AND split_part(a.target, '/', 1) = $2"
         + " AND (a.xid, a.id) > ($3::text::xid8, $4::uuid) AND a.xid < h.horizon"
         + " ORDER BY a.xid, a.id LIMIT $5) c ON true ORDER BY c.xid, c.id",
-      "SELECT id, version, data, created_at, updated_at FROM " + quoteIdent(schema) + ".records WHERE tenant_id = $1 "
+      "SELECT " + Record.COLUMNS + " FROM " + quoteIdent(schema) + ".records WHERE tenant_id = $1 "
         + "AND collection = $2 AND id = ANY($3::uuid[]) AND " + TenantDb.CONTEXT);
   }
 }

@@ -1,6 +1,7 @@
 package io.tenantry.records.query;
 
 import io.tenantry.data.TenantDb;
+import io.tenantry.records.Record;
 import io.tenantry.tenant.Tenant;
 import io.vertx.core.json.Json;
 import io.vertx.sqlclient.Tuple;
@@ -19,7 +20,6 @@ import static io.tenantry.db.SqlIdentifiers.quoteIdent;
  * the only way an index condition survives forced row-level security.
  */
 public final class QuerySql {
-  public static final String COLUMNS = "id, version, data, created_at, updated_at";
   /** An RFC 3339 timestamp in a JSON string (a constant of this class, never client text). */
   private static final String RFC3339 = "'^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$'";
 
@@ -38,7 +38,7 @@ public final class QuerySql {
   public static Statement page(Tenant tenant, RecordQuery q, int fetch) {
     SqlBuilder b = start(tenant, q);
     String sortKey = sortExpression(b, q.sort());
-    String select = "SELECT " + COLUMNS + (sortKey == null ? "" : ", (" + sortKey + ")::text AS sort_key") + " FROM "
+    String select = "SELECT " + Record.COLUMNS + (sortKey == null ? "" : ", (" + sortKey + ")::text AS sort_key") + " FROM "
       + table(tenant) + " WHERE ";
     where(b, tenant, q);
     String direction = q.sort().descending() ? " DESC" : " ASC";

@@ -123,8 +123,7 @@ public final class RecordQueries {
     List<Row> shown = fetched.subList(0, Math.min(q.limit(), fetched.size()));
     JsonArray items = new JsonArray();
     for (Row row : shown) {
-      Record record = new Record(row.getUUID("id"), q.collection(), row.getLong("version"), (JsonObject) row.getValue("data"),
-        row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"));
+      Record record = Record.from(row, q.collection());
       JsonObject json = record.toJson();
       if (q.projection() != null) {
         json.put("data", q.projection().apply(record.data()));
@@ -153,10 +152,6 @@ public final class RecordQueries {
       return Future.failedFuture(Problem.of(422, "unreadable-timestamp", "A stored value is not a valid timestamp",
         "a record's value at a filtered path looks like an RFC 3339 timestamp but is not a valid one; a time range "
           + "cannot compare it"));
-    }
-    if (failure instanceof io.vertx.core.json.DecodeException) {
-      // a stored document Jackson cannot read back is the server's failure, not the 400 of a malformed request body
-      return Future.failedFuture(new IllegalStateException("a stored record cannot be decoded", failure));
     }
     return Future.failedFuture(failure);
   }

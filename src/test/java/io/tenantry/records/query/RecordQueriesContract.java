@@ -332,6 +332,41 @@ abstract class RecordQueriesContract {
     }
   }
 
+  /**
+   * A document the server cannot read back (nested 1500 deep, stored straight into the tier's table: the API refuses
+   * it) fails the requests that read it with a 500 problem and nothing else: requests in flight beside them get
+   * their records, and the collection's readable record is still served afterwards.
+   */
+  @Test
+  void aStoredDocumentTheServerCannotReadFailsOnlyTheRequestsThatReadIt() throws SQLException {
+    UUID deep = UUID.randomUUID();
+    UUID fine = UUID.randomUUID();
+    try (Connection c = TestEnv.connect(database, TestEnv.adminUser()); Statement st = c.createStatement()) {
+      st.execute("INSERT INTO \"" + schema + "\".records (tenant_id, collection, id, data) VALUES ('" + tenantId
+        + "', 'fragile', '" + deep + "', '{\"n\":" + "[".repeat(1500) + "]".repeat(1500) + "}'), ('" + tenantId
+        + "', 'fragile', '" + fine + "', '{\"n\": 1}')");
+    }
+    String fragile = "/api/v1/collections/fragile/records";
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> beside = new ArrayList<>();
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> failing = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      failing.add(ts.api.request(io.vertx.core.http.HttpMethod.GET, fragile + "/" + deep, member).send());
+      failing.add(ts.api.request(io.vertx.core.http.HttpMethod.GET, fragile, member).send());
+      beside.add(ts.api.request(io.vertx.core.http.HttpMethod.GET, ORDERS + "?limit=5", member).send());
+    }
+    for (io.vertx.core.Future<HttpResponse<Buffer>> f : failing) {
+      assertProblem(io.tenantry.support.Await.result(f, 30), 500);
+    }
+    for (io.vertx.core.Future<HttpResponse<Buffer>> f : beside) {
+      HttpResponse<Buffer> r = io.tenantry.support.Await.result(f, 30);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+      assertThat(r.bodyAsJsonObject().getJsonArray("items")).hasSize(5);
+    }
+    HttpResponse<Buffer> readable = ts.api.get(fragile + "/" + fine, member);
+    assertThat(readable.statusCode()).as(readable.bodyAsString()).isEqualTo(200);
+    assertThat(readable.bodyAsJsonObject().getJsonObject("data")).isEqualTo(new JsonObject().put("n", 1));
+  }
+
   /** The indexes an index or bitmap index scan of the plan reads. */
   private static List<String> scans(JsonObject node) {
     List<String> found = new ArrayList<>();
