@@ -36,7 +36,7 @@ public record TenantTransfer(Exports exports, ExportEndpoints exportEndpoints, I
     Imports imports = new Imports(tenants, registry, provisioner,
       Imports.importer(connections, provisioner, vertx, blobs, config.dataDir(),
         new io.tenantry.records.indexes.IndexCopies(config)), workers, vertx.fileSystem(),
-      config.dataDir(), lifecycle);
+      config.dataDir(), lifecycle, config.jsonMaxDepth());
     return new TenantTransfer(exports, new ExportEndpoints(tenants, exports), new ImportEndpoint(imports), workers);
   }
 

@@ -31,8 +31,11 @@ final class BundleVerifier {
   private BundleVerifier() {
   }
 
-  /** @return the verified manifest; throws a 422 problem (see {@link BundleRefused}) otherwise */
-  static Manifest verify(Path bundle) {
+  /**
+   * @param maxDepth how deep a record's data may nest ({@code http.json-max-depth}; see {@link RecordLines})
+   * @return the verified manifest; throws a 422 problem (see {@link BundleRefused}) otherwise
+   */
+  static Manifest verify(Path bundle, int maxDepth) {
     try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(bundle), 1 << 16))) {
       Manifest manifest = manifest(tar);
       checkOrder(manifest);
@@ -47,7 +50,9 @@ final class BundleVerifier {
           throw BundleRefused.because("part " + part.name() + " appears twice");
         }
         Counting in = new Counting(tar);
-        String sha = part.name().equals(BundleFormat.FILES_INDEX) ? files.index(in) : Sha256.of(in);
+        String sha = part.name().equals(BundleFormat.FILES_INDEX) ? BundleLines.read(in, files::index)
+          : BundleFormat.collectionOf(part.name()) != null ? BundleLines.read(in, new RecordLines(part.name(), maxDepth))
+          : Sha256.of(in);
         if (in.bytes != part.bytes() || entry.getSize() != part.bytes()) {
           throw BundleRefused.because("part " + part.name() + " has " + in.bytes + " bytes, the manifest says " + part.bytes()
             + " (truncated or altered)");
@@ -148,34 +153,25 @@ final class BundleVerifier {
     private final java.util.Map<String, String> expected = new java.util.HashMap<>();
     private final java.util.Map<String, String> found = new java.util.HashMap<>();
 
-    /** Reads the index part to its end; returns its SHA-256. */
-    String index(InputStream in) throws IOException {
-      java.security.MessageDigest sha = Sha256.digest();
-      try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-        new java.security.DigestInputStream(in, sha), java.nio.charset.StandardCharsets.UTF_8))) {
-        int n = 0;
-        for (String line; (line = lines.readLine()) != null; ) {
-          n++;
-          JsonObject file;
-          try {
-            file = new JsonObject(line);
-          } catch (DecodeException e) {
-            throw BundleRefused.because(BundleFormat.FILES_INDEX + " line " + n + " is not a JSON object");
-          }
-          String blob = file.getString("blob");
-          Object size = file.getValue("size");
-          String digest = file.getString("sha256");
-          if (file.getString("path") == null || blob == null || !BundleFormat.BLOB.matcher(blob).matches()
-            || !(size instanceof Number) || digest == null || !digest.matches("[0-9a-f]{64}")) {
-            throw BundleRefused.because(BundleFormat.FILES_INDEX + " line " + n + " needs path, blob (32 hex digits), "
-              + "size and sha256 (64 hex digits)");
-          }
-          if (expected.put(blob, digest + "/" + ((Number) size).longValue()) != null) {
-            throw BundleRefused.because(BundleFormat.FILES_INDEX + " names blob " + blob + " twice");
-          }
-        }
+    /** One line of the index part. */
+    void index(int n, String line) {
+      JsonObject file;
+      try {
+        file = new JsonObject(line);
+      } catch (DecodeException e) {
+        throw BundleRefused.because(BundleFormat.FILES_INDEX + " line " + n + " is not a JSON object");
       }
-      return java.util.HexFormat.of().formatHex(sha.digest());
+      String blob = file.getString("blob");
+      Object size = file.getValue("size");
+      String digest = file.getString("sha256");
+      if (file.getString("path") == null || blob == null || !BundleFormat.BLOB.matcher(blob).matches()
+        || !(size instanceof Number) || digest == null || !digest.matches("[0-9a-f]{64}")) {
+        throw BundleRefused.because(BundleFormat.FILES_INDEX + " line " + n + " needs path, blob (32 hex digits), "
+          + "size and sha256 (64 hex digits)");
+      }
+      if (expected.put(blob, digest + "/" + ((Number) size).longValue()) != null) {
+        throw BundleRefused.because(BundleFormat.FILES_INDEX + " names blob " + blob + " twice");
+      }
     }
 
     void blob(String name, String sha, long bytes) {

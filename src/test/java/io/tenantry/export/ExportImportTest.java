@@ -14,6 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -319,6 +321,37 @@ class ExportImportTest {
       return manifest.toBuffer().getBytes();
     });
     refused(lying, "does not match its SHA-256");
+  }
+
+  /**
+   * A records line the records API would have refused — data nested deeper than http.json-max-depth (1500 here: past
+   * what the server can read back), a duplicate key, data that is not an object — is refused before anything is
+   * written, even when the manifest agrees with the bytes.
+   */
+  @Test
+  void aRecordTheApiWouldRefuseIsRefusedWithNothingWritten() throws Exception {
+    String deep = "{\"n\":" + "[".repeat(1500) + "]".repeat(1500) + "}";
+    refused(withRecordLine("{\"id\":\"" + UUID.randomUUID() + "\",\"version\":1,\"data\":" + deep
+      + ",\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"}"),
+      "line 1 is not a record the records API would accept: JSON nested deeper than");
+    refused(withRecordLine("{\"id\":\"" + UUID.randomUUID() + "\",\"version\":1,\"data\":{\"a\":1,\"a\":2}}"),
+      "a key appears twice");
+    refused(withRecordLine("{\"id\":\"" + UUID.randomUUID() + "\",\"version\":1,\"data\":[1]}"),
+      "line 1 has no data object");
+  }
+
+  /** The shared bundle with its notes part's first line replaced, and the manifest agreeing with the new bytes. */
+  private byte[] withRecordLine(String line) throws IOException {
+    Map<String, byte[]> entries = Bundles.entries(sharedBundle);
+    String notes = BundleFormat.records("notes");
+    String part = new String(entries.get(notes), StandardCharsets.UTF_8);
+    byte[] changed = (line + part.substring(part.indexOf('\n'))).getBytes(StandardCharsets.UTF_8);
+    JsonObject manifest = new JsonObject(Buffer.buffer(entries.get(BundleFormat.MANIFEST)));
+    manifest.getJsonArray("parts").stream().map(JsonObject.class::cast).filter(p -> p.getString("name").equals(notes))
+      .forEach(p -> p.put("bytes", changed.length).put("sha256", java.util.HexFormat.of().formatHex(sha256(changed))));
+    entries.put(BundleFormat.MANIFEST, manifest.toBuffer().getBytes());
+    entries.put(notes, changed);
+    return Bundles.tar(entries);
   }
 
   @Test
