@@ -32,7 +32,7 @@ final class BundleVerifier {
   }
 
   /**
-   * @param maxDepth how deep a record's data may nest ({@code http.json-max-depth}; see {@link RecordLines})
+   * @param maxDepth how deep a document of an NDJSON part may nest ({@code http.json-max-depth}; see {@link StrictLines})
    * @return the verified manifest; throws a 422 problem (see {@link BundleRefused}) otherwise
    */
   static Manifest verify(Path bundle, int maxDepth) {
@@ -51,7 +51,7 @@ final class BundleVerifier {
         }
         Counting in = new Counting(tar);
         String sha = part.name().equals(BundleFormat.FILES_INDEX) ? BundleLines.read(in, files::index)
-          : BundleFormat.collectionOf(part.name()) != null ? BundleLines.read(in, new RecordLines(part.name(), maxDepth))
+          : part.name().endsWith(".ndjson") ? BundleLines.read(in, new StrictLines(part.name(), maxDepth))
           : Sha256.of(in);
         if (in.bytes != part.bytes() || entry.getSize() != part.bytes()) {
           throw BundleRefused.because("part " + part.name() + " has " + in.bytes + " bytes, the manifest says " + part.bytes()

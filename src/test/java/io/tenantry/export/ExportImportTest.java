@@ -324,33 +324,40 @@ class ExportImportTest {
   }
 
   /**
-   * A records line the records API would have refused — data nested deeper than http.json-max-depth (1500 here: past
-   * what the server can read back), a duplicate key, data that is not an object — is refused before anything is
-   * written, even when the manifest agrees with the bytes.
+   * A line the API would have refused — data nested deeper than http.json-max-depth (1500 here: past what the server
+   * can read back), in a records part or any other, a duplicate key, a record whose data is not an object — is
+   * refused before anything is written, even when the manifest agrees with the bytes.
    */
   @Test
   void aRecordTheApiWouldRefuseIsRefusedWithNothingWritten() throws Exception {
     String deep = "{\"n\":" + "[".repeat(1500) + "]".repeat(1500) + "}";
     refused(withRecordLine("{\"id\":\"" + UUID.randomUUID() + "\",\"version\":1,\"data\":" + deep
       + ",\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"}"),
-      "line 1 is not a record the records API would accept: JSON nested deeper than");
+      "line 1 is not JSON the API would accept: JSON nested deeper than");
     refused(withRecordLine("{\"id\":\"" + UUID.randomUUID() + "\",\"version\":1,\"data\":{\"a\":1,\"a\":2}}"),
       "a key appears twice");
+    refused(withFirstLine(BundleFormat.USER_SETTINGS, "{\"user\":\"" + UUID.randomUUID() + "\",\"value\":" + deep + "}"),
+      "part " + BundleFormat.USER_SETTINGS + " line 1 is not JSON the API would accept: JSON nested deeper than");
     refused(withRecordLine("{\"id\":\"" + UUID.randomUUID() + "\",\"version\":1,\"data\":[1]}"),
       "line 1 has no data object");
   }
 
-  /** The shared bundle with its notes part's first line replaced, and the manifest agreeing with the new bytes. */
   private byte[] withRecordLine(String line) throws IOException {
+    return withFirstLine(BundleFormat.records("notes"), line);
+  }
+
+  /** The shared bundle with a part's first line replaced (or the line added), the manifest agreeing with the bytes. */
+  private byte[] withFirstLine(String name, String line) throws IOException {
     Map<String, byte[]> entries = Bundles.entries(sharedBundle);
-    String notes = BundleFormat.records("notes");
-    String part = new String(entries.get(notes), StandardCharsets.UTF_8);
-    byte[] changed = (line + part.substring(part.indexOf('\n'))).getBytes(StandardCharsets.UTF_8);
+    String part = new String(entries.get(name), StandardCharsets.UTF_8);
+    boolean empty = part.isEmpty();
+    byte[] changed = (line + (empty ? "\n" : part.substring(part.indexOf('\n')))).getBytes(StandardCharsets.UTF_8);
     JsonObject manifest = new JsonObject(Buffer.buffer(entries.get(BundleFormat.MANIFEST)));
-    manifest.getJsonArray("parts").stream().map(JsonObject.class::cast).filter(p -> p.getString("name").equals(notes))
-      .forEach(p -> p.put("bytes", changed.length).put("sha256", java.util.HexFormat.of().formatHex(sha256(changed))));
+    manifest.getJsonArray("parts").stream().map(JsonObject.class::cast).filter(p -> p.getString("name").equals(name))
+      .forEach(p -> p.put("bytes", changed.length).put("sha256", java.util.HexFormat.of().formatHex(sha256(changed)))
+        .put("count", p.getInteger("count") + (empty ? 1 : 0)));
     entries.put(BundleFormat.MANIFEST, manifest.toBuffer().getBytes());
-    entries.put(notes, changed);
+    entries.put(name, changed);
     return Bundles.tar(entries);
   }
 
