@@ -101,7 +101,7 @@ final class BaselineRecords {
       : pool.preparedQuery(sql.listAfter()).execute(sql.args(ctx, collection, after, limit + 1));
     rows.onSuccess(set -> {
         List<Record> records = new ArrayList<>(set.size());
-        set.forEach(row -> records.add(record(row, collection)));
+        set.forEach(row -> records.add(Record.from(row, collection)));
         Responses.json(ctx, 200, Paging.page(records, limit, "records:" + collection, Record::id, Record::toJson));
       })
       .onFailure(ctx::fail);
@@ -124,12 +124,7 @@ final class BaselineRecords {
 
   private static Future<Optional<Record>> one(SqlClient client, String sql, Tuple args, String collection) {
     return client.preparedQuery(sql).execute(args)
-      .map(set -> set.size() == 0 ? Optional.empty() : Optional.of(record(set.iterator().next(), collection)));
-  }
-
-  private static Record record(Row row, String collection) {
-    return new Record(row.getUUID("id"), collection, row.getLong("version"), (JsonObject) row.getValue("data"),
-      row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"));
+      .map(set -> set.size() == 0 ? Optional.empty() : Optional.of(Record.from(set.iterator().next(), collection)));
   }
 
   private static Future<Void> send(RoutingContext ctx, int status, Record record) {

@@ -3,6 +3,7 @@ package io.tenantry.load.baseline;
 import io.tenantry.auth.Caller;
 import io.tenantry.data.TenantDb;
 import io.tenantry.http.Problem;
+import io.tenantry.records.Record;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Tuple;
 
@@ -17,7 +18,8 @@ import io.vertx.sqlclient.Tuple;
  */
 record BaselineSql(boolean keyed, String insert, String get, String lock, String update, String listFirst,
                    String listAfter) {
-  private static final String COLUMNS = "id, version, data, created_at, updated_at";
+  /** The product's own (the document as text, decoded by {@link Record#from}), so that both decode it alike. */
+  private static final String COLUMNS = Record.COLUMNS;
 
   static BaselineSql plain() {
     String table = BaselineRecords.TABLE;
