@@ -5,7 +5,6 @@ import io.tenantry.http.Problem;
 import io.tenantry.records.indexes.IndexDdl;
 import io.tenantry.records.indexes.IndexEndpoints;
 import io.tenantry.records.query.FieldRef;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.io.BufferedReader;
@@ -55,12 +54,7 @@ final class BundleIndexes {
   }
 
   private static JsonObject declaration(String line, int n) {
-    JsonObject declared;
-    try {
-      declared = new JsonObject(line);
-    } catch (DecodeException e) {
-      throw BundleRefused.because(BundleFormat.INDEXES + " line " + n + " is not a JSON object");
-    }
+    JsonObject declared = BundleLines.object(BundleFormat.INDEXES, n, line);
     String collection = declared.getString("collection");
     String name = declared.getString("name");
     String field = declared.getString("field");

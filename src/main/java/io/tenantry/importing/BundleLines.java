@@ -1,6 +1,8 @@
 package io.tenantry.importing;
 
 import io.tenantry.export.Sha256;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,5 +34,14 @@ final class BundleLines {
       }
     }
     return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** The line as a JSON object; else the bundle is refused, naming the part and the line. */
+  static JsonObject object(String part, int number, String line) {
+    try {
+      return new JsonObject(line);
+    } catch (DecodeException e) {
+      throw BundleRefused.because("part " + part + " line " + number + " is not a JSON object");
+    }
   }
 }

@@ -155,12 +155,7 @@ final class BundleVerifier {
 
     /** One line of the index part. */
     void index(int n, String line) {
-      JsonObject file;
-      try {
-        file = new JsonObject(line);
-      } catch (DecodeException e) {
-        throw BundleRefused.because(BundleFormat.FILES_INDEX + " line " + n + " is not a JSON object");
-      }
+      JsonObject file = BundleLines.object(BundleFormat.FILES_INDEX, n, line);
       String blob = file.getString("blob");
       Object size = file.getValue("size");
       String digest = file.getString("sha256");

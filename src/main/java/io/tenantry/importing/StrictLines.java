@@ -4,7 +4,6 @@ import io.tenantry.export.BundleFormat;
 import io.tenantry.http.Problem;
 import io.tenantry.http.StrictJson;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -35,16 +34,8 @@ final class StrictLines implements BundleLines.Check {
       throw BundleRefused.because(where(number) + " is not JSON the API would accept: " + refused.detail()
         + " (a line is one object, one level above the document it holds; http.json-max-depth here: " + maxDepth + ")");
     }
-    if (records) {
-      Object data;
-      try {
-        data = new JsonObject(line).getValue("data");
-      } catch (DecodeException notAnObject) {
-        throw BundleRefused.because(where(number) + " is not a JSON object (a line is one record)");
-      }
-      if (!(data instanceof JsonObject)) {
-        throw BundleRefused.because(where(number) + " has no data object (a record's data is a JSON object)");
-      }
+    if (records && !(BundleLines.object(part, number, line).getValue("data") instanceof JsonObject)) {
+      throw BundleRefused.because(where(number) + " has no data object (a record's data is a JSON object)");
     }
   }
 
