@@ -31,6 +31,30 @@ class ConnectionFailuresTest {
     assertThat(ConnectionFailures.outcomeUnknown(new IllegalStateException("wrapped", reset))).isTrue();
   }
 
+  /**
+   * A statement on a connection that has closed is refused by the driver before anything is sent: the server is
+   * gone as far as this request knows (503, not a 500), and a write's outcome is known — it was not applied.
+   */
+  @Test
+  void aStatementOnAClosedConnectionIsUnreachableAndNothingWasSent() {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.sqlclient.SqlConnection conn = io.tenantry.support.Await.result(io.vertx.pgclient.PgBuilder.client()
+        .connectingTo(new io.vertx.pgclient.PgConnectOptions().setHost(io.tenantry.support.TestEnv.pgHost())
+          .setPort(io.tenantry.support.TestEnv.pgPort()).setDatabase("postgres")
+          .setUser(io.tenantry.support.TestEnv.adminUser()))
+        .using(vertx).connect(), 10);
+      io.tenantry.support.Await.result(conn.close(), 10);
+      Throwable refused = conn.query("SELECT 1").execute().toCompletionStage().toCompletableFuture()
+        .handle((rows, failure) -> failure).join();
+      assertThat(refused).hasMessageStartingWith("Connection is not active now");
+      assertThat(ConnectionFailures.serverUnreachable(refused)).isTrue();
+      assertThat(ConnectionFailures.outcomeUnknown(refused)).isFalse();
+    } finally {
+      io.tenantry.support.Await.result(vertx.close(), 10);
+    }
+  }
+
   @Test
   void shutdownStartupAndConnectionExceptionStatesAreUnreachableAndTheServerSaidSo() {
     for (String state : new String[] {"57P01", "57P02", "57P03", "08006", "08001"}) {
