@@ -39,11 +39,10 @@ class ConnectionFailuresTest {
   void aStatementOnAClosedConnectionIsUnreachableAndNothingWasSent() {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
-      io.vertx.sqlclient.SqlConnection conn = io.tenantry.support.Await.result(io.vertx.pgclient.PgBuilder.client()
-        .connectingTo(new io.vertx.pgclient.PgConnectOptions().setHost(io.tenantry.support.TestEnv.pgHost())
+      io.vertx.sqlclient.SqlConnection conn = io.tenantry.support.Await.result(io.vertx.pgclient.PgConnection.connect(vertx,
+        new io.vertx.pgclient.PgConnectOptions().setHost(io.tenantry.support.TestEnv.pgHost())
           .setPort(io.tenantry.support.TestEnv.pgPort()).setDatabase("postgres")
-          .setUser(io.tenantry.support.TestEnv.adminUser()))
-        .using(vertx).connect(), 10);
+          .setUser(io.tenantry.support.TestEnv.adminUser())), 10);
       io.tenantry.support.Await.result(conn.close(), 10);
       Throwable refused = conn.query("SELECT 1").execute().toCompletionStage().toCompletableFuture()
         .handle((rows, failure) -> failure).join();
