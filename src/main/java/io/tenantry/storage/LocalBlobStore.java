@@ -70,7 +70,8 @@ final class LocalBlobStore implements BlobStore {
             return new Written(writer.size(), writer.sha256());
           }, false))
           .recover(failed -> removeQuietly(tmp).compose(x -> Future.failedFuture(failed)));
-      });
+      })
+      .recover(StorageFull::explained);
   }
 
   @Override
@@ -112,7 +113,7 @@ final class LocalBlobStore implements BlobStore {
     Path source = blobDir(tenant).resolve(Blobs.checked(from));
     Path tmp = tmpDir(tenant).resolve(Blobs.checked(to) + ".part");
     Path target = blobDir(tenant).resolve(to);
-    return worker.executeBlocking(() -> {
+    return worker.<Void>executeBlocking(() -> {
       directories(tenant, true);
       regularFile(source);
       try {
@@ -123,7 +124,7 @@ final class LocalBlobStore implements BlobStore {
         throw e;
       }
       return null;
-    }, false);
+    }, false).recover(StorageFull::explained);
   }
 
   @Override
