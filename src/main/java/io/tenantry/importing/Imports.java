@@ -31,11 +31,11 @@ public final class Imports {
   private final FileSystem fs;
   private final Path dir;
   private final TenantLifecycle lifecycle;
-  private final int recordMaxDepth;
+  private final int jsonMaxDepth;
 
-  /** @param recordMaxDepth how deep an imported record's data may nest ({@code http.json-max-depth}) */
+  /** @param jsonMaxDepth how deep a document of an imported part may nest ({@code http.json-max-depth}) */
   public Imports(TenantStore tenants, TenantRegistry registry, TenantProvisioner provisioner, TenantImporter importer,
-                 WorkerExecutor workers, FileSystem fs, Path dataDir, TenantLifecycle lifecycle, int recordMaxDepth) {
+                 WorkerExecutor workers, FileSystem fs, Path dataDir, TenantLifecycle lifecycle, int jsonMaxDepth) {
     this.tenants = tenants;
     this.registry = registry;
     this.provisioner = provisioner;
@@ -44,7 +44,7 @@ public final class Imports {
     this.fs = fs;
     this.dir = dataDir.resolve("imports");
     this.lifecycle = lifecycle;
-    this.recordMaxDepth = recordMaxDepth;
+    this.jsonMaxDepth = jsonMaxDepth;
   }
 
   /** @param blobs the server's blob store (a bundle's files go there); null: bundles with files are refused */
@@ -71,7 +71,7 @@ public final class Imports {
   }
 
   private Future<Tenant> importFile(Path file, String slug, Isolation isolation, DbTarget server, boolean replace) {
-    return workers.executeBlocking(() -> BundleVerifier.verify(file, recordMaxDepth), false)
+    return workers.executeBlocking(() -> BundleVerifier.verify(file, jsonMaxDepth), false)
       .compose(manifest -> {
         ImportTarget target = target(manifest, slug, isolation, server);
         return free(manifest, target, replace)
