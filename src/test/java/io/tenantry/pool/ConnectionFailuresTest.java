@@ -69,6 +69,11 @@ class ConnectionFailuresTest {
       assertThat(ConnectionFailures.outcomeUnknown(pg(state))).as(state).isFalse();
     }
     assertThat(ConnectionFailures.serverUnreachable(new IllegalStateException("a bug"))).isFalse();
+    for (io.vertx.core.VertxException other : new io.vertx.core.VertxException[] {
+      new io.vertx.core.VertxException("Connection pool reached max wait queue size"), new io.vertx.core.VertxException((String) null)}) {
+      assertThat(ConnectionFailures.serverUnreachable(other)).as(String.valueOf(other.getMessage())).isFalse();
+      assertThat(ConnectionFailures.outcomeUnknown(other)).as(String.valueOf(other.getMessage())).isFalse();
+    }
   }
 
   @Test
