@@ -41,7 +41,12 @@ final class BundleLines {
     try {
       return new JsonObject(line);
     } catch (DecodeException e) {
-      throw BundleRefused.because("part " + part + " line " + number + " is not a JSON object");
+      throw BundleRefused.because(where(part, number) + " is not a JSON object");
     }
+  }
+
+  /** How a refusal names a line. */
+  static String where(String part, int number) {
+    return "part " + part + " line " + number;
   }
 }

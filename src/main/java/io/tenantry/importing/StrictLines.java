@@ -31,15 +31,11 @@ final class StrictLines implements BundleLines.Check {
       // a line wraps its document (a record's data, a setting's value) in one more object
       StrictJson.check(Buffer.buffer(line), maxDepth + 1);
     } catch (Problem refused) {
-      throw BundleRefused.because(where(number) + " is not JSON the API would accept: " + refused.detail()
+      throw BundleRefused.because(BundleLines.where(part, number) + " is not JSON the API would accept: " + refused.detail()
         + " (a line is one object, one level above the document it holds; http.json-max-depth here: " + maxDepth + ")");
     }
     if (records && !(BundleLines.object(part, number, line).getValue("data") instanceof JsonObject)) {
-      throw BundleRefused.because(where(number) + " has no data object (a record's data is a JSON object)");
+      throw BundleRefused.because(BundleLines.where(part, number) + " has no data object (a record's data is a JSON object)");
     }
-  }
-
-  private String where(int number) {
-    return "part " + part + " line " + number;
   }
 }

@@ -15,7 +15,6 @@ import static io.tenantry.db.SqlIdentifiers.quoteIdent;
  * takes the tenant id as $1 and carries {@link TenantDb#CONTEXT}.
  */
 record BatchSql(String lock, String create, String update, String delete) {
-  private static final String COLUMNS = Record.COLUMNS;
   private static final String W_COLUMNS = "r.id, r.version, r.data, r.created_at, r.updated_at";
 
   static BatchSql forSchema(String schema) {
@@ -24,15 +23,15 @@ record BatchSql(String lock, String create, String update, String delete) {
     String items = "v AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS v(id uuid, data jsonb, entry uuid))";
     return new BatchSql(
       // in id order, so that two batches locking overlapping records take the locks in the same order
-      "SELECT " + COLUMNS + " FROM " + table + " WHERE tenant_id = $1 AND collection = $2 AND id = ANY($3::uuid[]) AND "
+      "SELECT " + Record.COLUMNS + " FROM " + table + " WHERE tenant_id = $1 AND collection = $2 AND id = ANY($3::uuid[]) AND "
         + TenantDb.CONTEXT + " ORDER BY id FOR UPDATE",
       // an id that exists already is not inserted (ON CONFLICT): the caller reports it as a conflict
       "WITH " + items + ", w AS (INSERT INTO " + table + " AS r (tenant_id, collection, id, data) SELECT $1::uuid, $2::text, "
         + "v.id, v.data FROM v WHERE " + TenantDb.CONTEXT + " ON CONFLICT DO NOTHING RETURNING " + W_COLUMNS + "), "
-        + entries(audit, "record.create", 201) + " SELECT " + COLUMNS + " FROM w",
+        + entries(audit, "record.create", 201) + " SELECT " + Record.COLUMNS + " FROM w",
       "WITH " + items + ", w AS (UPDATE " + table + " r SET data = v.data, version = r.version + 1, updated_at = now() "
         + "FROM v WHERE r.tenant_id = $1 AND r.collection = $2 AND r.id = v.id AND " + TenantDb.CONTEXT
-        + " RETURNING " + W_COLUMNS + "), " + entries(audit, "record.update", 200) + " SELECT " + COLUMNS + " FROM w",
+        + " RETURNING " + W_COLUMNS + "), " + entries(audit, "record.update", 200) + " SELECT " + Record.COLUMNS + " FROM w",
       "WITH " + items + ", w AS (DELETE FROM " + table + " r USING v WHERE r.tenant_id = $1 AND r.collection = $2 "
         + "AND r.id = v.id AND " + TenantDb.CONTEXT + " RETURNING r.id), " + entries(audit, "record.delete", 204)
         + " SELECT id FROM w");
