@@ -1,6 +1,8 @@
 package io.tenantry.server;
 
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.ValidatorException;
@@ -55,6 +57,36 @@ class OnLoopValidationTest {
       .isInstanceOf(ValidatorException.class).hasMessageContaining("collection");
     assertThatThrownBy(() -> validated("getRecord", "collection", "x".repeat(500)))
       .isInstanceOf(ValidatorException.class);
+  }
+
+  @Test
+  void theRoutesParametersAreTheOnesWithCompiledChecks() {
+    RouterBuilder builder = RouterBuilder.create(vertx, contract);
+    int compiled = 0;
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      for (Parameter parameter : route.getOperation().getParameters()) {
+        if (StringParameterCheck.of(parameter.getSchema()).isPresent()) {
+          assertThat(validator.compiled(parameter)).as("%s %s", route.getOperation().getOperationId(), parameter.getName())
+            .isTrue();
+          compiled++;
+        }
+      }
+    }
+    assertThat(compiled).isGreaterThan(100);
+  }
+
+  @Test
+  void aValueTheCompiledCheckDoesNotAcceptIsJudgedByTheLibrary() {
+    assertThat(validated("getRecord", "collection", "x".repeat(63))).isEqualTo("x".repeat(63));
+    assertThatThrownBy(() -> validated("getRecord", "collection", "x".repeat(64))).isInstanceOf(ValidatorException.class)
+      .hasMessageContaining("collection");
+    assertThat(validated("getRecord", "id", "a".repeat(64))).isEqualTo("a".repeat(64));
+    assertThatThrownBy(() -> validated("getRecord", "id", "a".repeat(65))).isInstanceOf(ValidatorException.class)
+      .hasMessageContaining("id");
+    assertThatThrownBy(() -> validated("getRecord", "id", "")).isInstanceOf(ValidatorException.class);
+    // 40 code points in 80 UTF-16 units: over maxLength 64 under one reading, so the library decides (code points)
+    String emoji = "\uD83D\uDE00".repeat(40);
+    assertThat(validated("getRecord", "id", emoji)).isEqualTo(emoji);
   }
 
   @Test
