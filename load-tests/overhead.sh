@@ -5,7 +5,8 @@
 # the same PostgreSQL and Redis, each with its own database. Seeds TENANTS tenants with a member, a token and RECORDS
 # records each through the public API of the multi-tenant server, copies exactly those records into the baseline's table, then runs the same wrk workload
 # (same tokens, same record ids, same mix) against each server alternately, A B A B ..., ROUNDS rounds.
-# Prints every round, the means, the ratios and, last, exactly one line:
+# Prints every round (with the server's context switches and CPU per request served, all its threads, from /proc),
+# the means, the ratios, the servers' CPU per request (`cpu` line) and, last, exactly one line:
 #   overhead: throughput X% p99 Y% tenants=N
 # (X: how much lower the multi-tenant throughput is than the baseline's; Y: how much higher its p99 latency.)
 #
@@ -23,8 +24,8 @@
 #   STRACE_DIR=dir counts each server's system calls in the measured rounds (strace -c -f, attached after the warm-up;
 #   it slows the servers many times, so that run's throughput figures mean nothing) into dir/{mt,base,...}.strace and
 #   prints the calls per request served, by call, per server,
-#   SWITCHES_BY_THREAD=1 prints, after the rounds, each server's context switches per request served by thread
-#   (voluntary: the thread waited, e.g. an idle event loop; involuntary: it was preempted), the busiest threads first,
+#   SWITCHES_BY_THREAD=1 prints, after the rounds, each server's context switches and CPU per request served by thread
+#   name (voluntary: the thread waited, e.g. an idle event loop; involuntary: it was preempted), the costliest first,
 #   MT_FLAGS extra --key=value flags for the multi-tenant server only (e.g. --db.tenant-context=transaction),
 #   ABLATION=1 adds a third server to every round, A B C A B C ...: the baseline serving the multi-tenant database's
 #   shared.records through the shared tier's statement shapes (BaselineMain --shared-table: tenant
@@ -338,39 +339,46 @@ echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) bef
   "$CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, tenants=$TENANTS ($ISOLATION, $DIST), mix $MIX"
 # initialized empty: under set -u bash 5 calls a declared array without elements unbound
 VAR_RPS=() VAR_P50=() VAR_P99=() MT_RPS=() MT_P50=() MT_P99=() BASE_RPS=() BASE_P50=() BASE_P99=() ISO_RPS=() ISO_P50=() ISO_P99=() RAW_RPS=() RAW_P50=() RAW_P99=() NON2XX=()
+MT_CPU=() BASE_CPU=() ISO_CPU=() RAW_CPU=() VAR_CPU=()
 context_switches() { # pid: voluntary and involuntary context switches of all its threads so far
   cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches/ {n += $2} END {printf "%d", n}'
 }
-thread_switches() { # pid: one line per thread, "tid name voluntary involuntary"
+cpu_ticks() { # pid (all its threads) or pid/task/tid (one): user and system CPU so far, in clock ticks
+  awk '{sub(/^.*\) /, ""); print $12 + $13}' /proc/"$1"/stat 2>/dev/null || echo 0
+}
+TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
+thread_switches() { # pid: one line per thread, "tid name voluntary involuntary cpu-ticks"
   local task
   for task in /proc/"$1"/task/*; do
-    awk -v tid="${task##*/}" '/^Name:/ {sub(/^Name:[ \t]*/, ""); gsub(/ /, "_"); name = $0}
+    awk -v tid="${task##*/}" -v ticks="$(cpu_ticks "$1/task/${task##*/}")" '/^Name:/ {sub(/^Name:[ \t]*/, ""); gsub(/ /, "_"); name = $0}
       /^voluntary_ctxt_switches/ {v = $2} /^nonvoluntary_ctxt_switches/ {n = $2}
-      END {if (name != "") printf "%s %s %d %d\n", tid, name, v, n}' "$task/status" 2>/dev/null || true
+      END {if (name != "") printf "%s %s %d %d %d\n", tid, name, v, n, ticks}' "$task/status" 2>/dev/null || true
   done
 }
 for round in $(seq 1 "$ROUNDS"); do
   for side in "${SIDES[@]}"; do
-    switches_before=$(context_switches "${SIDE_PID[$side]}")
+    switches_before=$(context_switches "${SIDE_PID[$side]}"); cpu_before=$(cpu_ticks "${SIDE_PID[$side]}")
     [ "${SWITCHES_BY_THREAD:-0}" = 1 ] && thread_switches "${SIDE_PID[$side]}" > "$WORK/threads.before"
     line=$(run_load "$(port_of $side)" "$SECONDS_PER_RUN")
     switches=$(( $(context_switches "${SIDE_PID[$side]}") - switches_before ))
+    cpu_us=$(( ($(cpu_ticks "${SIDE_PID[$side]}") - cpu_before) * TICK_US ))
     if [ "${SWITCHES_BY_THREAD:-0}" = 1 ]; then # per thread name, this round's switches appended to the side's file
-      thread_switches "${SIDE_PID[$side]}" | awk 'NR == FNR {v[$1] = $3; n[$1] = $4; next}
-        {printf "%s %d %d\n", $2, $3 - v[$1], $4 - n[$1]}' "$WORK/threads.before" - >> "$WORK/threads.$side"
+      thread_switches "${SIDE_PID[$side]}" | awk 'NR == FNR {v[$1] = $3; n[$1] = $4; c[$1] = $5; next}
+        {printf "%s %d %d %d\n", $2, $3 - v[$1], $4 - n[$1], $5 - c[$1]}' "$WORK/threads.before" - >> "$WORK/threads.$side"
     fi
     rps=$(field rps "$line"); p50=$(field p50_ms "$line"); p99=$(field p99_ms "$line")
     bad=$(field non2xx "$line"); err=$(field errors "$line")
-    printf "round %d %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s  socket errors %s  (load %s, %s context switches a request)\n" \
+    cpu=$(awk -v c="$cpu_us" -v r="$rps" -v t="$SECONDS_PER_RUN" 'BEGIN {printf "%.1f", (r > 0 ? c / (r * t) : 0)}')
+    printf "round %d %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s  socket errors %s  (load %s, %s context switches, %s µs CPU a request)\n" \
       "$round" "$(name_of $side)" "$rps" "$p50" "$p99" "$bad" "$err" \
-      "$(cut -d' ' -f1 /proc/loadavg)" "$(awk -v s="$switches" -v r="$rps" -v t="$SECONDS_PER_RUN" 'BEGIN {printf "%.2f", (r > 0 ? s / (r * t) : 0)}')"
+      "$(cut -d' ' -f1 /proc/loadavg)" "$(awk -v s="$switches" -v r="$rps" -v t="$SECONDS_PER_RUN" 'BEGIN {printf "%.2f", (r > 0 ? s / (r * t) : 0)}')" "$cpu"
     NON2XX+=("$bad")
     case $side in
-      mt) MT_RPS+=("$rps"); MT_P50+=("$p50"); MT_P99+=("$p99") ;;
-      iso) ISO_RPS+=("$rps"); ISO_P50+=("$p50"); ISO_P99+=("$p99") ;;
-      raw) RAW_RPS+=("$rps"); RAW_P50+=("$p50"); RAW_P99+=("$p99") ;;
-      var) VAR_RPS+=("$rps"); VAR_P50+=("$p50"); VAR_P99+=("$p99") ;;
-      *) BASE_RPS+=("$rps"); BASE_P50+=("$p50"); BASE_P99+=("$p99") ;;
+      mt) MT_RPS+=("$rps"); MT_P50+=("$p50"); MT_P99+=("$p99"); MT_CPU+=("$cpu") ;;
+      iso) ISO_RPS+=("$rps"); ISO_P50+=("$p50"); ISO_P99+=("$p99"); ISO_CPU+=("$cpu") ;;
+      raw) RAW_RPS+=("$rps"); RAW_P50+=("$p50"); RAW_P99+=("$p99"); RAW_CPU+=("$cpu") ;;
+      var) VAR_RPS+=("$rps"); VAR_P50+=("$p50"); VAR_P99+=("$p99"); VAR_CPU+=("$cpu") ;;
+      *) BASE_RPS+=("$rps"); BASE_P50+=("$p50"); BASE_P99+=("$p99"); BASE_CPU+=("$cpu") ;;
     esac
   done
 done
@@ -404,9 +412,9 @@ if [ "${SWITCHES_BY_THREAD:-0}" = 1 ]; then
       var) served=("${VAR_RPS[@]}") ;; *) served=("${BASE_RPS[@]}") ;;
     esac
     requests=$(printf '%s\n' "${served[@]}" | awk -v s="$SECONDS_PER_RUN" '{n += $1 * s} END {printf "%d", n}')
-    awk -v n="$requests" -v side="$(name_of $side)" '{v[$1] += $2; i[$1] += $3}
-      END {for (t in v) if (v[t] + i[t] > 0) printf "switches %-12s %-32s %7.3f voluntary %7.3f involuntary a request\n", side, t, v[t] / n, i[t] / n}' \
-      "$WORK/threads.$side" | sort -k4,4gr | head -12
+    awk -v n="$requests" -v side="$(name_of $side)" -v tick="$TICK_US" '{v[$1] += $2; i[$1] += $3; c[$1] += $4}
+      END {for (t in v) if (v[t] + i[t] + c[t] > 0) printf "threads  %-12s %-18s %7.3f voluntary %7.3f involuntary switches %7.2f µs CPU a request\n", side, t, v[t] / n, i[t] / n, c[t] * tick / n}' \
+      "$WORK/threads.$side" | sort -k9,9gr | head -12
   done
 fi
 non2xx_total=$(printf '%s\n' "${NON2XX[@]}" | awk '{s+=$1} END {print s+0}')
@@ -441,5 +449,9 @@ if [ ${#VAR_RPS[@]} -gt 0 ]; then
 fi
 awk -v a="$mt_rps" -v b="$base_rps" -v c="$mt_p50" -v d="$base_p50" -v e="$mt_p99" -v f="$base_p99" \
   'BEGIN {printf "ratio  multi-tenant/baseline: throughput %.3f, p50 %.3f, p99 %.3f\n", a/b, c/d, e/f}'
+mt_cpu=$(mean "${MT_CPU[@]}"); base_cpu=$(mean "${BASE_CPU[@]}")
+awk -v a="$mt_cpu" -v b="$base_cpu" \
+  'BEGIN {printf "cpu    server CPU a request (all threads, /proc): multi-tenant %.1f µs, baseline %.1f µs, ratio %.3f\n", a, b, a/b}'
+[ ${#RAW_CPU[@]} -gt 0 ] && echo "cpu    raw reference CPU a request: $(mean "${RAW_CPU[@]}") µs"
 awk -v a="$mt_rps" -v b="$base_rps" -v e="$mt_p99" -v f="$base_p99" -v n="$TENANTS" \
   'BEGIN {printf "overhead: throughput %.1f%% p99 %.1f%% tenants=%d\n", (1 - a/b) * 100, (e/f - 1) * 100, n}'
