@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +20,7 @@ class CachedValidatorsContractTest {
   @BeforeAll
   static void load() throws Exception {
     vertx = Vertx.vertx();
-    contract = ApiContract.load(vertx).await(30, TimeUnit.SECONDS).contract();
+    contract = LoadedContract.load(vertx);
   }
 
   @AfterAll
@@ -30,8 +29,7 @@ class CachedValidatorsContractTest {
   }
 
   private static Parameter parameter(String operationId, String name) {
-    return contract.operation(operationId).getParameters().stream()
-      .filter(p -> p.getName().equals(name)).findFirst().orElseThrow();
+    return LoadedContract.parameter(contract, operationId, name);
   }
 
   @Test

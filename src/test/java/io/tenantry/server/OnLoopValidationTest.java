@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,7 +25,7 @@ class OnLoopValidationTest {
   @BeforeAll
   static void load() throws Exception {
     vertx = Vertx.vertx();
-    contract = ApiContract.load(vertx).await(30, TimeUnit.SECONDS).contract();
+    contract = LoadedContract.load(vertx);
     validator = new OnLoopValidation.Validator(vertx, contract);
   }
 
@@ -36,8 +35,7 @@ class OnLoopValidationTest {
   }
 
   private static Parameter parameter(String operationId, String name) {
-    return contract.operation(operationId).getParameters().stream()
-      .filter(p -> p.getName().equals(name)).findFirst().orElseThrow();
+    return LoadedContract.parameter(contract, operationId, name);
   }
 
   private static Object validated(String operationId, String name, Object raw) {

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +26,7 @@ class StringParameterCheckTest {
   @BeforeAll
   static void load() throws Exception {
     vertx = Vertx.vertx();
-    contract = ApiContract.load(vertx).await(30, TimeUnit.SECONDS).contract();
+    contract = LoadedContract.load(vertx);
   }
 
   @AfterAll
@@ -137,8 +136,7 @@ class StringParameterCheckTest {
 
   private static Parameter parameter(String operationAndName) {
     String[] parts = operationAndName.split(" ");
-    return contract.operation(parts[0]).getParameters().stream()
-      .filter(p -> p.getName().equals(parts[1])).findFirst().orElseThrow();
+    return LoadedContract.parameter(contract, parts[0], parts[1]);
   }
 
   private static List<String> samples(JsonSchema schema) {
