@@ -452,6 +452,10 @@ awk -v a="$mt_rps" -v b="$base_rps" -v c="$mt_p50" -v d="$base_p50" -v e="$mt_p9
 mt_cpu=$(mean "${MT_CPU[@]}"); base_cpu=$(mean "${BASE_CPU[@]}")
 awk -v a="$mt_cpu" -v b="$base_cpu" \
   'BEGIN {printf "cpu    server CPU a request (all threads, /proc): multi-tenant %.1f µs, baseline %.1f µs, ratio %.3f\n", a, b, a/b}'
-[ ${#RAW_CPU[@]} -gt 0 ] && echo "cpu    raw reference CPU a request: $(mean "${RAW_CPU[@]}") µs"
+for other in raw:RAW_CPU shared-table:ISO_CPU variant:VAR_CPU; do # the third and fourth servers, when they ran
+  declare -n cpus=${other#*:}
+  if [ ${#cpus[@]} -gt 0 ]; then echo "cpu    ${other%%:*} CPU a request: $(mean "${cpus[@]}") µs"; fi
+  unset -n cpus
+done
 awk -v a="$mt_rps" -v b="$base_rps" -v e="$mt_p99" -v f="$base_p99" -v n="$TENANTS" \
   'BEGIN {printf "overhead: throughput %.1f%% p99 %.1f%% tenants=%d\n", (1 - a/b) * 100, (e/f - 1) * 100, n}'

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * A string parameter's schema compiled once: the contract's path, query and header strings are all of the form
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
  * <p>It only ever says "valid" where the library would: a value it does not accept is handed to the library, which
  * decides and words the error, and a schema with any other keyword (format, $ref, ...) gets no check at all. Lengths
  * are taken both ways the JSON Schema specifications have been read (code points and UTF-16 units), so a value is
- * accepted here only when it fits under either reading.
+ * accepted here only when it fits under both readings.
  */
 final class StringParameterCheck {
   /** Keywords that describe a schema without constraining a value. */
@@ -52,8 +53,15 @@ final class StringParameterCheck {
     Object pattern = schema.get("pattern");
     Object values = schema.get("enum");
     if ((schema.containsKey("minLength") && min == null) || (schema.containsKey("maxLength") && max == null)
-      || (pattern != null && !(pattern instanceof String)) || (values != null && !(values instanceof JsonArray))) {
+      || (schema.containsKey("pattern") && !(pattern instanceof String))
+      || (schema.containsKey("enum") && !(values instanceof JsonArray))) {
       return Optional.empty();
+    }
+    Pattern compiled;
+    try {
+      compiled = pattern == null ? null : Pattern.compile((String) pattern);
+    } catch (PatternSyntaxException e) {
+      return Optional.empty(); // the library's own validation meets the same expression and reports it
     }
     Set<String> allowed = null;
     if (values != null) {
@@ -65,7 +73,7 @@ final class StringParameterCheck {
       }
     }
     return Optional.of(new StringParameterCheck(min == null ? 0 : min, max == null ? Integer.MAX_VALUE : max,
-      pattern == null ? null : Pattern.compile((String) pattern), allowed));
+      compiled, allowed));
   }
 
   /** Whether the library would accept this text too; false means "ask the library". */

@@ -85,6 +85,13 @@ class StringParameterCheckTest {
       .isEmpty();
     assertThat(StringParameterCheck.of(JsonSchema.of(new JsonObject().put("type", "string")
       .put("description", "a name").put("example", "notes")))).isPresent();
+    assertThat(StringParameterCheck.of(JsonSchema.of(new JsonObject().put("type", "string").putNull("pattern"))))
+      .isEmpty();
+    assertThat(StringParameterCheck.of(JsonSchema.of(new JsonObject().put("type", "string").putNull("enum"))))
+      .isEmpty();
+    assertThat(StringParameterCheck.of(JsonSchema.of(new JsonObject().put("type", "string").put("pattern", "(["))))
+      .as("an expression Java cannot compile").isEmpty();
+    assertThat(StringParameterCheck.of(JsonSchema.of(new JsonObject().put("type", "String")))).isEmpty();
     assertThat(StringParameterCheck.of(null)).isEmpty();
   }
 
