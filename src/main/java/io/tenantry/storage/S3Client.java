@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,7 +40,14 @@ import java.util.regex.Pattern;
 final class S3Client {
   private static final Logger LOG = LoggerFactory.getLogger(S3Client.class);
   private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
-  private static final long IDLE_TIMEOUT_MS = 60_000;
+  /**
+   * How long a {@link #call} may go without a byte before it is given up and sent again: the socket read timeout of
+   * the AWS SDKs (30 s), so a stalled store costs one such wait, not the caller's whole budget. Its answer is read
+   * whole, so no slow consumer pauses it.
+   */
+  static final long IDLE_TIMEOUT_MS = 30_000;
+  /** A streamed exchange may be paused by its consumer (a slow downloading client) and gets longer. */
+  private static final long STREAM_IDLE_TIMEOUT_MS = 60_000;
   static final int SIGNED_BODY_MAX = 64 * 1024;
   static final int ATTEMPTS = 3;
   private static final long FIRST_PAUSE_MS = 100;
@@ -53,9 +61,15 @@ final class S3Client {
   private final int port;
   private final boolean ssl;
   private final String hostHeaderSuffix;
+  private final long idleTimeoutMs;
 
   S3Client(Vertx vertx, Config.S3Settings settings) {
+    this(vertx, settings, IDLE_TIMEOUT_MS);
+  }
+
+  S3Client(Vertx vertx, Config.S3Settings settings, long idleTimeoutMs) {
     this.vertx = vertx;
+    this.idleTimeoutMs = idleTimeoutMs;
     URI endpoint = URI.create(settings.endpoint());
     this.ssl = "https".equals(endpoint.getScheme());
     this.port = endpoint.getPort() > 0 ? endpoint.getPort() : ssl ? 443 : 80;
@@ -83,6 +97,12 @@ final class S3Client {
    */
   Future<HttpClientRequest> request(HttpMethod method, String key, Map<String, String> query, Map<String, String> amzHeaders,
                                     Map<String, String> headers, String payloadHash) {
+    return request(method, key, query, amzHeaders, headers, payloadHash, STREAM_IDLE_TIMEOUT_MS);
+  }
+
+  private Future<HttpClientRequest> request(HttpMethod method, String key, Map<String, String> query,
+                                            Map<String, String> amzHeaders, Map<String, String> headers,
+                                            String payloadHash, long idleMs) {
     String path = (pathStyle ? "/" + bucket : "") + "/" + (key == null ? "" : SigV4.uriEncode(key, true));
     TreeMap<String, String> sorted = new TreeMap<>();
     query.forEach((name, value) -> sorted.put(SigV4.uriEncode(name, false), SigV4.uriEncode(value, false)));
@@ -95,7 +115,7 @@ final class S3Client {
     signed.put("x-amz-content-sha256", payloadHash);
     String authorization = signer.authorization(method.name(), path, canonicalQuery.toString(), signed, payloadHash, amzDate);
     RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setSsl(ssl)
-      .setURI(path + (canonicalQuery.length() == 0 ? "" : "?" + canonicalQuery)).setIdleTimeout(IDLE_TIMEOUT_MS);
+      .setURI(path + (canonicalQuery.length() == 0 ? "" : "?" + canonicalQuery)).setIdleTimeout(idleMs);
     MultiMap out = MultiMap.caseInsensitiveMultiMap();
     signed.forEach((name, value) -> {
       if (!name.equals("host")) {
@@ -116,7 +136,7 @@ final class S3Client {
   Future<Answer> call(HttpMethod method, String key, Map<String, String> query, Map<String, String> amzHeaders, Buffer body) {
     String hash = body == null || body.length() == 0 ? SigV4.EMPTY_SHA256
       : body.length() > SIGNED_BODY_MAX ? SigV4.UNSIGNED_PAYLOAD : SigV4.sha256Hex(body.getBytes());
-    return onContext(() -> attempt(1, () -> request(method, key, query, amzHeaders, Map.of(), hash)
+    return onContext(() -> attempt(1, () -> request(method, key, query, amzHeaders, Map.of(), hash, idleTimeoutMs)
       // PUT and POST carry Content-Length even when empty (S3 asks for it)
       .compose(req -> body == null && method != HttpMethod.PUT && method != HttpMethod.POST ? req.send()
         : req.send(body == null ? Buffer.buffer() : body))
@@ -131,8 +151,8 @@ final class S3Client {
 
   /**
    * The exchange, again after a pause while it fails in a way S3 asks clients to retry (a 5xx: InternalError,
-   * SlowDown, ServiceUnavailable) or its connection broke before an answer, at most {@link #ATTEMPTS} times. Every
-   * request sent through here can be repeated: its body is in memory, and S3 documents each of them as safe to
+   * SlowDown, ServiceUnavailable), its connection broke before an answer or the store went silent, at most
+   * {@link #ATTEMPTS} times. Every request sent through here can be repeated: its body is in memory, and S3 documents each of them as safe to
    * retry (CompleteMultipartUpload included). Pauses are exponential with jitter, so that nodes do not retry in step.
    */
   <T> Future<T> attempt(int n, Supplier<Future<T>> exchange) {
@@ -146,12 +166,16 @@ final class S3Client {
     });
   }
 
-  /** A failure a repeated request may not meet: the store's 5xx, or a connection closed or refused before an answer. */
+  /**
+   * A failure a repeated request may not meet: the store's 5xx, a connection closed or refused before an answer, or
+   * an exchange that went its idle timeout without a byte.
+   */
   static boolean retriable(Throwable failed) {
     if (failed instanceof S3Failure f) {
       return f.status >= 500 && f.status != 501; // 501 NotImplemented is the store's final word
     }
-    return failed instanceof HttpClosedException || failed instanceof IOException;
+    // a TimeoutException is the idle timeout: the store took the request and went silent
+    return failed instanceof HttpClosedException || failed instanceof IOException || failed instanceof TimeoutException;
   }
 
   /**

@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The S3 client asks again when the store fails in a way S3 documents as worth retrying (5xx, a connection closed
- * before an answer), at most three times, and never for a final answer (4xx, 501); what still fails reaches the
- * request's client as a 503 storage-unavailable. Against an HTTP server that fails the first requests it gets as
- * told (s3rver cannot be made to fail on demand).
+ * before an answer, silence past the idle timeout), at most three times, and never for a final answer (4xx, 501);
+ * what still fails reaches the request's client as a 503 storage-unavailable. Against an HTTP server that fails the
+ * first requests it gets as told (s3rver cannot be made to fail on demand).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class S3ClientRetryTest {
@@ -41,12 +41,14 @@ class S3ClientRetryTest {
   private final List<String> bodies = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private S3Client client;
+  /** The client's idle timeout here: a store silent this long is asked again. */
+  private static final long STALL_MS = 500;
 
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
     server = Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"), 10);
-    client = new S3Client(vertx, settings());
+    client = new S3Client(vertx, settings(), STALL_MS);
   }
 
   private Config.S3Settings settings() {
@@ -71,6 +73,9 @@ class S3ClientRetryTest {
     req.body().onSuccess(body -> {
       bodies.add(body.toString());
       String failure = failures.isEmpty() ? null : failures.remove(0);
+      if ("stall".equals(failure)) {
+        return; // took the request, never answers
+      }
       if ("close".equals(failure)) {
         req.connection().close();
       } else if (failure != null) {
@@ -100,6 +105,16 @@ class S3ClientRetryTest {
     failures.add("close");
     assertThat(Await.result(client.call(HttpMethod.DELETE, "t/k", Map.of(), Map.of(), null), 10).status()).isEqualTo(200);
     assertThat(requests.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aStoreThatTookTheRequestAndWentSilentIsAskedAgainAfterTheIdleTimeout() {
+    failures.add("stall");
+    S3Client.Answer answer = Await.result(client.call(HttpMethod.PUT, "t/k", Map.of(), Map.of(),
+      Buffer.buffer("small file")), 10);
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(requests.get()).isEqualTo(2);
+    assertThat(bodies).containsExactly("small file", "small file");
   }
 
   @Test

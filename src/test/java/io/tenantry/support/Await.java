@@ -21,4 +21,13 @@ public final class Await {
       throw new AssertionError(future.isComplete() ? "failed with " + e : "no result within " + seconds + " s", e);
     }
   }
+
+  /** As {@link #result(Future, int)}, and a timeout's message names what was awaited and where the threads were. */
+  public static <T> T result(Future<T> future, int seconds, String what) {
+    try {
+      return future.await(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError(what + ": no result within " + seconds + " s; threads:\n" + ThreadDump.compact(), e);
+    }
+  }
 }

@@ -166,7 +166,7 @@ public final class TestServer implements AutoCloseable {
   /** Stops the HTTP server and its pools but keeps the database, so a second start can be tested. */
   public void stopServer() {
     if (server != null) {
-      Await.result(server.stop(), 30);
+      Await.result(server.stop(), 30, "stopping the server");
       server = null;
     }
   }
@@ -216,7 +216,7 @@ public final class TestServer implements AutoCloseable {
       stopServer();
     } finally {
       http.close();
-      Await.result(vertx.close(), 30);
+      Await.result(vertx.close(), 30, "closing Vert.x");
       if (ownsDatabase) {
         TestEnv.dropDatabase(config.dbName(), config.ownerRole(), config.appRole());
       }
