@@ -166,7 +166,8 @@ public final class TestServer implements AutoCloseable {
   /** Stops the HTTP server and its pools but keeps the database, so a second start can be tested. */
   public void stopServer() {
     if (server != null) {
-      Await.result(server.stop(), 30, "stopping the server");
+      // the stop bounds each of its ten steps (5 s each, logged when one runs out), so it may take ~50 s by design
+      Await.result(server.stop(), 90, "stopping the server");
       server = null;
     }
   }
