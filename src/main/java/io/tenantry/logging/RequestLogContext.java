@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.UUID;
+
 /**
  * The request a log line belongs to. Vert.x runs each HTTP request on a context of its own (a duplicate of its
  * event loop's), which follows the request across its hops (database and Redis answers, timers, blocking work), so
@@ -47,12 +49,22 @@ public final class RequestLogContext {
   }
 
   static String tenantId(RoutingContext ctx) {
-    Tenant tenant = Tenant.of(ctx);
-    return tenant == null ? null : tenant.id().toString();
+    UUID tenant = tenant(ctx);
+    return tenant == null ? null : tenant.toString();
   }
 
   static String userId(RoutingContext ctx) {
+    UUID user = user(ctx);
+    return user == null ? null : user.toString();
+  }
+
+  static UUID tenant(RoutingContext ctx) {
+    Tenant tenant = Tenant.of(ctx);
+    return tenant == null ? null : tenant.id();
+  }
+
+  static UUID user(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
-    return caller == null || caller.userId() == null ? null : caller.userId().toString();
+    return caller == null ? null : caller.userId();
   }
 }

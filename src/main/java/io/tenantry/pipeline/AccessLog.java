@@ -1,18 +1,17 @@
 package io.tenantry.pipeline;
 
 import io.tenantry.http.RequestObserver;
+import io.tenantry.logging.AccessLine;
 import io.tenantry.logging.RequestLogContext;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One structured log line per request whose response was sent, written when the response ends (a request whose
  * connection closed first has none): method, path, status and duration as key-value pairs. The request id, tenant
- * and user are in the line's MDC, as on every line of the request ({@link RequestLogContext}), not repeated.
+ * and user are in the line's MDC, as on every line of the request ({@link RequestLogContext}), not repeated. The
+ * line is an {@link AccessLine}: one allocation on the event loop, the rest built where it is written.
  */
 public final class AccessLog implements RequestObserver {
-  private static final Logger LOG = LoggerFactory.getLogger("io.tenantry.access");
   static final AccessLog OBSERVER = new AccessLog();
 
   private AccessLog() {
@@ -34,11 +33,7 @@ public final class AccessLog implements RequestObserver {
     if (!sent) {
       return;
     }
-    LOG.atInfo()
-      .addKeyValue("method", ctx.request().method().name())
-      .addKeyValue("path", ctx.request().path())
-      .addKeyValue("status", ctx.response().getStatusCode())
-      .addKeyValue("durationMs", nanos / 1_000_000.0)
-      .log("request");
+    AccessLine.log(ctx, ctx.request().method().name(), ctx.request().path(), ctx.response().getStatusCode(),
+      nanos / 1_000_000.0);
   }
 }
