@@ -76,7 +76,7 @@ public final class RecordEndpoints {
     String collection = collection(ctx);
     UUID id = id(ctx);
     Responses.when(ctx, db.autocommit(tenant, conn -> store.get(conn, tenant, collection, id))
-      .map(found -> found.orElseThrow(RecordEndpoints::notFound)), record -> send(ctx, 200, record));
+      .map(found -> found.orElseThrow(RecordEndpoints::notFound)), record -> respond(ctx, 200, record));
   }
 
   /** The new data is checked before a connection is taken: a refused replacement holds no lock. */
@@ -132,6 +132,11 @@ public final class RecordEndpoints {
   /** A write that succeeded stored its entry: the after-response hook stores none (a failed one it does). */
   private static Future<Void> send(RoutingContext ctx, int status, Record record) {
     AuditHooks.storedWithWrite(ctx);
+    return respond(ctx, status, record);
+  }
+
+  /** As a read answers: it has no entry to mark (the hook records a read only when it was refused or broke). */
+  private static Future<Void> respond(RoutingContext ctx, int status, Record record) {
     ctx.response().putHeader("ETag", record.etag());
     return Responses.json(ctx, status, record.toJson());
   }
