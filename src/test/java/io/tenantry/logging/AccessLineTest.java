@@ -53,12 +53,12 @@ class AccessLineTest {
       logbacks.getMDCPropertyMap(); // read while this thread's MDC holds the request's ids, as Logback does
       mdc.clear();
 
-      for (Consumer<JsonEncoder> settings : List.<Consumer<JsonEncoder>>of(AccessLineTest::shipped, e -> { })) {
+      for (Consumer<JsonEncoder> settings : List.<Consumer<JsonEncoder>>of(LeanJsonEncoderTest::shipped, e -> { })) {
         String expected = encode(new JsonEncoder(), settings, context, logbacks);
         assertThat(encode(new JsonEncoder(), settings, context, line)).isEqualTo(expected);
         assertThat(encode(new LeanJsonEncoder(), settings, context, line)).isEqualTo(expected);
       }
-      JsonObject written = new JsonObject(encode(new LeanJsonEncoder(), AccessLineTest::shipped, context, line));
+      JsonObject written = new JsonObject(encode(new LeanJsonEncoder(), LeanJsonEncoderTest::shipped, context, line));
       assertThat(written.getJsonObject("mdc").getString("requestId")).isEqualTo(requestId);
       assertThat(written.getJsonObject("mdc").getString("tenantId")).isEqualTo(ids[0] == null ? null : ids[0].toString());
       assertThat(written.getJsonArray("kvpList").getJsonObject(1).getString("path")).isEqualTo(PATH);
@@ -99,16 +99,6 @@ class AccessLineTest {
     LoggerContext context = new LoggerContext();
     context.setMDCAdapter(new LogbackMDCAdapter());
     return context;
-  }
-
-  /** As logback.xml configures the access log's encoder. */
-  private static void shipped(JsonEncoder encoder) {
-    encoder.setWithFormattedMessage(true);
-    encoder.setWithMessage(false);
-    encoder.setWithArguments(false);
-    encoder.setWithContext(false);
-    encoder.setWithSequenceNumber(false);
-    encoder.setWithNanoseconds(false);
   }
 
   private static String encode(JsonEncoder encoder, Consumer<JsonEncoder> settings, LoggerContext context,

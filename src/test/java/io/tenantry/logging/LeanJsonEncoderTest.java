@@ -27,7 +27,7 @@ class LeanJsonEncoderTest {
   private static final LoggerContext CONTEXT = new LoggerContext();
 
   /** As logback.xml configures both of its encoders. */
-  private static void shipped(JsonEncoder encoder) {
+  static void shipped(JsonEncoder encoder) {
     encoder.setWithFormattedMessage(true);
     encoder.setWithMessage(false);
     encoder.setWithArguments(false);
