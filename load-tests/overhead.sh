@@ -39,6 +39,10 @@
 #   or VARIANT_FLAGS='--http.access-log=false'. The keys are those of conf/tenantry.yaml; the server refuses an
 #   unknown key at start (the script then shows its log). Both servers serve one database, each with its own Redis
 #   prefix, so both run their background work (metering flush, job runner) throughout,
+#   VARIANT_JAR=path runs the variant from another build of the server (with VARIANT_FLAGS, if any): a change's
+#   before and after side by side in one run, e.g. VARIANT_JAR=/tmp/before/target/tenantry.jar (build the other
+#   commit in a git worktree; its database migrations must be those of JAR or a prefix of them: both serve one
+#   database, which JAR's server migrated),
 #   MT_SQL='...' SQL run as the superuser in the multi-tenant database after seeding, before the warm-up (ablations,
 #   e.g. MT_SQL='ALTER TABLE shared.records DROP CONSTRAINT records_tenant_id_fkey' to price the foreign key),
 #   PLAN_RATE=n (default 100000) sets the default plan's rate to n/s (burst 2n) before the rounds, so that the
@@ -87,6 +91,9 @@ ISO_PORT=${ISO_PORT:-18082}
 RAW_PORT=${RAW_PORT:-18083}
 ABLATION=${ABLATION:-0}
 VARIANT_FLAGS=${VARIANT_FLAGS:-}
+VARIANT_JAR=${VARIANT_JAR:-}
+[ -z "$VARIANT_JAR" ] || [ -f "$VARIANT_JAR" ] || { echo "VARIANT_JAR: no file $VARIANT_JAR" >&2; exit 2; }
+VARIANT="${VARIANT_JAR:+the jar $VARIANT_JAR}${VARIANT_JAR:+${VARIANT_FLAGS:+ with }}$VARIANT_FLAGS"
 VAR_PORT=${VAR_PORT:-18084}
 for flag in $VARIANT_FLAGS; do
   [[ $flag =~ ^--[a-z0-9][a-z0-9.-]*=.+ ]] || { echo "VARIANT_FLAGS: '$flag' is not --key=value" >&2; exit 2; }
@@ -179,6 +186,7 @@ start_server() { # name serve|baseline db port
   local jfr=() extra=() variant=() main=(-jar "$JAR" serve)
   [[ $1 = mt || $1 = var ]] && [ -n "${MT_FLAGS:-}" ] && read -r -a extra <<<"$MT_FLAGS"
   [ "$1" = var ] && read -r -a variant <<<"$VARIANT_FLAGS" && extra+=("${variant[@]}")
+  [ "$1" = var ] && [ -n "$VARIANT_JAR" ] && main=(-jar "$VARIANT_JAR" serve)
   [ "$2" = baseline ] && main=("${BASELINE[@]}")
   [ "$1" = iso ] && extra=(--shared-table)
   if [ -n "${JFR_DIR:-}" ]; then
@@ -207,8 +215,8 @@ if [ "$ABLATION" = 1 ]; then
   start_server iso baseline $MT_DB $ISO_PORT
   SIDES=(mt iso base)
 fi
-if [ -n "$VARIANT_FLAGS" ]; then
-  log "starting the variant: the multi-tenant server with $VARIANT_FLAGS (:$VAR_PORT, database $MT_DB)"
+if [ -n "$VARIANT" ]; then
+  log "starting the variant: the multi-tenant server with $VARIANT (:$VAR_PORT, database $MT_DB)"
   start_server var serve $MT_DB $VAR_PORT
   SIDES=("${SIDES[@]}" var)
 fi
@@ -334,7 +342,7 @@ if [ -n "${STRACE_DIR:-}" ]; then
   done
   sleep 2 # strace attaches to each of the JVM's threads
 fi
-echo "shape: $SHAPE; access log $ACCESS_LOG in both servers${VARIANT_FLAGS:+; variant: the multi-tenant server with $VARIANT_FLAGS}"
+echo "shape: $SHAPE; access log $ACCESS_LOG in both servers${VARIANT:+; variant: the multi-tenant server with $VARIANT}"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the rounds; tool $TOOL, auth $AUTH," \
   "$CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, tenants=$TENANTS ($ISOLATION, $DIST), mix $MIX"
 # initialized empty: under set -u bash 5 calls a declared array without elements unbound
@@ -443,9 +451,9 @@ if [ ${#RAW_RPS[@]} -gt 0 ]; then
 fi
 if [ ${#VAR_RPS[@]} -gt 0 ]; then
   var_rps=$(mean "${VAR_RPS[@]}"); var_p50=$(mean "${VAR_P50[@]}"); var_p99=$(mean "${VAR_P99[@]}")
-  printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  (%s)\n" variant "$var_rps" "$var_p50" "$var_p99" "$VARIANT_FLAGS"
-  awk -v a="$var_rps" -v b="$mt_rps" -v e="$var_p99" -v f="$mt_p99" -v flags="$VARIANT_FLAGS" \
-    'BEGIN {printf "variant: throughput %+.1f%% p99 %+.1f%% flags=%s (variant vs multi-tenant, same run)\n", (a/b - 1) * 100, (e/f - 1) * 100, flags}'
+  printf "mean   %-12s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  (%s)\n" variant "$var_rps" "$var_p50" "$var_p99" "$VARIANT"
+  awk -v a="$var_rps" -v b="$mt_rps" -v e="$var_p99" -v f="$mt_p99" -v flags="$VARIANT_FLAGS" -v jar="$VARIANT_JAR" \
+    'BEGIN {printf "variant: throughput %+.1f%% p99 %+.1f%% flags=%s%s (variant vs multi-tenant, same run)\n", (a/b - 1) * 100, (e/f - 1) * 100, flags, (jar == "" ? "" : " jar=" jar)}'
 fi
 awk -v a="$mt_rps" -v b="$base_rps" -v c="$mt_p50" -v d="$base_p50" -v e="$mt_p99" -v f="$base_p99" \
   'BEGIN {printf "ratio  multi-tenant/baseline: throughput %.3f, p50 %.3f, p99 %.3f\n", a/b, c/d, e/f}'
