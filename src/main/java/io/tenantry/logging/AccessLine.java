@@ -20,11 +20,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A request's access line as a Logback event made with one allocation on the event loop. Logback's own way (a
- * {@code LoggingEvent}, the turbo filter putting the request's ids into the thread's MDC, a copy of that MDC, a list
- * of key-value pairs, boxed numbers) cost about 7 µs a request on the loop; this event holds the few fields and
- * builds the MDC map and the key-value pairs only when an appender reads them, which for the shipped
- * {@link DroppingAsyncAppender} is on its writer thread. The line an encoder writes is the same: the same MDC
+ * A request's access line as a small Logback event made on the event loop. Logback's own way makes, per request, a
+ * {@code LoggingEvent}, the turbo filter's puts of the request's ids into the thread's MDC, a copy of that MDC, a
+ * list of key-value pairs and boxed numbers; this event holds the few fields and builds the MDC map and the
+ * key-value pairs only when an appender reads them, which for the shipped {@link DroppingAsyncAppender} is on its
+ * writer thread. The line an encoder writes is the same: the same MDC
  * (requestId, tenantId, userId, each only when known) and pairs (method, path, status, durationMs).
  *
  * <p>It goes to the access logger's appenders as Logback would send it ({@link Logger#callAppenders}: the logger's
@@ -46,6 +46,7 @@ public final class AccessLine implements ILoggingEvent {
   private final String path;
   private final int status;
   private final double durationMs;
+  // built by whichever thread reads them first; immutable, so safely published through their final fields
   private Map<String, String> mdc;
   private List<KeyValuePair> pairs;
 

@@ -9,7 +9,7 @@ import io.vertx.ext.web.RoutingContext;
  * One structured log line per request whose response was sent, written when the response ends (a request whose
  * connection closed first has none): method, path, status and duration as key-value pairs. The request id, tenant
  * and user are in the line's MDC, as on every line of the request ({@link RequestLogContext}), not repeated. The
- * line is an {@link AccessLine}: one allocation on the event loop, the rest built where it is written.
+ * line is an {@link AccessLine}: a small event made on the event loop, the rest built where it is written.
  */
 public final class AccessLog implements RequestObserver {
   static final AccessLog OBSERVER = new AccessLog();
