@@ -152,8 +152,9 @@ final class S3Client {
   /**
    * The exchange, again after a pause while it fails in a way S3 asks clients to retry (a 5xx: InternalError,
    * SlowDown, ServiceUnavailable), its connection broke before an answer or the store went silent, at most
-   * {@link #ATTEMPTS} times. Every request sent through here can be repeated: its body is in memory, and S3 documents each of them as safe to
-   * retry (CompleteMultipartUpload included). Pauses are exponential with jitter, so that nodes do not retry in step.
+   * {@link #ATTEMPTS} times. Every request sent through here can be repeated: its body is in memory, and S3
+   * documents each of them as safe to retry (CompleteMultipartUpload included). Pauses are exponential with jitter,
+   * so that nodes do not retry in step.
    */
   <T> Future<T> attempt(int n, Supplier<Future<T>> exchange) {
     return exchange.get().recover(failed -> {
