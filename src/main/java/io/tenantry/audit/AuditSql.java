@@ -35,12 +35,15 @@ public record AuditSql(String log, String seal, String anchor, String insert, St
         + " AND ($6::text IS NULL OR outcome = $6)"
         + " AND ($7::uuid IS NULL OR id < $7)"
         + " ORDER BY id DESC LIMIT $8",
-      "SELECT s.position, s.hash, a.at FROM " + seal + " s LEFT JOIN " + log + " a ON a.tenant_id = s.tenant_id "
-        + "AND a.id = s.entry_id WHERE s.tenant_id = $1 AND " + TenantDb.CONTEXT + " ORDER BY s.position DESC LIMIT 1",
-      // entries not chained yet, from a little before the chain's head (a write's entry can commit after a later
-      // one was sealed), in time order
+      "SELECT position, hash FROM " + seal + " WHERE tenant_id = $1 AND " + TenantDb.CONTEXT
+        + " ORDER BY position DESC LIMIT 1",
+      // entries not chained yet, from $2 seconds before the time of the chain's head entry (a write's entry can
+      // commit after a later one was sealed; no head, or a head whose entry was pruned: from the start), in time order
       "SELECT " + A_COLUMNS + " FROM " + log + " a WHERE a.tenant_id = $1 AND " + TenantDb.CONTEXT
-        + " AND a.at >= $2 AND NOT EXISTS (SELECT 1 FROM " + seal + " s WHERE s.tenant_id = $1 AND s.entry_id = a.id)"
+        + " AND a.at >= coalesce((SELECT h.at - make_interval(secs => $2) FROM " + seal + " s LEFT JOIN " + log
+        + " h ON h.tenant_id = s.tenant_id AND h.id = s.entry_id WHERE s.tenant_id = $1 ORDER BY s.position DESC LIMIT 1),"
+        + " '-infinity')"
+        + " AND NOT EXISTS (SELECT 1 FROM " + seal + " s WHERE s.tenant_id = $1 AND s.entry_id = a.id)"
         + " ORDER BY a.at, a.id LIMIT $3",
       "INSERT INTO " + seal + " (tenant_id, position, entry_id, hash) SELECT $1::uuid, u.p, u.e, decode(u.h, 'hex') "
         + "FROM unnest($2::bigint[], $3::uuid[], $4::text[]) AS u(p, e, h) WHERE " + TenantDb.CONTEXT,
