@@ -178,8 +178,8 @@ public final class AuditSealer {
       .compose(read -> batches(conn, tenant, sql, lookback, last, next.result(), sealed, turn + 1));
   }
 
-  /** A position of the chain and its hash. */
-  private record Link(long position, byte[] hash) {
+  /** A position of the chain and its hash: a seal, or the anchor a pruning left. */
+  record Link(long position, byte[] hash) {
   }
 
   /**
@@ -197,18 +197,13 @@ public final class AuditSealer {
         Row row = rows.iterator().next();
         return Future.succeededFuture(new Link(row.getLong("position"), row.getBuffer("hash").getBytes()));
       }
-      return anchor(conn, tenant, sql).map(anchor -> anchor
-        .map(a -> new Link(a.position(), a.hash()))
-        .orElse(new Link(0, AuditChain.GENESIS)));
+      return anchor(conn, tenant, sql).map(anchor -> anchor.orElse(new Link(0, AuditChain.GENESIS)));
     });
   }
 
-  record Anchor(long position, byte[] hash) {
-  }
-
-  static Future<Optional<Anchor>> anchor(io.vertx.sqlclient.SqlClient client, Tenant tenant, AuditSql sql) {
+  static Future<Optional<Link>> anchor(io.vertx.sqlclient.SqlClient client, Tenant tenant, AuditSql sql) {
     return client.preparedQuery(sql.latestAnchor()).execute(Tuple.of(tenant.id())).map(rows -> rows.size() == 0
       ? Optional.empty()
-      : Optional.of(new Anchor(rows.iterator().next().getLong("position"), rows.iterator().next().getBuffer("hash").getBytes())));
+      : Optional.of(new Link(rows.iterator().next().getLong("position"), rows.iterator().next().getBuffer("hash").getBytes())));
   }
 }
